@@ -1,0 +1,39 @@
+// Every deterministic Temporal workflow id lives here, so dedup (SPEC §6) cannot drift between the API,
+// the endpoint workflow and the delivery starter.
+
+export const EVENT_ID_PREFIX = 'wh_evt_';
+const EVENT_ID_PATTERN = /^wh_evt_[0-9a-f]{20,}$/;
+const HEX_PATTERN = /^[0-9a-f]{20,}$/;
+
+// A ':' inside an id would make `delivery:<webhook>:<event>` ambiguous, so ids used as id parts must not contain one.
+function assertIdPart(kind: string, value: string): void {
+  if (value.length === 0) throw new TypeError(`${kind} must not be empty`);
+  if (value.includes(':')) throw new TypeError(`${kind} must not contain ':' (got ${JSON.stringify(value)})`);
+}
+
+export function endpointWorkflowId(endpointId: string): string {
+  assertIdPart('endpointId', endpointId);
+  return `endpoint:${endpointId}`;
+}
+
+export function deliveryWorkflowId(webhookId: string, eventId: string): string {
+  assertIdPart('webhookId', webhookId);
+  if (!isEventId(eventId)) throw new TypeError(`eventId is not a VantaStatus event id: ${JSON.stringify(eventId)}`);
+  return `delivery:${webhookId}:${eventId}`;
+}
+
+/**
+ * Builds `wh_evt_<hex>` from at least 20 hex characters. Upper-case input is folded to lower case, because the
+ * wire format (SPEC §5) only allows lower case and the same digest must always give the same id.
+ */
+export function eventIdFromHex(hex: string): string {
+  const lower = hex.toLowerCase();
+  if (!HEX_PATTERN.test(lower)) {
+    throw new TypeError(`eventIdFromHex needs at least 20 hex characters, got ${JSON.stringify(hex)}`);
+  }
+  return EVENT_ID_PREFIX + lower;
+}
+
+export function isEventId(value: unknown): value is string {
+  return typeof value === 'string' && EVENT_ID_PATTERN.test(value);
+}

@@ -1,0 +1,160 @@
+// Shared, deterministic domain types. Workflows import this module, so it must stay free of I/O and crypto.
+
+export const ENDPOINT_STATUSES = ['unknown', 'up', 'degraded', 'down'] as const;
+export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
+
+export const EVENT_TYPES = [
+  'endpoint.up',
+  'endpoint.down',
+  'endpoint.degraded',
+  'endpoint.certificate.expiring',
+  'endpoint.dns.changed',
+  'endpoint.body.changed',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Error classes shared by checks and delivery attempts (SPEC §6 delivery log, issue 3 check errors). */
+export const ERROR_CLASSES = ['timeout', 'dns', 'connect', 'tls', 'http_status', 'redirect', 'blocked'] as const;
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  /** ISO 8601 UTC */
+  valid_to: string;
+  /** lowercase hex, no colons */
+  fingerprint_sha256: string;
+}
+
+/** One check result, whatever produced it: an active HTTP check, an incoming result, or a missed heartbeat. */
+export interface CheckResult {
+  source: 'active' | 'incoming' | 'heartbeat_timeout';
+  /** ISO 8601 UTC, millisecond precision allowed */
+  checked_at: string;
+  /** true when there was no network error and the code is in expected_status (incoming: status up/degraded) */
+  ok: boolean;
+  response_code: number | null;
+  /** null when there was no response */
+  response_time_ms: number | null;
+  error_class: ErrorClass | null;
+  message: string | null;
+  /** SHA-256 hex of the first 1 MiB of the body; null when there was no body read */
+  body_sha256: string | null;
+  /** sorted A and AAAA addresses; null when the host was not resolved (or the source has none) */
+  addresses: string[] | null;
+  certificate: CertificateInfo | null;
+  /** incoming `degraded`: a success that counts as over the threshold whatever its time */
+  forced_degraded: boolean;
+}
+
+export type EndpointType = 'http' | 'push';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST';
+
+/** The part of an endpoint's configuration that the monitor (state machine + workflow) needs. */
+export interface MonitorConfig {
+  endpoint_id: string;
+  account_id: string;
+  name: string;
+  type: EndpointType;
+  url: string | null;
+  method: HttpMethod;
+  headers: Record<string, string>;
+  /** e.g. ["200-399"] or ["200", "204", "300-302"] */
+  expected_status: string[];
+  check_interval_sec: number;
+  timeout_ms: number;
+  failure_threshold: number;
+  degraded_threshold_ms: number;
+  certificate_expiry_days: number[];
+  track_dns: boolean;
+  track_body: boolean;
+  /** push only; effective value (default 2 × interval already applied) */
+  heartbeat_timeout_sec: number;
+  paused: boolean;
+  group_id: string | null;
+  group_name: string | null;
+}
+
+export interface CertificateNotices {
+  fingerprint_sha256: string;
+  /** thresholds (days) already notified for this certificate */
+  thresholds_sent: number[];
+}
+
+/** Everything the monitor carries from check to check (and across continue-as-new). */
+export interface MonitorState {
+  status: EndpointStatus;
+  failure_count: number;
+  first_failure: string | null;
+  last_success: string | null;
+  last_check_at: string | null;
+  last_response_code: number | null;
+  last_response_time_ms: number | null;
+  last_error_class: ErrorClass | null;
+  dns_baseline: string[] | null;
+  body_baseline: string | null;
+  cert_notices: CertificateNotices | null;
+}
+
+export interface CertificateEventData extends CertificateInfo {
+  days_remaining: number;
+}
+
+/** The `data` object of the envelope (SPEC §5). Extra fields appear only on their event type. */
+export interface EventData {
+  endpoint_id: string;
+  endpoint_name: string;
+  url: string | null;
+  previous_status: EndpointStatus;
+  current_status: EndpointStatus;
+  last_success: string | null;
+  first_failure: string | null;
+  failure_count: number;
+  last_response_code: number | null;
+  last_response_time_ms: number | null;
+  check_interval_sec: number;
+  group: string | null;
+  threshold_ms?: number;
+  certificate?: CertificateEventData;
+  dns?: { previous_addresses: string[]; current_addresses: string[] };
+  body?: { previous_sha256: string; current_sha256: string };
+}
+
+/** An event as the state machine emits it: no id yet (the workflow assigns a deterministic one). */
+export interface DomainEvent {
+  type: EventType;
+  /** ISO 8601 UTC, second precision, with Z */
+  timestamp: string;
+  data: EventData;
+}
+
+/** A stored event: the domain event plus its id. */
+export interface VantaEvent extends DomainEvent {
+  id: string;
+  account_id: string;
+}
+
+export interface DeliverySettings {
+  retry_schedule_sec: number[];
+  expiry_sec: number;
+  timeout_sec: number;
+}
+
+export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
+  retry_schedule_sec: [60, 300, 900, 3600],
+  expiry_sec: 14400,
+  timeout_sec: 30,
+};
+
+export type WebhookFormat = 'vantastatus' | 'slack';
+export type DeliveryState = 'pending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled';
+
+/** The envelope of SPEC §5, in its wire key order. */
+export interface Envelope {
+  id: string;
+  event: EventType;
+  timestamp: string;
+  webhook_id: string;
+  account_id: string;
+  data: EventData;
+}

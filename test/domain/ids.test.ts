@@ -1,0 +1,58 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { deliveryWorkflowId, endpointWorkflowId, eventIdFromHex, isEventId } from '../../src/domain/ids.ts';
+
+const HEX = '9f82a1c4d7e6b5a40312';
+
+describe('workflow ids', () => {
+  it('an endpoint workflow id is endpoint:<endpoint id>', () => {
+    assert.equal(endpointWorkflowId('ep_msk_api_04'), 'endpoint:ep_msk_api_04');
+  });
+
+  it('a delivery workflow id is delivery:<webhook id>:<event id>', () => {
+    assert.equal(deliveryWorkflowId('wh_3b71f092', `wh_evt_${HEX}`), `delivery:wh_3b71f092:wh_evt_${HEX}`);
+  });
+
+  it('the same webhook and event always give the same delivery id, so a second start deduplicates', () => {
+    assert.equal(deliveryWorkflowId('wh_1', `wh_evt_${HEX}`), deliveryWorkflowId('wh_1', `wh_evt_${HEX}`));
+    assert.notEqual(deliveryWorkflowId('wh_1', `wh_evt_${HEX}`), deliveryWorkflowId('wh_2', `wh_evt_${HEX}`));
+  });
+
+  it('refuses empty ids and ids containing a colon', () => {
+    assert.throws(() => endpointWorkflowId(''), TypeError);
+    assert.throws(() => endpointWorkflowId('ep:1'), TypeError);
+    assert.throws(() => deliveryWorkflowId('', `wh_evt_${HEX}`), TypeError);
+    assert.throws(() => deliveryWorkflowId('wh:1', `wh_evt_${HEX}`), TypeError);
+  });
+
+  it('refuses a delivery id whose event id is not a VantaStatus event id', () => {
+    assert.throws(() => deliveryWorkflowId('wh_1', 'evt_123'), TypeError);
+  });
+});
+
+describe('event ids', () => {
+  it('prefixes lower-case hex with wh_evt_', () => {
+    assert.equal(eventIdFromHex(HEX), `wh_evt_${HEX}`);
+  });
+
+  it('folds upper-case hex to lower case', () => {
+    assert.equal(eventIdFromHex(HEX.toUpperCase()), `wh_evt_${HEX}`);
+  });
+
+  it('refuses fewer than 20 hex characters or non-hex characters', () => {
+    assert.throws(() => eventIdFromHex('abc123'), TypeError);
+    assert.throws(() => eventIdFromHex('g'.repeat(24)), TypeError);
+    assert.throws(() => eventIdFromHex(`${HEX}-x`), TypeError);
+    assert.equal(eventIdFromHex('a'.repeat(20)), `wh_evt_${'a'.repeat(20)}`);
+  });
+
+  it('isEventId accepts only wh_evt_ followed by at least 20 lower-case hex characters', () => {
+    assert.equal(isEventId(`wh_evt_${HEX}`), true);
+    assert.equal(isEventId(`wh_evt_${'0'.repeat(64)}`), true);
+    assert.equal(isEventId('wh_evt_9f82a1c4d7e6'), false);
+    assert.equal(isEventId(`wh_evt_${HEX.toUpperCase()}`), false);
+    assert.equal(isEventId(`evt_${HEX}`), false);
+    assert.equal(isEventId(` wh_evt_${HEX}`), false);
+    assert.equal(isEventId(42), false);
+  });
+});
