@@ -1,0 +1,16 @@
+// The custom search attributes that make deliveries findable in the Temporal Web UI (SPEC §6).
+// Deterministic constants only: workflows import this module.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const SA_WEBHOOK_ID = defineSearchAttributeKey('VantaWebhookId', SearchAttributeType.KEYWORD);
+export const SA_ENDPOINT_ID = defineSearchAttributeKey('VantaEndpointId', SearchAttributeType.KEYWORD);
+export const SA_EVENT_TYPE = defineSearchAttributeKey('VantaEventType', SearchAttributeType.KEYWORD);
+export const SA_DELIVERY_STATE = defineSearchAttributeKey('VantaDeliveryState', SearchAttributeType.KEYWORD);
+
+/** name → CLI type, for `temporal server start-dev --search-attribute` and `operator search-attribute create` */
+export const CUSTOM_SEARCH_ATTRIBUTES: Record<string, 'Keyword'> = {
+  [SA_WEBHOOK_ID.name]: 'Keyword',
+  [SA_ENDPOINT_ID.name]: 'Keyword',
+  [SA_EVENT_TYPE.name]: 'Keyword',
+  [SA_DELIVERY_STATE.name]: 'Keyword',
+};
