@@ -1,0 +1,35 @@
+import { boolean, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import type { EndpointType, HttpMethod } from '../../domain/types.ts';
+import { accounts } from './accounts.ts';
+import { createdAt, tstz, updatedAt } from './columns.ts';
+import { groups } from './groups.ts';
+
+export const endpoints = pgTable(
+  'endpoints',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    groupId: text('group_id').references(() => groups.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    type: text('type').$type<EndpointType>().notNull().default('http'),
+    url: text('url'),
+    method: text('method').$type<HttpMethod>().notNull().default('GET'),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    expectedStatus: jsonb('expected_status').$type<string[]>().notNull(),
+    checkIntervalSec: integer('check_interval_sec').notNull(),
+    timeoutMs: integer('timeout_ms').notNull(),
+    failureThreshold: integer('failure_threshold').notNull(),
+    degradedThresholdMs: integer('degraded_threshold_ms').notNull(),
+    certificateExpiryDays: jsonb('certificate_expiry_days').$type<number[]>().notNull(),
+    trackDns: boolean('track_dns').notNull(),
+    trackBody: boolean('track_body').notNull(),
+    // null means the default, 2 × interval
+    heartbeatTimeoutSec: integer('heartbeat_timeout_sec'),
+    paused: boolean('paused').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    // soft delete: the event log and deliveries keep pointing at the endpoint
+    deletedAt: tstz('deleted_at'),
+  },
+  (t) => [index('endpoints_account_idx').on(t.accountId, t.id)],
+);

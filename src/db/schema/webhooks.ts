@@ -1,0 +1,29 @@
+import { boolean, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import type { EventType, WebhookFormat } from '../../domain/types.ts';
+import { accounts } from './accounts.ts';
+import { createdAt, tstz, updatedAt } from './columns.ts';
+import { groups } from './groups.ts';
+
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    // null: every endpoint of the account
+    groupId: text('group_id').references(() => groups.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    events: jsonb('events').$type<EventType[]>().notNull(),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    enabled: boolean('enabled').notNull().default(true),
+    format: text('format').$type<WebhookFormat>().notNull().default('vantastatus'),
+    description: text('description'),
+    // AES-256-GCM under the master key; the clear secret is shown once and never stored
+    secretEncrypted: text('secret_encrypted').notNull(),
+    previousSecretEncrypted: text('previous_secret_encrypted'),
+    secretRotatedAt: tstz('secret_rotated_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: tstz('deleted_at'),
+  },
+  (t) => [index('webhooks_account_idx').on(t.accountId, t.id)],
+);
