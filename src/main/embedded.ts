@@ -12,12 +12,14 @@ import { installTemporalBinaries } from '../temporal/install.ts';
 import { assertPortFree, PortInUseError } from '../temporal/ports.ts';
 import { startApi, startWorker, type Running } from './components.ts';
 import { connectClient, loadSecrets, openDatabase } from './runtime.ts';
+import { installTemporalLogging } from './temporal-logging.ts';
 
 const log = (msg: string) => console.log(`[vantastatus] ${msg}`);
 
 async function main(): Promise<void> {
   const t0 = Date.now();
   const config = loadConfig(process.env);
+  installTemporalLogging(config.logLevel);
   await mkdir(config.dataDir, { recursive: true });
 
   const stops: Array<() => Promise<void>> = [];

@@ -2,9 +2,11 @@
 import { loadConfig } from '../config/config.ts';
 import { startWorker } from './components.ts';
 import { connectClient, loadSecrets, openDatabase } from './runtime.ts';
+import { installTemporalLogging } from './temporal-logging.ts';
 
 const log = (msg: string) => console.log(`[vantastatus-worker] ${msg}`);
 const config = loadConfig(process.env);
+installTemporalLogging(config.logLevel);
 if (!config.temporalAddress) throw new Error('TEMPORAL_ADDRESS is required for npm run worker');
 const database = await openDatabase(config, { embedded: false });
 const secrets = await loadSecrets(config, { embedded: false });
