@@ -12,14 +12,22 @@ export interface TemporalTarget {
   taskQueue: string;
 }
 
-async function withRetry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+/** Each Temporal call gets a deadline: an unreachable server must not hold an API request for minutes. */
+export const TEMPORAL_CALL_DEADLINE_MS = 1500;
+
+export function withDeadline<T>(client: Client, fn: () => Promise<T>, ms = TEMPORAL_CALL_DEADLINE_MS): Promise<T> {
+  return client.connection.withDeadline(Date.now() + ms, fn);
+}
+
+async function withRetry<T>(client: Client, fn: () => Promise<T>, attempts = 3): Promise<T> {
   let last: unknown;
   for (let i = 0; i < attempts; i++) {
     try {
-      return await fn();
+      return await withDeadline(client, fn);
     } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw err;
       last = err;
-      await new Promise((r) => setTimeout(r, 200 * 2 ** i));
+      if (i < attempts - 1) await new Promise((r) => setTimeout(r, 200 * 2 ** i));
     }
   }
   throw last;
@@ -27,7 +35,7 @@ async function withRetry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
 
 /** Starts the endpoint's workflow if it is not running, and hands it the current configuration either way. */
 export function syncEndpoint(t: TemporalTarget, config: MonitorConfig): Promise<unknown> {
-  return withRetry(() =>
+  return withRetry(t.client, () =>
     t.client.workflow.signalWithStart<typeof endpointWorkflow, [MonitorConfig]>('endpointWorkflow', {
       workflowId: endpointWorkflowId(config.endpoint_id),
       taskQueue: t.taskQueue,
@@ -41,7 +49,7 @@ export function syncEndpoint(t: TemporalTarget, config: MonitorConfig): Promise<
 }
 
 export async function endEndpoint(t: TemporalTarget, endpointId: string): Promise<void> {
-  await withRetry(async () => {
+  await withRetry(t.client, async () => {
     try {
       await t.client.workflow.getHandle(endpointWorkflowId(endpointId)).signal(deleteSignal);
     } catch (err) {

@@ -6,7 +6,7 @@ import { loadMonitorConfigs } from '../../db/monitor-config.ts';
 import { newId } from '../../db/new-id.ts';
 import { endpointWorkflowId } from '../../domain/ids.ts';
 import { toIsoSeconds } from '../../domain/time.ts';
-import { endEndpoint, syncEndpoint } from '../../services/endpoint-sync.ts';
+import { endEndpoint, syncEndpoint, withDeadline } from '../../services/endpoint-sync.ts';
 import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/endpoint-definitions.ts';
 import { requireApiKey } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
@@ -192,7 +192,9 @@ export const endpointRoutes =
             .where(eq(endpoints.id, cur.id))
             .returning();
           try {
-            await deps.temporal.client.workflow.getHandle(endpointWorkflowId(cur.id)).signal(action === 'pause' ? pauseSignal : resumeSignal);
+            await withDeadline(deps.temporal.client, () =>
+              deps.temporal.client.workflow.getHandle(endpointWorkflowId(cur.id)).signal(action === 'pause' ? pauseSignal : resumeSignal),
+            );
           } catch {
             await sync(req, cur.id);
           }
@@ -204,7 +206,7 @@ export const endpointRoutes =
     app.get('/v1/endpoints/:id/status', { schema: { tags: ['endpoints'], params: idParam } }, async (req) => {
       const cur = await owned(req.accountId, req.params.id);
       try {
-        return await deps.temporal.client.workflow.getHandle(endpointWorkflowId(cur.id)).query(statusQuery);
+        return await withDeadline(deps.temporal.client, () => deps.temporal.client.workflow.getHandle(endpointWorkflowId(cur.id)).query(statusQuery), 5000);
       } catch (err) {
         req.log.warn({ err }, 'status query failed');
         throw new ApiError(503, 'status_unavailable', 'the endpoint monitor is not reachable right now; try again shortly');

@@ -6,6 +6,7 @@ import { endpointWorkflowId } from '../../domain/ids.ts';
 import type { CheckResult } from '../../domain/types.ts';
 import { hashToken } from '../../security/tokens.ts';
 import { incomingResultSignal } from '../../workflows/endpoint-definitions.ts';
+import { withDeadline } from '../../services/endpoint-sync.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 
@@ -60,7 +61,8 @@ export const incomingRoutes =
           .where(and(eq(endpoints.id, req.body.endpoint_id), eq(endpoints.accountId, account.id), isNull(endpoints.deletedAt)));
         if (!ep) throw notFound('endpoint');
         try {
-          await deps.temporal.client.workflow.getHandle(endpointWorkflowId(ep.id)).signal(incomingResultSignal, incomingToCheckResult(req.body, new Date()));
+          const result = incomingToCheckResult(req.body, new Date());
+          await withDeadline(deps.temporal.client, () => deps.temporal.client.workflow.getHandle(endpointWorkflowId(ep.id)).signal(incomingResultSignal, result), 5000);
         } catch (err) {
           req.log.warn({ err, endpointId: ep.id }, 'incoming result not signalled');
           throw new ApiError(503, 'unavailable', 'the endpoint monitor is not reachable right now; retry the result');
