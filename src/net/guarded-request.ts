@@ -206,7 +206,11 @@ function exchange(
       const hash = createHash('sha256');
       const excerpt: Buffer[] = [];
       let excerptLength = 0;
+      // 'end' can still arrive after the cap already completed the body; a second digest() would throw.
+      let completed = false;
       const complete = () => {
+        if (completed) return;
+        completed = true;
         out.bodySha256 = opts.method.toUpperCase() === 'HEAD' ? null : hash.digest('hex');
         settle({ kind: 'done' });
       };

@@ -224,6 +224,18 @@ describe('body', () => {
     assert.equal(r.bodyExcerpt, big.subarray(0, 4096).toString('utf8'));
   });
 
+  it('survives a body that passes the cap and ends in the same chunk (no second digest)', T, async () => {
+    const body = Buffer.alloc(10 * 1024, 'q');
+    const server = await track(startHttp((_q, s) => s.end(body)));
+    const r = await guardedRequest(base(`http://127.0.0.1:${server.port}/`, { maxBodyBytes: 4096, excerptBytes: 4096 }));
+    assert.equal(r.errorClass, null);
+    assert.equal(r.bodyTruncated, true);
+    assert.equal(r.bodySha256, sha256(body.subarray(0, 4096)));
+    // the process is still alive and the next request works
+    const again = await guardedRequest(base(`http://127.0.0.1:${server.port}/`, { maxBodyBytes: 4096, excerptBytes: 16 }));
+    assert.equal(again.statusCode, 200);
+  });
+
   it('does not mark an exactly-full body as truncated', T, async () => {
     const body = Buffer.alloc(1000, 'z');
     const server = await track(startHttp((_q, s) => s.end(body)));
