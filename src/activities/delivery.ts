@@ -27,6 +27,11 @@ export interface AttemptOutcome {
   errorClass: ErrorClass | null;
 }
 
+/** PostgreSQL text cannot hold U+0000; a receiver's binary answer must not make the attempt's row unwritable. */
+function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replace(/\u0000/g, '') : text;
+}
+
 /** Deterministic, so a re-run of prepareDelivery finds the row it wrote before. */
 export function deliveryIdFor(webhookId: string, eventId: string, sequence: number): string {
   return 'dlv_' + createHash('sha256').update(`${webhookId}:${eventId}:${sequence}`).digest('hex').slice(0, 24);
@@ -139,12 +144,15 @@ export function createDeliveryActivities(deps: ActivityDeps) {
             allowPrivate: deps.allowPrivateTargets,
             resolver: deps.resolver,
             tls: { minVersion: 'TLSv1.2', rejectUnauthorized: true, ca: deps.extraCa },
-            maxBodyBytes: RESPONSE_EXCERPT_BYTES,
+            // The whole body is read within the one deadline (SPEC §6: it covers the full response); only the
+            // excerpt is kept. A cap here would take guardedRequest's truncation path, which can finish a
+            // response twice and throw an uncaught ERR_CRYPTO_HASH_FINALIZED that kills the worker process.
+            maxBodyBytes: Number.MAX_SAFE_INTEGER,
             excerptBytes: RESPONSE_EXCERPT_BYTES,
           });
           responseCode = res.statusCode;
-          excerpt = res.bodyExcerpt || null;
-          message = res.errorMessage;
+          excerpt = withoutNul(res.bodyExcerpt) || null;
+          message = res.errorMessage === null ? null : withoutNul(res.errorMessage);
           durationMs = res.durationMs;
           errorClass =
             res.errorClass ??

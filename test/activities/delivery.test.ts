@@ -1,0 +1,495 @@
+// The delivery attempt activity, called directly (inside the SDK's activity context helper so heartbeat() works)
+// against real loopback receivers and real PostgreSQL: what goes on the wire (SPEC §6 headers, both signature
+// schemes, HTTP/1.1), how each failure is classified, and what lands in delivery_attempts.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { eq } from 'drizzle-orm';
+import { Webhook } from 'standardwebhooks';
+import { createActivities, type ActivityDeps } from '../../src/activities/index.ts';
+import { PREVIOUS_SECRET_GRACE_MS, type AttemptOutcome, type PreparedDelivery } from '../../src/activities/delivery.ts';
+import { deliveries, deliveryAttempts, webhooks } from '../../src/db/schema/index.ts';
+import type { DeliverySettings } from '../../src/domain/types.ts';
+import { USER_AGENT } from '../../src/main/runtime.ts';
+import type { Resolver } from '../../src/net/resolver.ts';
+import { verifyVantaSignature } from '../../src/receiver/verify.ts';
+import { generateWebhookSecret } from '../../src/security/signing.ts';
+import { PROJECT_ROOT } from '../../src/temporal/binaries.ts';
+import { seedAccount, seedEvent, seedWebhook } from '../helpers/fixtures.ts';
+import { createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
+import { createSelfSignedCert, createTestPki, type SelfSignedCert, type TestPki } from '../helpers/tls.ts';
+import { startHttp, startHttps, startSilentTcp, type Handler, type Loopback } from '../net/loopback.ts';
+
+const T = { timeout: 30_000 };
+const HOST = 'hooks.test';
+const VERSION: string = JSON.parse(readFileSync(`${PROJECT_ROOT}/package.json`, 'utf8')).version;
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pki: TestPki;
+let selfSigned: SelfSignedCert;
+const secrets = createSecretBox(testMasterKey());
+const servers: Loopback[] = [];
+
+before(async () => {
+  [db, pki, selfSigned] = await Promise.all([
+    createTestDatabase(),
+    createTestPki({ hostnames: [HOST] }),
+    createSelfSignedCert({ hostnames: [HOST] }),
+  ]);
+});
+
+after(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  await Promise.all([pki?.cleanup(), selfSigned?.cleanup()]);
+  await db?.drop();
+});
+
+/** Maps made-up names to addresses and records every question, so a test can prove the seam was used. */
+function fakeDns(table: Record<string, string[]>): Resolver & { calls: string[] } {
+  const calls: string[] = [];
+  const resolver = async (host: string) => {
+    calls.push(host);
+    const found = table[host];
+    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    return found;
+  };
+  return Object.assign(resolver, { calls });
+}
+
+interface Captured {
+  httpVersion: string;
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  rawHeaders: string[];
+  rawBody: Buffer;
+}
+
+/** A handler that reads the whole body, records it, then lets `answer` respond (or not). */
+function recorder(seen: Captured[], answer: (res: ServerResponse, n: number) => void): Handler {
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({
+        httpVersion: req.httpVersion,
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        rawHeaders: req.rawHeaders,
+        rawBody: Buffer.concat(chunks),
+      });
+      answer(res, seen.length);
+    });
+  };
+}
+
+async function track(lb: Promise<Loopback>): Promise<Loopback> {
+  const s = await lb;
+  servers.push(s);
+  return s;
+}
+
+function httpsReceiver(answer: (res: ServerResponse, n: number) => void, cert: { certPem: string; keyPem: string } = pki) {
+  const seen: Captured[] = [];
+  return track(startHttps({ cert: cert.certPem, key: cert.keyPem }, recorder(seen, answer))).then((lb) => ({ lb, seen }));
+}
+
+function httpReceiver(answer: (res: ServerResponse, n: number) => void) {
+  const seen: Captured[] = [];
+  return track(startHttp(recorder(seen, answer))).then((lb) => ({ lb, seen }));
+}
+
+const ok = (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+
+type DepsOverrides = Partial<Omit<ActivityDeps, 'db' | 'secrets'>>;
+
+/** Production-like defaults: private and http:// targets refused, only Node's store plus the test CA trusted. */
+function depsWith(o: DepsOverrides = {}): ActivityDeps {
+  return {
+    db: db.db,
+    secrets,
+    allowPrivateTargets: false,
+    allowInsecureTargets: false,
+    userAgent: USER_AGENT,
+    extraCa: [pki.caPem],
+    ...o,
+  };
+}
+
+/** Seeds an account, a webhook for `url` and an event, and has prepareDelivery create the delivery row. */
+async function prepared(url: string, o: { settings?: Partial<DeliverySettings>; deps?: DepsOverrides } = {}) {
+  const account = await seedAccount(db.db, o.settings);
+  const wh = await seedWebhook(db.db, secrets, { accountId: account.id, url });
+  const event = await seedEvent(db.db, account.id, new Date());
+  const input = { webhookId: wh.id, eventId: event.id, eventType: 'endpoint.down' as const, endpointId: null, sequence: 0 };
+  const { deliveryId }: PreparedDelivery = await new MockActivityEnvironment().run(createActivities(depsWith(o.deps)).prepareDelivery, input);
+  return { account, wh, event, deliveryId };
+}
+
+/** One attempt exactly as the worker would run it; answers the outcome, its log row, and the heartbeats seen. */
+async function attempt(deliveryId: string, attemptNumber: number, deps: DepsOverrides = {}) {
+  const env = new MockActivityEnvironment();
+  let heartbeats = 0;
+  env.on('heartbeat', () => heartbeats++);
+  const startedBefore = Date.now();
+  const outcome: AttemptOutcome = await env.run(createActivities(depsWith(deps)).attemptDelivery, { deliveryId, attemptNumber });
+  const wallMs = Date.now() - startedBefore;
+  const rows = await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, deliveryId));
+  const row = rows.find((r) => r.attemptNumber === attemptNumber);
+  assert.ok(row, `attempt ${attemptNumber} has a row in delivery_attempts`);
+  return { outcome, row, rows, heartbeats, startedBefore, wallMs };
+}
+
+// The customer's document: HMAC-SHA256 over the raw body keyed with the secret string, `sha256=<hex>`.
+function customerVerify(rawBody: Buffer, header: unknown, secret: string): boolean {
+  if (typeof header !== 'string') return false;
+  const expected = Buffer.from('sha256=' + createHmac('sha256', secret).update(rawBody).digest('hex'));
+  const given = Buffer.from(header);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function standardVerifies(secret: string, req: Captured): boolean {
+  try {
+    new Webhook(secret).verify(req.rawBody, {
+      'webhook-id': String(req.headers['webhook-id']),
+      'webhook-timestamp': String(req.headers['webhook-timestamp']),
+      'webhook-signature': String(req.headers['webhook-signature']),
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('a receiver that accepts the delivery', () => {
+  test('an https receiver whose certificate chains to a CA the test created gets a signed HTTP/1.1 POST that verifies three ways', T, async () => {
+    const rec = await httpsReceiver(ok);
+    const url = `https://${HOST}:${rec.lb.port}/hooks/vanta?src=test`;
+    const dns = fakeDns({ [HOST]: ['127.0.0.1'] });
+    const deps = { resolver: dns, allowPrivateTargets: true };
+    const { wh, event, deliveryId } = await prepared(url, { deps });
+    await db.db.update(webhooks).set({ headers: { 'X-Customer-Tag': 'blue-team' } }).where(eq(webhooks.id, wh.id));
+
+    const sentAfterSec = Math.floor(Date.now() / 1000);
+    const { outcome, row } = await attempt(deliveryId, 1, deps);
+    const sentBeforeSec = Math.ceil(Date.now() / 1000);
+
+    assert.deepEqual(outcome, { result: 'succeeded', responseCode: 200, errorClass: null });
+    assert.equal(row.responseCode, 200);
+    assert.equal(row.errorClass, null);
+    assert.equal(row.url, url);
+    // The made-up name only resolves through the seam, so one question proves the socket used our answer.
+    assert.deepEqual(dns.calls, [HOST]);
+
+    assert.equal(rec.seen.length, 1);
+    const req = rec.seen[0]!;
+    const h = req.headers;
+    assert.equal(req.httpVersion, '1.1');
+    assert.equal(req.method, 'POST');
+    assert.equal(req.url, '/hooks/vanta?src=test');
+    assert.equal(h.host, `${HOST}:${rec.lb.port}`);
+
+    // (a) the customer's document, with node:crypto only
+    assert.ok(customerVerify(req.rawBody, h['x-vantastatus-signature'], wh.secret), 'X-VantaStatus-Signature verifies');
+    assert.ok(!customerVerify(req.rawBody, h['x-vantastatus-signature'], generateWebhookSecret()), 'another secret does not');
+    // (b) the reference Standard Webhooks library
+    assert.ok(standardVerifies(wh.secret, req), 'standardwebhooks verifies webhook-signature');
+    assert.ok(!standardVerifies(generateWebhookSecret(), req), 'standardwebhooks refuses another secret');
+    // (c) our own receiver helper, which must see both schemes match
+    const ours = verifyVantaSignature(req.rawBody, h, wh.secret);
+    assert.deepEqual(ours, { ok: true, eventId: event.id, scheme: 'both', timestampSec: Number(h['webhook-timestamp']) });
+
+    // Every SPEC §6 header, with its value.
+    assert.equal(h['content-type'], 'application/json');
+    assert.equal(h['content-length'], String(req.rawBody.length));
+    assert.match(String(h['x-vantastatus-signature']), /^sha256=[0-9a-f]{64}$/);
+    assert.equal(h['x-vantastatus-event'], 'endpoint.down');
+    assert.equal(h['x-vantastatus-webhook-id'], wh.id);
+    assert.equal(h['x-vantastatus-retry-count'], '0');
+    const ts = Number(h['x-vantastatus-timestamp']);
+    assert.match(String(h['x-vantastatus-timestamp']), /^\d+$/);
+    assert.ok(ts >= sentAfterSec && ts <= sentBeforeSec, `timestamp ${ts} is this attempt's send time`);
+    assert.equal(h['webhook-id'], event.id);
+    assert.equal(h['webhook-timestamp'], String(ts));
+    assert.match(String(h['webhook-signature']), /^v1,[A-Za-z0-9+/]{43}=$/);
+    assert.equal(h['user-agent'], `VantaStatus-Webhooks/${VERSION}`);
+    assert.equal(h['x-customer-tag'], 'blue-team');
+    // Exactly one value each: a custom header may never duplicate or shadow ours.
+    for (const name of ['content-type', 'x-vantastatus-signature', 'webhook-signature', 'user-agent']) {
+      assert.equal(req.rawHeaders.filter((v, i) => i % 2 === 0 && v.toLowerCase() === name).length, 1, name);
+    }
+
+    const body = JSON.parse(req.rawBody.toString('utf8'));
+    assert.equal(body.id, event.id);
+    assert.equal(body.webhook_id, wh.id);
+    const [stored] = await db.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+    assert.equal(stored?.body, req.rawBody.toString('utf8'), 'the bytes sent are the body serialised once at prepare time');
+    assert.equal(stored?.attemptCount, 1);
+    assert.equal(stored?.lastResponseCode, 200);
+    assert.equal(stored?.lastErrorClass, null);
+  });
+});
+
+describe('failures and how they are classified', () => {
+  test('a receiver with a self-signed certificate fails the attempt as tls and never gets the request', T, async () => {
+    const rec = await httpsReceiver(ok, selfSigned);
+    const deps = { resolver: fakeDns({ [HOST]: ['127.0.0.1'] }), allowPrivateTargets: true };
+    const { deliveryId } = await prepared(`https://${HOST}:${rec.lb.port}/`, { deps });
+    const { outcome, row } = await attempt(deliveryId, 1, deps);
+    assert.deepEqual(outcome, { result: 'failed', responseCode: null, errorClass: 'tls' });
+    assert.equal(row.errorClass, 'tls');
+    assert.equal(row.responseCode, null);
+    assert.match(row.errorMessage ?? '', /self[- ]signed/i);
+    assert.ok(rec.lb.connections >= 1, 'the TCP connection was made; the handshake is what failed');
+    assert.equal(rec.seen.length, 0);
+  });
+
+  test('a receiver that only speaks TLS 1.1 fails the attempt as tls and never gets the request', T, async () => {
+    const seen: Captured[] = [];
+    const lb = await track(
+      startHttps(
+        // OpenSSL 3 refuses TLS < 1.2 at its default security level, so the server must lower it to offer 1.1.
+        { cert: pki.certPem, key: pki.keyPem, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' },
+        recorder(seen, ok),
+      ),
+    );
+    const deps = { resolver: fakeDns({ [HOST]: ['127.0.0.1'] }), allowPrivateTargets: true };
+    const { deliveryId } = await prepared(`https://${HOST}:${lb.port}/`, { deps });
+    const { outcome, row } = await attempt(deliveryId, 1, deps);
+    assert.deepEqual(outcome, { result: 'failed', responseCode: null, errorClass: 'tls' });
+    assert.equal(row.errorClass, 'tls');
+    assert.ok(lb.connections >= 1);
+    assert.equal(seen.length, 0);
+  });
+
+  test("a receiver that holds the request open fails as timeout at the account's timeout_sec, not later", T, async () => {
+    const rec = await httpsReceiver(() => {
+      /* never answers */
+    });
+    const deps = { resolver: fakeDns({ [HOST]: ['127.0.0.1'] }), allowPrivateTargets: true };
+    const { deliveryId } = await prepared(`https://${HOST}:${rec.lb.port}/`, { settings: { timeout_sec: 2 }, deps });
+    const [stored] = await db.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+    assert.equal(stored?.settings.timeout_sec, 2);
+
+    const { outcome, row, wallMs, heartbeats } = await attempt(deliveryId, 1, deps);
+    assert.deepEqual(outcome, { result: 'failed', responseCode: null, errorClass: 'timeout' });
+    assert.equal(rec.seen.length, 1, 'the request reached the receiver, which then sat on it');
+    assert.equal(row.errorClass, 'timeout');
+    assert.ok(row.durationMs >= 2000 && row.durationMs <= 3000, `duration_ms ${row.durationMs}`);
+    assert.ok(wallMs >= 2000 && wallMs <= 3000 + 2000, `the activity returned after ${wallMs} ms`);
+    // A 2 s wait with a 1 s heartbeat interval: the activity told Temporal it was alive while it waited.
+    assert.ok(heartbeats >= 1, `heartbeats ${heartbeats}`);
+  });
+
+  test('a silent TCP peer that never completes the handshake also fails as timeout at the deadline', T, async () => {
+    const silent = await track(startSilentTcp());
+    const deps = { resolver: fakeDns({ [HOST]: ['127.0.0.1'] }), allowPrivateTargets: true };
+    const { deliveryId } = await prepared(`https://${HOST}:${silent.port}/`, { settings: { timeout_sec: 1 }, deps });
+    const { outcome, row } = await attempt(deliveryId, 1, deps);
+    assert.equal(outcome.errorClass, 'timeout');
+    assert.ok(row.durationMs >= 1000 && row.durationMs <= 2000, `duration_ms ${row.durationMs}`);
+  });
+
+  test('a 200 whose body never finishes fails as timeout: the deadline covers the full response', T, async () => {
+    const rec = await httpReceiver((res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('y'.repeat(5000)); // headers and more than an excerpt's worth, then silence
+    });
+    const deps = { allowPrivateTargets: true, allowInsecureTargets: true };
+    const { deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { settings: { timeout_sec: 1 }, deps });
+    const { outcome, row } = await attempt(deliveryId, 1, deps);
+    assert.deepEqual(outcome, { result: 'failed', responseCode: 200, errorClass: 'timeout' });
+    assert.ok(row.durationMs >= 1000 && row.durationMs <= 2000, `duration_ms ${row.durationMs}`);
+    assert.equal(row.responseExcerpt, 'y'.repeat(4096), 'what did arrive is still in the log');
+  });
+
+  test('a 301 fails the attempt as redirect and the Location target is never requested', T, async () => {
+    const elsewhere = await httpReceiver(ok);
+    const rec = await httpReceiver((res) =>
+      res.writeHead(301, { location: `http://127.0.0.1:${elsewhere.lb.port}/moved` }).end('moved'),
+    );
+    const deps = { allowPrivateTargets: true, allowInsecureTargets: true };
+    const { deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
+    const { outcome, row } = await attempt(deliveryId, 1, deps);
+    assert.deepEqual(outcome, { result: 'failed', responseCode: 301, errorClass: 'redirect' });
+    assert.equal(row.responseCode, 301);
+    assert.equal(row.errorClass, 'redirect');
+    assert.equal(rec.seen.length, 1);
+    assert.equal(elsewhere.lb.connections, 0);
+    assert.equal(elsewhere.seen.length, 0);
+  });
+
+  test('with private targets refused, a webhook URL on 127.0.0.1 is blocked and the receiver sees no connection', T, async () => {
+    const rec = await httpReceiver(ok);
+    const deps = { allowPrivateTargets: false, allowInsecureTargets: true };
+    const { deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
+    const { outcome, row } = await attempt(deliveryId, 1, deps);
+    assert.deepEqual(outcome, { result: 'failed', responseCode: null, errorClass: 'blocked' });
+    assert.equal(row.errorClass, 'blocked');
+    assert.match(row.errorMessage ?? '', /127\.0\.0\.1/);
+    assert.equal(rec.lb.connections, 0);
+
+    // Control: the same receiver is reachable once private targets are allowed.
+    const control = await attempt(deliveryId, 2, { allowPrivateTargets: true, allowInsecureTargets: true });
+    assert.equal(control.outcome.result, 'succeeded');
+    assert.equal(rec.lb.connections, 1);
+  });
+
+  test('with private targets refused, a host name that resolves to 127.0.0.1 at connect time is blocked', T, async () => {
+    const rec = await httpsReceiver(ok);
+    // The name looked public when the webhook was stored (seeded here, past any create-time check); now it rebinds.
+    const dns = fakeDns({ [HOST]: ['127.0.0.1'] });
+    const deps = { resolver: dns, allowPrivateTargets: false };
+    const { deliveryId } = await prepared(`https://${HOST}:${rec.lb.port}/`, { deps });
+    const { outcome, row } = await attempt(deliveryId, 1, deps);
+    assert.deepEqual(outcome, { result: 'failed', responseCode: null, errorClass: 'blocked' });
+    assert.equal(row.errorClass, 'blocked');
+    assert.deepEqual(dns.calls, [HOST], 'the attempt asked DNS itself instead of trusting an earlier answer');
+    assert.match(row.errorMessage ?? '', /hooks\.test resolves to 127\.0\.0\.1/);
+    assert.equal(rec.lb.connections, 0);
+  });
+
+  test('an http:// webhook URL is blocked unless insecure targets are allowed', T, async () => {
+    const rec = await httpReceiver(ok);
+    const { deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`);
+    const { outcome, row } = await attempt(deliveryId, 1, { allowPrivateTargets: true, allowInsecureTargets: false });
+    assert.deepEqual(outcome, { result: 'failed', responseCode: null, errorClass: 'blocked' });
+    assert.equal(row.errorClass, 'blocked');
+    assert.match(row.errorMessage ?? '', /VANTA_ALLOW_INSECURE_TARGETS/);
+    assert.equal(rec.lb.connections, 0);
+
+    const control = await attempt(deliveryId, 2, { allowPrivateTargets: true, allowInsecureTargets: true });
+    assert.equal(control.outcome.result, 'succeeded');
+    assert.equal(rec.seen.length, 1);
+  });
+});
+
+describe('the delivery log', () => {
+  test('a 500 with a 10 KiB body is logged as http_status with only the first 4096 bytes of the body', T, async () => {
+    const big = Array.from({ length: 10 * 1024 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+    const rec = await httpReceiver((res) => res.writeHead(500, { 'content-type': 'text/plain' }).end(big));
+    const deps = { allowPrivateTargets: true, allowInsecureTargets: true };
+    const { deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
+
+    const first = await attempt(deliveryId, 1, deps);
+    const second = await attempt(deliveryId, 2, deps);
+    const finishedAt = Date.now();
+
+    assert.deepEqual(first.outcome, { result: 'failed', responseCode: 500, errorClass: 'http_status' });
+    for (const [n, a] of [[1, first] as const, [2, second] as const]) {
+      const row = a.row;
+      assert.equal(row.attemptNumber, n);
+      assert.equal(row.responseCode, 500);
+      assert.equal(row.errorClass, 'http_status');
+      assert.ok(row.startedAt.getTime() >= a.startedBefore - 1 && row.startedAt.getTime() <= finishedAt, 'started_at is the attempt time');
+      assert.ok(Number.isInteger(row.durationMs) && row.durationMs >= 0 && row.durationMs <= a.wallMs + 1, `duration_ms ${row.durationMs}`);
+      assert.equal(row.responseExcerpt, big.slice(0, 4096));
+      assert.ok(Buffer.byteLength(row.responseExcerpt ?? '', 'utf8') <= 4096);
+    }
+    assert.ok(second.row.startedAt.getTime() >= first.row.startedAt.getTime());
+    assert.deepEqual(second.rows.map((r) => r.attemptNumber).sort(), [1, 2]);
+    // The same bytes on every attempt, with the retry count the attempt number implies.
+    assert.deepEqual(rec.seen.map((r) => r.headers['x-vantastatus-retry-count']), ['0', '1']);
+    assert.ok(rec.seen[1]!.rawBody.equals(rec.seen[0]!.rawBody));
+    const [stored] = await db.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+    assert.equal(stored?.attemptCount, 2);
+    assert.equal(stored?.lastResponseCode, 500);
+    assert.equal(stored?.lastErrorClass, 'http_status');
+  });
+
+  test('a 2xx with a 2 MiB body is a success, read to the end, with a 4096-byte excerpt', T, async () => {
+    const big = Buffer.alloc(2 * 1024 * 1024, 'x');
+    const rec = await httpReceiver((res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(big));
+    const deps = { allowPrivateTargets: true, allowInsecureTargets: true };
+    const { deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
+    const { outcome, row } = await attempt(deliveryId, 1, deps);
+    assert.deepEqual(outcome, { result: 'succeeded', responseCode: 200, errorClass: null });
+    assert.equal(row.responseExcerpt, 'x'.repeat(4096));
+  });
+
+  test('a multi-byte body cut at 4096 bytes keeps the excerpt within 4096 bytes and valid UTF-8', T, async () => {
+    // 3-byte characters: byte 4096 falls inside a character, which must be dropped rather than mangled.
+    const body = '€'.repeat(4000);
+    const rec = await httpReceiver((res) => res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end(body));
+    const deps = { allowPrivateTargets: true, allowInsecureTargets: true };
+    const { deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
+    const { row } = await attempt(deliveryId, 1, deps);
+    assert.equal(row.errorClass, 'http_status');
+    assert.equal(row.responseExcerpt, '€'.repeat(Math.floor(4096 / 3)));
+    assert.ok(Buffer.byteLength(row.responseExcerpt ?? '', 'utf8') <= 4096);
+  });
+
+  test('a response body containing NUL bytes is still logged, and the attempt still records its outcome', T, async () => {
+    const rec = await httpReceiver((res) => res.writeHead(500, { 'content-type': 'application/octet-stream' }).end(Buffer.from([0x65, 0x00, 0x72, 0x00, 0x72])));
+    const deps = { allowPrivateTargets: true, allowInsecureTargets: true };
+    const { deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
+    const { outcome, row } = await attempt(deliveryId, 1, deps);
+    assert.deepEqual(outcome, { result: 'failed', responseCode: 500, errorClass: 'http_status' });
+    assert.equal(row.responseCode, 500);
+    assert.ok(!(row.responseExcerpt ?? '').includes('\u0000'));
+    assert.equal(row.responseExcerpt, 'err');
+  });
+});
+
+describe('secret rotation', () => {
+  async function rotatedWebhook(rotatedAt: Date) {
+    const rec = await httpsReceiver(ok);
+    const deps = { resolver: fakeDns({ [HOST]: ['127.0.0.1'] }), allowPrivateTargets: true };
+    const prep = await prepared(`https://${HOST}:${rec.lb.port}/`, { deps });
+    const oldSecret = prep.wh.secret;
+    const newSecret = generateWebhookSecret();
+    const [row] = await db.db.select().from(webhooks).where(eq(webhooks.id, prep.wh.id));
+    await db.db
+      .update(webhooks)
+      .set({ previousSecretEncrypted: row!.secretEncrypted, secretEncrypted: secrets.encrypt(newSecret), secretRotatedAt: rotatedAt })
+      .where(eq(webhooks.id, prep.wh.id));
+    return { ...prep, rec, deps, oldSecret, newSecret };
+  }
+
+  test("within 24 h of a rotation webhook-signature carries the old and the new secret's signatures, X-VantaStatus-Signature only the new one's", T, async () => {
+    const r = await rotatedWebhook(new Date());
+    const { outcome } = await attempt(r.deliveryId, 1, r.deps);
+    assert.equal(outcome.result, 'succeeded');
+    const req = r.rec.seen[0]!;
+    const sigs = String(req.headers['webhook-signature']).split(' ');
+    assert.equal(sigs.length, 2, String(req.headers['webhook-signature']));
+    assert.ok(sigs.every((s) => /^v1,[A-Za-z0-9+/]{43}=$/.test(s)));
+    // A receiver still on the old secret and one already on the new secret both accept it.
+    assert.ok(standardVerifies(r.oldSecret, req), 'old-secret receiver verifies');
+    assert.ok(standardVerifies(r.newSecret, req), 'new-secret receiver verifies');
+    assert.ok(!standardVerifies(generateWebhookSecret(), req), 'an unrelated secret does not');
+    assert.ok(customerVerify(req.rawBody, req.headers['x-vantastatus-signature'], r.newSecret), 'X-VantaStatus-Signature is the new secret');
+    assert.ok(!customerVerify(req.rawBody, req.headers['x-vantastatus-signature'], r.oldSecret), 'and not the old one');
+    assert.equal(verifyVantaSignature(req.rawBody, req.headers, r.oldSecret).ok, true);
+    assert.deepEqual(
+      { ...verifyVantaSignature(req.rawBody, req.headers, r.newSecret), timestampSec: 0 },
+      { ok: true, eventId: r.event.id, scheme: 'both', timestampSec: 0 },
+    );
+  });
+
+  test('25 h after a rotation only the new secret signs', T, async () => {
+    const rotatedAt = new Date();
+    const r = await rotatedWebhook(rotatedAt);
+    const later = new Date(rotatedAt.getTime() + 25 * 3600_000);
+    assert.ok(later.getTime() - rotatedAt.getTime() > PREVIOUS_SECRET_GRACE_MS);
+    const { outcome, row } = await attempt(r.deliveryId, 1, { ...r.deps, now: () => later });
+    assert.equal(outcome.result, 'succeeded');
+    assert.equal(row.startedAt.getTime(), later.getTime());
+    const req = r.rec.seen[0]!;
+    assert.equal(req.headers['webhook-timestamp'], String(Math.floor(later.getTime() / 1000)));
+    const sigs = String(req.headers['webhook-signature']).split(' ');
+    assert.equal(sigs.length, 1, String(req.headers['webhook-signature']));
+    // Verified at the injected clock: the signed timestamp is 25 h ahead of the real one.
+    assert.equal(verifyVantaSignature(req.rawBody, req.headers, r.newSecret, { now: later }).ok, true);
+    assert.deepEqual(verifyVantaSignature(req.rawBody, req.headers, r.oldSecret, { now: later }), {
+      ok: false,
+      reason: 'bad_signature',
+      scheme: 'standard-webhooks',
+    });
+    assert.ok(customerVerify(req.rawBody, req.headers['x-vantastatus-signature'], r.newSecret));
+  });
+});

@@ -1,0 +1,293 @@
+// Crash safety of one delivery attempt, with a real worker process killed by SIGKILL while the receiver holds
+// the request open: Temporal notices the missing heartbeats, re-runs the same attempt on a new worker, and the
+// receiver gets the same event again (same webhook-id, same Retry-Count), so its dedup works and nothing is lost.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { deliveries, deliveryAttempts } from '../../src/db/schema/index.ts';
+import { deliveryWorkflowId } from '../../src/domain/ids.ts';
+import { PROJECT_ROOT } from '../../src/temporal/binaries.ts';
+import { deliveryWorkflow } from '../../src/workflows/delivery.ts';
+import { seedAccount, seedEvent, seedWebhook } from '../helpers/fixtures.ts';
+import { connectTemporal, createSecretBox, createTestDatabase, requireEnv, testMasterKey, workflowBundle } from '../helpers/services.ts';
+
+const WORKER_SCRIPT = join(PROJECT_ROOT, 'test/helpers/worker-process.ts');
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let temporal: Awaited<ReturnType<typeof connectTemporal>>;
+let bundleDir: string;
+let bundlePath: string;
+const masterKey = testMasterKey();
+const secrets = createSecretBox(masterKey);
+const children = new Set<ChildProcess>();
+
+// Last line of defence: whatever happens to this test, no worker it spawned keeps running.
+const killChildren = () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+};
+process.once('exit', killChildren);
+
+before(async () => {
+  db = await createTestDatabase();
+  temporal = await connectTemporal();
+  // Bundled once here and handed to both workers as a file, so neither spends seconds bundling.
+  bundleDir = await mkdtemp(join(tmpdir(), 'vanta-crash-'));
+  bundlePath = join(bundleDir, 'workflows.js');
+  await writeFile(bundlePath, (await workflowBundle()).code);
+});
+
+after(async () => {
+  await Promise.all([...children].map((c) => stopChild(c, 'SIGTERM')));
+  process.removeListener('exit', killChildren);
+  await temporal?.close();
+  await db?.drop();
+  if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
+});
+
+function exited(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill(signal);
+    if (!(await exited(child, 15_000))) {
+      child.kill('SIGKILL');
+      await exited(child, 5_000);
+    }
+  }
+  children.delete(child);
+}
+
+/** Starts `node --import tsx test/helpers/worker-process.ts` and waits for its `ready` line. */
+async function spawnWorker(taskQueue: string): Promise<ChildProcess & { output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
+    cwd: PROJECT_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      VANTA_TEST_WORKER_DATABASE_URL: db.url,
+      TEST_TEMPORAL_ADDRESS: requireEnv('TEST_TEMPORAL_ADDRESS'),
+      VANTA_TEST_WORKER_TASK_QUEUE: taskQueue,
+      VANTA_TEST_WORKER_MASTER_KEY: masterKey.toString('hex'),
+      VANTA_TEST_WORKER_BUNDLE: bundlePath,
+    },
+  });
+  children.add(child);
+  let output = '';
+  child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`worker did not become ready in 60 s:\n${output}`)), 60_000);
+    const onData = () => {
+      if (/^ready \d+$/m.test(output)) {
+        clearTimeout(t);
+        child.stdout!.off('data', onData);
+        child.off('exit', onExit);
+        resolve();
+      }
+    };
+    const onExit = (code: number | null) => {
+      clearTimeout(t);
+      reject(new Error(`worker exited with ${code} before it was ready:\n${output}`));
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', onExit);
+  });
+  return Object.assign(child, { output: () => output });
+}
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  rawBody: Buffer;
+  at: number;
+  /** set when the client's connection went away before an answer */
+  abandonedAt?: number;
+}
+
+/** Holds the first request open without answering (or answers it 200 after `firstAnswerAfterMs`); answers every later one 200. */
+async function startHoldingReceiver(firstAnswerAfterMs: number | null = null) {
+  const received: Received[] = [];
+  const sockets = new Set<Socket>();
+  const listeners: Array<() => void> = [];
+  const notify = () => listeners.splice(0).forEach((l) => l());
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const r: Received = { headers: req.headers, rawBody: Buffer.concat(chunks), at: Date.now() };
+      received.push(r);
+      if (received.length === 1) {
+        res.on('close', () => {
+          if (!res.writableFinished) r.abandonedAt = Date.now();
+          notify();
+        });
+        if (firstAnswerAfterMs !== null) {
+          setTimeout(() => {
+            if (!res.destroyed) res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+          }, firstAnswerAfterMs);
+        }
+      } else {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+      }
+      notify();
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const until = (cond: () => boolean, what: string, ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`receiver: ${what} not within ${ms} ms (got ${received.length} requests)`)), ms);
+      const check = () => {
+        if (cond()) {
+          clearTimeout(t);
+          resolve();
+        } else listeners.push(check);
+      };
+      check();
+    });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received,
+    until,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+type HistoryEvent = {
+  eventId?: unknown;
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
+  activityTaskStartedEventAttributes?: { scheduledEventId?: unknown; attempt?: number | null } | null;
+};
+
+test(
+  'a worker killed while the receiver holds an attempt open re-runs the attempt after restart and completes with the same event id',
+  { timeout: 180_000 },
+  async (t) => {
+    const receiver = await startHoldingReceiver();
+    try {
+      const account = await seedAccount(db.db);
+      const wh = await seedWebhook(db.db, secrets, { accountId: account.id, url: receiver.url });
+      const event = await seedEvent(db.db, account.id, new Date());
+      const first = await spawnWorker(temporal.taskQueue);
+
+      const input = { webhookId: wh.id, eventId: event.id, eventType: 'endpoint.down' as const, endpointId: null, sequence: 0 };
+      const handle = await temporal.client.workflow.start(deliveryWorkflow, {
+        args: [input],
+        taskQueue: temporal.taskQueue,
+        workflowId: deliveryWorkflowId(wh.id, event.id),
+      });
+
+      // The first worker has sent attempt 1 and is waiting for an answer that will not come.
+      await receiver.until(() => receiver.received.length >= 1, 'first request', 60_000);
+      first.kill('SIGKILL');
+      assert.equal(await exited(first, 10_000), true, 'the first worker died');
+      assert.equal(first.signalCode, 'SIGKILL');
+      children.delete(first);
+      const killedAt = Date.now();
+      // The dead worker's socket is closed by the kernel; the receiver sees the request abandoned.
+      await receiver.until(() => receiver.received[0]!.abandonedAt !== undefined, 'abandoned request', 10_000);
+      assert.equal(receiver.received.length, 1, 'nothing else arrives while no worker is running');
+
+      const second = await spawnWorker(temporal.taskQueue);
+      assert.equal(await handle.result(), 'succeeded', second.output());
+
+      assert.equal(receiver.received.length, 2, 'exactly one re-run of the attempt');
+      const [held, rerun] = receiver.received as [Received, Received];
+      // Re-sent only after Temporal gave up on the dead worker's heartbeats (5 s heartbeat timeout).
+      assert.ok(rerun.at > killedAt, 'the re-run came after the kill');
+      t.diagnostic(`attempt re-sent ${rerun.at - killedAt} ms after the kill (heartbeat timeout 5 s + retry interval 1 s)`);
+      for (const r of [held, rerun]) {
+        assert.equal(r.headers['webhook-id'], event.id);
+        assert.equal(r.headers['x-vantastatus-retry-count'], '0');
+        assert.equal(r.headers['x-vantastatus-webhook-id'], wh.id);
+        assert.equal(JSON.parse(r.rawBody.toString('utf8')).id, event.id);
+      }
+      assert.ok(rerun.rawBody.equals(held.rawBody), 'byte-identical body');
+
+      // Temporal re-ran the same scheduled activity (its attempt 2), not a new delivery attempt.
+      const history = ((await handle.fetchHistory()).events ?? []) as HistoryEvent[];
+      const scheduled = history.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'attemptDelivery');
+      assert.equal(scheduled.length, 1);
+      const started = history.find(
+        (e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled[0]!.eventId),
+      );
+      assert.equal(started?.activityTaskStartedEventAttributes?.attempt, 2);
+
+      const [row] = await db.db.select().from(deliveries).where(eq(deliveries.eventId, event.id));
+      assert.equal(row?.state, 'succeeded');
+      assert.equal(row?.attemptCount, 1);
+      const attempts = await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, row!.id));
+      assert.equal(attempts.length, 1);
+      assert.equal(attempts[0]?.attemptNumber, 1);
+      assert.equal(attempts[0]?.responseCode, 200);
+      assert.equal(attempts[0]?.errorClass, null);
+
+      await stopChild(second, 'SIGTERM');
+      assert.equal(second.exitCode, 0, `the second worker shut down cleanly:\n${second.output()}`);
+      assert.equal(children.size, 0);
+    } finally {
+      await receiver.close();
+    }
+  },
+);
+
+test('a live worker keeps a slow attempt alive past the 5 s heartbeat timeout and sends it once', { timeout: 120_000 }, async (t) => {
+  // Answers after 7 s: longer than the heartbeat timeout, well within the default 30 s deadline. Without working
+  // heartbeats Temporal would declare the attempt lost after 5 s and send it a second time.
+  const receiver = await startHoldingReceiver(7_000);
+  try {
+    const account = await seedAccount(db.db);
+    const wh = await seedWebhook(db.db, secrets, { accountId: account.id, url: receiver.url });
+    const event = await seedEvent(db.db, account.id, new Date());
+    const child = await spawnWorker(temporal.taskQueue);
+    const handle = await temporal.client.workflow.start(deliveryWorkflow, {
+      args: [{ webhookId: wh.id, eventId: event.id, eventType: 'endpoint.down', endpointId: null, sequence: 0 }],
+      taskQueue: temporal.taskQueue,
+      workflowId: deliveryWorkflowId(wh.id, event.id),
+    });
+    assert.equal(await handle.result(), 'succeeded', child.output());
+    assert.equal(receiver.received.length, 1);
+    assert.equal(receiver.received[0]!.abandonedAt, undefined, 'the request was answered, not abandoned');
+
+    const history = ((await handle.fetchHistory()).events ?? []) as HistoryEvent[];
+    const scheduled = history.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'attemptDelivery');
+    assert.equal(scheduled.length, 1);
+    const started = history.find(
+      (e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled[0]!.eventId),
+    );
+    assert.equal(started?.activityTaskStartedEventAttributes?.attempt, 1, 'the activity ran once, without a heartbeat timeout');
+
+    const [row] = await db.db.select().from(deliveries).where(eq(deliveries.eventId, event.id));
+    const attempts = await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, row!.id));
+    assert.equal(attempts.length, 1);
+    assert.equal(attempts[0]?.responseCode, 200);
+    assert.ok((attempts[0]?.durationMs ?? 0) >= 7_000, `duration_ms ${attempts[0]?.durationMs}`);
+    t.diagnostic(`slow attempt took ${attempts[0]?.durationMs} ms`);
+    await stopChild(child, 'SIGTERM');
+  } finally {
+    await receiver.close();
+  }
+});
