@@ -21,6 +21,18 @@ export interface PreparedDelivery {
   eventTimeMs: number;
 }
 
+type WebhookRow = typeof webhooks.$inferSelect;
+type DeliveryRow = typeof deliveries.$inferSelect;
+
+interface SendResult {
+  ok: boolean;
+  responseCode: number | null;
+  excerpt: string | null;
+  errorClass: ErrorClass | null;
+  message: string | null;
+  durationMs: number;
+}
+
 export interface AttemptOutcome {
   result: 'succeeded' | 'failed' | 'cancelled';
   responseCode: number | null;
@@ -46,6 +58,76 @@ export function createDeliveryActivities(deps: ActivityDeps) {
     if (!groupId) return effectiveSettings(account.settings, null);
     const [group] = await deps.db.select({ settings: groups.settings }).from(groups).where(eq(groups.id, groupId));
     return effectiveSettings(account.settings, group?.settings ?? null);
+  }
+
+  function openSecrets(webhook: WebhookRow, at: Date): { current: string; previous: string | null } | null {
+    try {
+      const current = deps.secrets.decrypt(webhook.secretEncrypted);
+      const inGrace =
+        webhook.previousSecretEncrypted !== null &&
+        webhook.secretRotatedAt !== null &&
+        at.getTime() - webhook.secretRotatedAt.getTime() < PREVIOUS_SECRET_GRACE_MS;
+      return { current, previous: inGrace ? deps.secrets.decrypt(webhook.previousSecretEncrypted!) : null };
+    } catch {
+      return null;
+    }
+  }
+
+  async function send(
+    delivery: DeliveryRow,
+    webhook: WebhookRow,
+    secrets: { current: string; previous: string | null },
+    attemptNumber: number,
+    startedAt: Date,
+  ): Promise<SendResult> {
+    if (!deps.allowInsecureTargets && !webhook.url.startsWith('https://')) {
+      return { ok: false, responseCode: null, excerpt: null, errorClass: 'blocked', message: 'http:// targets are refused unless VANTA_ALLOW_INSECURE_TARGETS=true', durationMs: 0 };
+    }
+    const rawBody = Buffer.from(delivery.body, 'utf8');
+    const headers: Record<string, string> = {
+      ...webhook.headers,
+      'Content-Type': 'application/json',
+      'User-Agent': deps.userAgent,
+      ...signatureHeaders({
+        eventId: delivery.eventId,
+        eventType: delivery.eventType,
+        webhookId: webhook.id,
+        retryCount: attemptNumber - 1,
+        rawBody,
+        secrets,
+        nowSec: Math.floor(startedAt.getTime() / 1000),
+      }),
+    };
+    const beat = setInterval(() => heartbeat(), 1000);
+    try {
+      const res = await guardedRequest({
+        url: webhook.url,
+        method: 'POST',
+        headers,
+        body: rawBody,
+        deadlineMs: delivery.settings.timeout_sec * 1000,
+        allowPrivate: deps.allowPrivateTargets,
+        resolver: deps.resolver,
+        tls: { minVersion: 'TLSv1.2', rejectUnauthorized: true, ca: deps.extraCa },
+        // The whole body is read within the one deadline (SPEC §6: it covers the full response); only the
+        // excerpt is kept.
+        maxBodyBytes: Number.MAX_SAFE_INTEGER,
+        excerptBytes: RESPONSE_EXCERPT_BYTES,
+      });
+      const code = res.statusCode;
+      const errorClass: ErrorClass | null =
+        res.errorClass ?? (code !== null && isRedirect(code) ? 'redirect' : code !== null && code >= 200 && code < 300 ? null : 'http_status');
+      return {
+        ok: errorClass === null,
+        responseCode: code,
+        excerpt: withoutNul(res.bodyExcerpt) || null,
+        errorClass,
+        message: res.errorMessage === null ? null : withoutNul(res.errorMessage),
+        durationMs: res.durationMs,
+      };
+    } finally {
+      clearInterval(beat);
+    }
   }
 
   return {
@@ -102,75 +184,22 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       if (!webhook || webhook.deletedAt || !webhook.enabled) return { result: 'cancelled', responseCode: null, errorClass: null };
 
       const startedAt = now();
-      const current = deps.secrets.decrypt(webhook.secretEncrypted);
-      const inGrace =
-        webhook.previousSecretEncrypted && webhook.secretRotatedAt && startedAt.getTime() - webhook.secretRotatedAt.getTime() < PREVIOUS_SECRET_GRACE_MS;
-      const previous = inGrace ? deps.secrets.decrypt(webhook.previousSecretEncrypted!) : null;
-      const rawBody = Buffer.from(delivery.body, 'utf8');
-      const headers: Record<string, string> = {
-        ...webhook.headers,
-        'Content-Type': 'application/json',
-        'User-Agent': deps.userAgent,
-        ...signatureHeaders({
-          eventId: delivery.eventId,
-          eventType: delivery.eventType,
-          webhookId: webhook.id,
-          retryCount: input.attemptNumber - 1,
-          rawBody,
-          secrets: { current, previous },
-          nowSec: Math.floor(startedAt.getTime() / 1000),
-        }),
-      };
-
-      const beat = setInterval(() => heartbeat(), 1000);
-      let errorClass: ErrorClass | null;
-      let responseCode: number | null;
-      let excerpt: string | null = null;
-      let message: string | null = null;
-      let durationMs: number;
-      try {
-        if (!deps.allowInsecureTargets && !webhook.url.startsWith('https://')) {
-          errorClass = 'blocked';
-          responseCode = null;
-          message = 'http:// targets are refused unless VANTA_ALLOW_INSECURE_TARGETS=true';
-          durationMs = 0;
-        } else {
-          const res = await guardedRequest({
-            url: webhook.url,
-            method: 'POST',
-            headers,
-            body: rawBody,
-            deadlineMs: delivery.settings.timeout_sec * 1000,
-            allowPrivate: deps.allowPrivateTargets,
-            resolver: deps.resolver,
-            tls: { minVersion: 'TLSv1.2', rejectUnauthorized: true, ca: deps.extraCa },
-            // The whole body is read within the one deadline (SPEC §6: it covers the full response); only the
-            // excerpt is kept. A cap here would take guardedRequest's truncation path, which can finish a
-            // response twice and throw an uncaught ERR_CRYPTO_HASH_FINALIZED that kills the worker process.
-            maxBodyBytes: Number.MAX_SAFE_INTEGER,
-            excerptBytes: RESPONSE_EXCERPT_BYTES,
-          });
-          responseCode = res.statusCode;
-          excerpt = withoutNul(res.bodyExcerpt) || null;
-          message = res.errorMessage === null ? null : withoutNul(res.errorMessage);
-          durationMs = res.durationMs;
-          errorClass =
-            res.errorClass ??
-            (responseCode !== null && isRedirect(responseCode) ? 'redirect' : responseCode !== null && responseCode >= 200 && responseCode < 300 ? null : 'http_status');
-        }
-      } finally {
-        clearInterval(beat);
-      }
+      const secrets = openSecrets(webhook, startedAt);
+      const sent: SendResult = secrets
+        ? await send(delivery, webhook, secrets, input.attemptNumber, startedAt)
+        : // A secret the current master key cannot open fails this attempt visibly; the schedule goes on, so a
+          // restored key lets a later attempt through.
+          { ok: false, responseCode: null, excerpt: null, errorClass: null, message: 'the webhook secret cannot be decrypted with the current master key', durationMs: 0 };
 
       const attempt = {
         deliveryId: delivery.id,
         attemptNumber: input.attemptNumber,
         startedAt,
-        durationMs: Math.round(durationMs),
-        responseCode,
-        responseExcerpt: excerpt,
-        errorClass,
-        errorMessage: message,
+        durationMs: Math.round(sent.durationMs),
+        responseCode: sent.responseCode,
+        responseExcerpt: sent.excerpt,
+        errorClass: sent.errorClass,
+        errorMessage: sent.message,
         url: webhook.url,
       };
       // An attempt re-run after a worker crash overwrites the row of the attempt it replaces.
@@ -182,12 +211,13 @@ export function createDeliveryActivities(deps: ActivityDeps) {
         .update(deliveries)
         .set({
           attemptCount: sql`greatest(${deliveries.attemptCount}, ${input.attemptNumber})`,
-          lastResponseCode: responseCode,
-          lastErrorClass: errorClass,
+          lastResponseCode: sent.responseCode,
+          lastErrorClass: sent.errorClass,
           updatedAt: now(),
         })
         .where(eq(deliveries.id, delivery.id));
-      return { result: errorClass === null ? 'succeeded' : 'failed', responseCode, errorClass };
+      deps.metrics?.attemptDuration.observe({ result: sent.ok ? 'ok' : (sent.errorClass ?? 'error') }, sent.durationMs / 1000);
+      return { result: sent.ok ? 'succeeded' : 'failed', responseCode: sent.responseCode, errorClass: sent.errorClass };
     },
 
     async setDeliveryState(input: { deliveryId: string; state: DeliveryState; nextAttemptAtMs: number | null }): Promise<void> {

@@ -1,6 +1,7 @@
 // One child workflow per (webhook, event): attempts on the SPEC §6 schedule with durable sleeps, until success,
 // cancellation, or expiry. The schedule lives here; the attempt activity never retries an HTTP failure itself.
 import {
+  ActivityFailure,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -8,6 +9,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
+import type { AttemptOutcome } from '../activities/delivery.ts';
 import { nextAttemptAt } from '../domain/retry-schedule.ts';
 import type { DeliveryState } from '../domain/types.ts';
 import { SA_DELIVERY_STATE } from '../temporal/search-attributes.ts';
@@ -27,13 +29,23 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
   const { settings } = prepared;
   const eventTime = new Date(prepared.eventTimeMs);
 
-  // A worker that dies mid-request loses its heartbeat; Temporal then re-runs the same attempt number,
-  // so the receiver sees the same event id and Retry-Count again rather than nothing.
-  const { attemptDelivery } = proxyActivities<Activities>({
-    startToCloseTimeout: `${settings.timeout_sec + 15} seconds`,
-    heartbeatTimeout: '5 seconds',
-    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
-  });
+  const expiresAtMs = eventTime.getTime() + settings.expiry_sec * 1000;
+
+  // A worker that dies mid-request loses its heartbeat; Temporal then re-runs the same attempt number, so the
+  // receiver sees the same event id and Retry-Count again rather than nothing. Infrastructure failures (database
+  // down) are retried too, but never past the delivery's expiry: then the attempt counts as failed.
+  const attempt = (attemptNumber: number) =>
+    proxyActivities<Activities>({
+      startToCloseTimeout: `${settings.timeout_sec + 15} seconds`,
+      scheduleToCloseTimeout: Math.max(0, expiresAtMs - Date.now()) + (settings.timeout_sec + 60) * 1000,
+      heartbeatTimeout: '5 seconds',
+      retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+    })
+      .attemptDelivery({ deliveryId: prepared.deliveryId, attemptNumber })
+      .catch((err: unknown): AttemptOutcome => {
+        if (!(err instanceof ActivityFailure)) throw err;
+        return { result: 'failed', responseCode: null, errorClass: null };
+      });
 
   const finish = async (state: DeliveryState): Promise<DeliveryState> => {
     progress.state = state;
@@ -44,7 +56,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
 
   for (;;) {
     const attemptNumber = progress.attempts + 1;
-    const outcome = await attemptDelivery({ deliveryId: prepared.deliveryId, attemptNumber });
+    const outcome = await attempt(attemptNumber);
     progress.attempts = attemptNumber;
     if (outcome.result === 'succeeded') return finish('succeeded');
     if (outcome.result === 'cancelled') return finish('cancelled');

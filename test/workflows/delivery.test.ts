@@ -3,6 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -151,4 +153,56 @@ test('starting the same (webhook, event) twice delivers once', { timeout: 60_000
   );
   assert.equal(await handle.result(), 'succeeded');
   assert.equal(rec.requests.length, 1);
+});
+
+test("a group's timeout_sec override is the attempt's deadline", { timeout: 60_000 }, async () => {
+  const hanging = createServer(() => {
+    /* never answers */
+  });
+  await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+  try {
+    const account = await seedAccount(db.db, { retry_schedule_sec: [60], expiry_sec: 120, timeout_sec: 30 });
+    const groupId = await seedGroup(db.db, account.id, { timeout_sec: 2 });
+    const wh = await seedWebhook(db.db, secrets, { accountId: account.id, url: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/`, groupId });
+    const event = await seedEvent(db.db, account.id, new Date(await env.currentTimeMs()));
+    const handle = await env.client.workflow.start(deliveryWorkflow, {
+      args: [{ webhookId: wh.id, eventId: event.id, eventType: 'endpoint.down', endpointId: null, sequence: 0 }],
+      taskQueue,
+      workflowId: deliveryWorkflowId(wh.id, event.id),
+    });
+    assert.equal(await handle.result(), 'failed');
+    const [row] = await db.db.select().from(deliveries).where(eq(deliveries.eventId, event.id));
+    const attempts = await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, row!.id));
+    assert.equal(attempts.length, 2);
+    for (const a of attempts) {
+      assert.equal(a.errorClass, 'timeout');
+      assert.ok(a.durationMs >= 2000 && a.durationMs < 3000, `attempt took ${a.durationMs} ms with a 2 s deadline`);
+    }
+  } finally {
+    hanging.closeAllConnections();
+    await new Promise((r) => hanging.close(r));
+  }
+});
+
+test('a secret the master key cannot open fails each attempt visibly and the delivery ends at its expiry', { timeout: 60_000 }, async () => {
+  const account = await seedAccount(db.db, { retry_schedule_sec: [10], expiry_sec: 60, timeout_sec: 5 });
+  const rec = await receiver(200);
+  // a secret sealed under another master key cannot be opened: every attempt throws before any request
+  const foreign = createSecretBox(testMasterKey());
+  const wh = await seedWebhook(db.db, foreign, { accountId: account.id, url: rec.url });
+  const event = await seedEvent(db.db, account.id, new Date(await env.currentTimeMs()));
+  const handle = await env.client.workflow.start(deliveryWorkflow, {
+    args: [{ webhookId: wh.id, eventId: event.id, eventType: 'endpoint.down', endpointId: null, sequence: 0 }],
+    taskQueue,
+    workflowId: deliveryWorkflowId(wh.id, event.id),
+  });
+  assert.equal(await handle.result(), 'failed');
+  assert.equal(rec.requests.length, 0);
+  const [row] = await db.db.select().from(deliveries).where(eq(deliveries.eventId, event.id));
+  assert.equal(row?.state, 'failed');
+  const attempts = await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, row!.id));
+  // attempts at 0, 10, … 50 s (one at 60 s only if it started within the second-precision event time's
+  // expiry): the schedule went on, nothing was sent, and each attempt says why
+  assert.ok(attempts.length === 6 || attempts.length === 7, `${attempts.length} attempts`);
+  assert.ok(attempts.every((a) => a.responseCode === null && /cannot be decrypted/.test(a.errorMessage ?? '')));
 });
