@@ -6,7 +6,7 @@ export function createCheckActivities(deps: ActivityDeps) {
   return {
     async checkEndpoint(config: MonitorConfig): Promise<CheckResult> {
       if (!config.url) throw new Error(`endpoint ${config.endpoint_id} has no url to check`);
-      return runHttpCheck(
+      const result = await runHttpCheck(
         {
           url: config.url,
           method: config.method,
@@ -21,6 +21,9 @@ export function createCheckActivities(deps: ActivityDeps) {
           now: deps.now ?? (() => new Date()),
         },
       );
+      deps.metrics?.checks.inc({ outcome: result.ok ? 'ok' : (result.error_class ?? 'error') });
+      if (result.response_time_ms !== null) deps.metrics?.checkDuration.observe(result.response_time_ms / 1000);
+      return result;
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.ts';
 import type { Resolver } from '../net/resolver.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 export interface SecretCipher {
   encrypt(plain: string): string;
@@ -17,4 +18,5 @@ export interface ActivityDeps {
   /** extra trusted CA certificates (PEM), on top of Node's store and NODE_EXTRA_CA_CERTS */
   extraCa?: string[];
   now?: () => Date;
+  metrics?: Metrics;
 }

@@ -16,7 +16,7 @@ export function createEventActivities(deps: ActivityDeps) {
      */
     async recordEvents(input: { events: VantaEvent[]; endpointId: string | null; groupId: string | null }): Promise<EventTargets[]> {
       if (input.events.length === 0) return [];
-      await deps.db
+      const inserted = await deps.db
         .insert(events)
         .values(
           input.events.map((e) => ({
@@ -28,7 +28,15 @@ export function createEventActivities(deps: ActivityDeps) {
             data: e.data,
           })),
         )
-        .onConflictDoNothing({ target: events.id });
+        .onConflictDoNothing({ target: events.id })
+        .returning({ id: events.id });
+      // Count only rows this call inserted, so a retried or replayed activity does not count twice.
+      const fresh = new Set(inserted.map((r) => r.id));
+      for (const e of input.events) {
+        if (!fresh.has(e.id)) continue;
+        const transition = e.data.previous_status !== e.data.current_status;
+        deps.metrics?.events.inc({ type: e.type, from: transition ? e.data.previous_status : '', to: transition ? e.data.current_status : '' });
+      }
       const accountId = input.events[0]!.account_id;
       const candidates = await deps.db
         .select({ id: webhooks.id, events: webhooks.events })
