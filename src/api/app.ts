@@ -6,7 +6,9 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { AppDeps } from './deps.ts';
 import { errorHandler } from './errors.ts';
 import { accountRoutes, adminRoutes } from './routes/accounts.ts';
+import { deliveryRoutes } from './routes/deliveries.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
+import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incomingRoutes } from './routes/incoming.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -53,8 +55,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps));
   await app.register(adminRoutes(deps));
   await app.register(accountRoutes(deps));
+  await app.register(groupRoutes(deps));
   await app.register(endpointRoutes(deps));
   await app.register(webhookRoutes(deps));
+  await app.register(deliveryRoutes(deps));
   await app.register(incomingRoutes(deps));
   return app;
 }

@@ -23,6 +23,18 @@ export function deliveryWorkflowId(webhookId: string, eventId: string): string {
 }
 
 /**
+ * The workflow id of the n-th manual redelivery (n ≥ 1) of an event to a webhook: the original delivery's id
+ * plus `:<sequence>`. Deterministic, so two concurrent retries that picked the same sequence start one workflow.
+ * Sequence 0 is the original delivery and has its own id (deliveryWorkflowId), so it is refused here.
+ */
+export function redeliveryWorkflowId(webhookId: string, eventId: string, sequence: number): string {
+  if (!Number.isSafeInteger(sequence) || sequence < 1) {
+    throw new TypeError(`a redelivery sequence is an integer ≥ 1, got ${JSON.stringify(sequence)}`);
+  }
+  return `${deliveryWorkflowId(webhookId, eventId)}:${sequence}`;
+}
+
+/**
  * Builds `wh_evt_<hex>` from at least 20 hex characters. Upper-case input is folded to lower case, because the
  * wire format (SPEC §5) only allows lower case and the same digest must always give the same id.
  */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { deliveryWorkflowId, endpointWorkflowId, eventIdFromHex, isEventId } from '../../src/domain/ids.ts';
+import { deliveryWorkflowId, endpointWorkflowId, eventIdFromHex, isEventId, redeliveryWorkflowId } from '../../src/domain/ids.ts';
 
 const HEX = '9f82a1c4d7e6b5a40312';
 
@@ -27,6 +27,35 @@ describe('workflow ids', () => {
 
   it('refuses a delivery id whose event id is not a VantaStatus event id', () => {
     assert.throws(() => deliveryWorkflowId('wh_1', 'evt_123'), TypeError);
+  });
+});
+
+describe('redelivery workflow ids', () => {
+  it('a redelivery workflow id is delivery:<webhook id>:<event id>:<sequence>', () => {
+    assert.equal(redeliveryWorkflowId('wh_3b71f092', `wh_evt_${HEX}`, 1), `delivery:wh_3b71f092:wh_evt_${HEX}:1`);
+    assert.equal(redeliveryWorkflowId('wh_3b71f092', `wh_evt_${HEX}`, 12), `delivery:wh_3b71f092:wh_evt_${HEX}:12`);
+  });
+
+  it('the same webhook, event and sequence always give the same id, so two concurrent retries start one workflow', () => {
+    assert.equal(redeliveryWorkflowId('wh_1', `wh_evt_${HEX}`, 2), redeliveryWorkflowId('wh_1', `wh_evt_${HEX}`, 2));
+    assert.notEqual(redeliveryWorkflowId('wh_1', `wh_evt_${HEX}`, 2), redeliveryWorkflowId('wh_1', `wh_evt_${HEX}`, 3));
+    assert.notEqual(redeliveryWorkflowId('wh_1', `wh_evt_${HEX}`, 1), redeliveryWorkflowId('wh_2', `wh_evt_${HEX}`, 1));
+  });
+
+  it('never collides with the original delivery of the same event', () => {
+    assert.notEqual(redeliveryWorkflowId('wh_1', `wh_evt_${HEX}`, 1), deliveryWorkflowId('wh_1', `wh_evt_${HEX}`));
+  });
+
+  it('refuses sequence 0 (the original delivery), negative, fractional and non-finite sequences', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      assert.throws(() => redeliveryWorkflowId('wh_1', `wh_evt_${HEX}`, bad), TypeError, String(bad));
+    }
+  });
+
+  it('refuses the same malformed webhook and event ids as the original delivery id', () => {
+    assert.throws(() => redeliveryWorkflowId('wh:1', `wh_evt_${HEX}`, 1), TypeError);
+    assert.throws(() => redeliveryWorkflowId('', `wh_evt_${HEX}`, 1), TypeError);
+    assert.throws(() => redeliveryWorkflowId('wh_1', 'evt_123', 1), TypeError);
   });
 });
 

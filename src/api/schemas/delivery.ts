@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { ERROR_CLASSES, EVENT_TYPES, type DeliveryState } from '../../domain/types.ts';
+import { listQuery } from './common.ts';
+import { settingsResponse } from './account.ts';
+
+export const DELIVERY_STATES = ['pending', 'retrying', 'succeeded', 'failed', 'cancelled'] as const satisfies readonly DeliveryState[];
+
+const webhookTestObject = z.strictObject({
+  event: z.enum(EVENT_TYPES).default('endpoint.down'),
+});
+/**
+ * POST /v1/webhooks/:id/test. The body is optional (Fastify hands a missing body to the validator as null);
+ * without `event` the sample is an endpoint.down.
+ */
+export const webhookTestBody = webhookTestObject.nullish().transform((b) => b ?? webhookTestObject.parse({}));
+
+export const deliveryListQuery = listQuery.extend({
+  state: z.enum(DELIVERY_STATES).optional(),
+});
+
+export const deliveryStarted = z.object({
+  delivery_id: z.string(),
+  event_id: z.string(),
+});
+
+export const redeliveryStarted = deliveryStarted.extend({
+  /** 1 for the first manual redelivery of the event to this webhook, 2 for the second, … */
+  sequence: z.number(),
+});
+
+export const deliveryResponse = z.object({
+  id: z.string(),
+  webhook_id: z.string(),
+  event_id: z.string(),
+  event_type: z.enum(EVENT_TYPES),
+  /** null for sample events sent by POST /v1/webhooks/:id/test */
+  endpoint_id: z.string().nullable(),
+  /** 0 for the original delivery, n for the n-th manual redelivery of the same event */
+  sequence: z.number(),
+  state: z.enum(DELIVERY_STATES),
+  attempt_count: z.number(),
+  last_response_code: z.number().nullable(),
+  last_error_class: z.enum(ERROR_CLASSES).nullable(),
+  next_attempt_at: z.string().nullable(),
+  created_at: z.string(),
+  completed_at: z.string().nullable(),
+});
+
+export const attemptResponse = z.object({
+  attempt_number: z.number(),
+  started_at: z.string(),
+  duration_ms: z.number(),
+  response_code: z.number().nullable(),
+  /** the first 4 KiB of the response body */
+  response_excerpt: z.string().nullable(),
+  error_class: z.enum(ERROR_CLASSES).nullable(),
+  error_message: z.string().nullable(),
+  /** the webhook URL this attempt was sent to (attempts read the webhook's current URL) */
+  url: z.string(),
+});
+
+export const deliveryDetailResponse = deliveryResponse.extend({
+  /** the effective settings frozen when the delivery started: its retry schedule, expiry and per-attempt timeout */
+  settings: settingsResponse,
+  /** the request body, exactly as sent on every attempt */
+  body: z.string(),
+  attempts: z.array(attemptResponse),
+});
