@@ -17,19 +17,21 @@ export const notFound = (what: string) => new ApiError(404, 'not_found', `${what
 export const validation = (field: string, message: string) =>
   new ApiError(400, 'validation_error', `${field}: ${message}`, [{ path: field.split('.'), message }]);
 
+/** The shape fastify-type-provider-zod gives each zod issue: path in instancePath, the rest in params. */
 interface ZodIssueLike {
+  keyword?: string;
   instancePath?: string;
   message?: string;
-  params?: { issue?: { path?: PropertyKey[]; message?: string; code?: string; keys?: string[] } };
+  params?: { keys?: string[] };
 }
 
 function describeIssues(issues: ZodIssueLike[], where: string) {
   return issues.map((i) => {
-    const issue = i.params?.issue;
-    const path = (issue?.path ?? (i.instancePath ?? '').split('/').filter(Boolean)).map(String);
-    const keys = issue?.code === 'unrecognized_keys' && issue.keys ? issue.keys : null;
-    const field = keys ? [...path, ...keys].join('.') : path.join('.') || where;
-    return { path: keys ? [...path, ...keys] : path, field, message: issue?.message ?? i.message ?? 'invalid' };
+    const path = (i.instancePath ?? '').split('/').filter(Boolean);
+    // An unknown key is reported on its parent object; name the key itself, which is what the client must fix.
+    const keys = i.keyword === 'unrecognized_keys' && i.params?.keys?.length ? i.params.keys : null;
+    const full = keys ? [...path, keys.join(', ')] : path;
+    return { path: full, field: full.join('.') || where, message: i.message ?? 'invalid' };
   });
 }
 

@@ -58,7 +58,7 @@ export const accountRoutes =
       return accountToJson(a!);
     });
 
-    app.post('/v1/account/api-keys', { schema: { tags: ['accounts'], body: apiKeyCreate.optional(), response: { 201: apiKeyWithSecret } } }, async (req, reply) => {
+    app.post('/v1/account/api-keys', { schema: { tags: ['accounts'], body: apiKeyCreate.nullish(), response: { 201: apiKeyWithSecret } } }, async (req, reply) => {
       const key = generateApiKey();
       const [row] = await db
         .insert(apiKeys)
