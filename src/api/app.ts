@@ -3,7 +3,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import rateLimit from '@fastify/rate-limit';
+import { createMetrics } from '../observability/metrics.ts';
+import { requireApiKey } from './auth.ts';
 import type { AppDeps } from './deps.ts';
+import { apiKeyRateLimit, DEFAULT_RATE_LIMITS, incomingRateLimits, type RateLimits } from './rate-limits.ts';
+import { metricsRoutes, recordHttpMetrics } from './routes/metrics.ts';
 import { errorHandler } from './errors.ts';
 import { accountRoutes, adminRoutes } from './routes/accounts.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
@@ -52,13 +57,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
+  const metrics = deps.metrics ?? createMetrics({ defaultMetrics: false });
+  await app.register(rateLimit, { global: false });
+  recordHttpMetrics(app, metrics);
+  await app.register(metricsRoutes(metrics));
   await app.register(healthRoutes(deps));
   await app.register(adminRoutes(deps));
-  await app.register(accountRoutes(deps));
-  await app.register(groupRoutes(deps));
-  await app.register(endpointRoutes(deps));
-  await app.register(webhookRoutes(deps));
-  await app.register(deliveryRoutes(deps));
-  await app.register(incomingRoutes(deps));
+  // Every /v1 route of an account, behind one rate limit per key and one API-key check.
+  await app.register(async (v1) => {
+    v1.addHook('onRequest', apiKeyRateLimit(v1, limits));
+    v1.addHook('onRequest', requireApiKey(deps.database.db));
+    await v1.register(accountRoutes(deps));
+    await v1.register(groupRoutes(deps));
+    await v1.register(endpointRoutes(deps));
+    await v1.register(webhookRoutes(deps));
+    await v1.register(deliveryRoutes(deps));
+  });
+  await app.register(incomingRoutes(deps, incomingRateLimits(app, limits)));
   return app;
 }

@@ -24,6 +24,7 @@ export const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('vantastatus'),
   VANTA_PUBLIC_URL: z.string().url().optional(),
+  VANTA_WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -43,6 +44,8 @@ export interface AppConfig {
   taskQueue: string;
   publicUrl: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** production worker only: serve /metrics on this port (embedded mode serves them on the API) */
+  workerMetricsPort: number | null;
 }
 
 export class ConfigError extends Error {}
@@ -72,5 +75,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     publicUrl: (e.VANTA_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
+    workerMetricsPort: e.VANTA_WORKER_METRICS_PORT ?? null,
   };
 }

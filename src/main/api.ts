@@ -1,6 +1,7 @@
 // `npm run api`: the HTTP API alone (production; scale horizontally).
 import { loadConfig } from '../config/config.ts';
 import { startApi } from './components.ts';
+import { createMetrics } from '../observability/metrics.ts';
 import { connectClient, loadSecrets, openDatabase } from './runtime.ts';
 
 const config = loadConfig(process.env);
@@ -8,7 +9,7 @@ if (!config.temporalAddress) throw new Error('TEMPORAL_ADDRESS is required for n
 const database = await openDatabase(config, { embedded: false });
 const secrets = await loadSecrets(config, { embedded: false });
 const client = await connectClient(config.temporalAddress, config.temporalNamespace);
-const api = await startApi({ config, database, secrets, client });
+const api = await startApi({ config, database, secrets, client, metrics: createMetrics() });
 console.log(`[vantastatus] API listening on ${api.url}`);
 
 const stop = async () => {

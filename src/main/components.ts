@@ -10,6 +10,7 @@ import { buildApp } from '../api/app.ts';
 import { createVantaWorker } from '../worker/worker.ts';
 import { reconcileEndpoints } from '../worker/reconcile.ts';
 import { USER_AGENT } from './runtime.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 export interface Running {
   stop(): Promise<void>;
@@ -23,6 +24,7 @@ export async function startWorker(args: {
   secrets: SecretCipher;
   client: Client;
   temporalAddress: string;
+  metrics: Metrics;
   log: (msg: string) => void;
 }): Promise<Running> {
   const { config } = args;
@@ -33,6 +35,7 @@ export async function startWorker(args: {
     allowPrivateTargets: config.allowPrivateTargets,
     allowInsecureTargets: config.allowInsecureTargets,
     userAgent: USER_AGENT,
+    metrics: args.metrics,
   });
   const worker = await createVantaWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, activities });
   const running = worker.run();
@@ -63,6 +66,7 @@ export async function startApi(args: {
   database: Database;
   secrets: SecretCipher;
   client: Client;
+  metrics: Metrics;
 }): Promise<Running & { url: string }> {
   const { config } = args;
   const app = await buildApp({
@@ -70,7 +74,22 @@ export async function startApi(args: {
     temporal: { client: args.client, taskQueue: config.taskQueue },
     secrets: args.secrets,
     config,
+    metrics: args.metrics,
   });
   await app.listen({ port: config.port, host: config.host });
   return { url: `http://${config.host}:${config.port}`, stop: () => app.close() };
+}
+
+/** A bare /metrics endpoint for a worker process that has no API beside it. */
+export async function serveWorkerMetrics(metrics: Metrics, port: number, host: string): Promise<Running> {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    if (req.url !== '/metrics') return void res.writeHead(404).end();
+    metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
+  return { stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -11,6 +11,7 @@ import { startDevServer, type DevServer } from '../temporal/dev-server.ts';
 import { installTemporalBinaries } from '../temporal/install.ts';
 import { assertPortFree, PortInUseError } from '../temporal/ports.ts';
 import { startApi, startWorker, type Running } from './components.ts';
+import { createMetrics } from '../observability/metrics.ts';
 import { connectClient, loadSecrets, openDatabase } from './runtime.ts';
 import { installTemporalLogging } from './temporal-logging.ts';
 
@@ -74,9 +75,10 @@ async function main(): Promise<void> {
   const client = await connectClient(temporalAddress, config.temporalNamespace);
   stops.push(() => client.connection.close());
 
-  const worker: Running = await startWorker({ config, database, secrets, client, temporalAddress, log });
+  const metrics = createMetrics();
+  const worker: Running = await startWorker({ config, database, secrets, client, temporalAddress, metrics, log });
   stops.push(() => worker.stop());
-  const api = await startApi({ config, database, secrets, client });
+  const api = await startApi({ config, database, secrets, client, metrics });
   stops.push(() => api.stop());
 
   const [{ n }] = (await database.db.select({ n: count() }).from(accounts)) as [{ n: number }];

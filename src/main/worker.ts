@@ -1,6 +1,7 @@
 // `npm run worker`: the Temporal worker alone (production; scale horizontally).
 import { loadConfig } from '../config/config.ts';
-import { startWorker } from './components.ts';
+import { serveWorkerMetrics, startWorker } from './components.ts';
+import { createMetrics } from '../observability/metrics.ts';
 import { connectClient, loadSecrets, openDatabase } from './runtime.ts';
 import { installTemporalLogging } from './temporal-logging.ts';
 
@@ -11,10 +12,13 @@ if (!config.temporalAddress) throw new Error('TEMPORAL_ADDRESS is required for n
 const database = await openDatabase(config, { embedded: false });
 const secrets = await loadSecrets(config, { embedded: false });
 const client = await connectClient(config.temporalAddress, config.temporalNamespace);
-const worker = await startWorker({ config, database, secrets, client, temporalAddress: config.temporalAddress, log });
+const metrics = createMetrics();
+const worker = await startWorker({ config, database, secrets, client, temporalAddress: config.temporalAddress, metrics, log });
+const metricsServer = config.workerMetricsPort ? await serveWorkerMetrics(metrics, config.workerMetricsPort, config.host) : null;
 log(`polling task queue ${config.taskQueue} on ${config.temporalAddress}`);
 
 const stop = async () => {
+  await metricsServer?.stop();
   await worker.stop();
   await client.connection.close();
   await database.close();

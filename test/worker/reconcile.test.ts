@@ -27,7 +27,7 @@ before(async () => {
   temporal = await connectTemporal();
   target = await startTarget({ status: 200 });
   // An API whose Temporal is unreachable: every signal fails after the database write succeeded.
-  deadConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 500 });
+  deadConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 500, interceptors: [] });
   brokenApp = await buildApp({
     database: db,
     temporal: { client: new Client({ connection: deadConnection }), taskQueue: temporal.taskQueue },

@@ -5,7 +5,7 @@ import { accounts, apiKeys } from '../../db/schema/index.ts';
 import { newId } from '../../db/new-id.ts';
 import { createAccount, incomingUrl } from '../../services/accounts.ts';
 import { generateApiKey, generateIncomingToken, hashToken } from '../../security/tokens.ts';
-import { requireAdminToken, requireApiKey } from '../auth.ts';
+import { requireAdminToken } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { idParam } from '../schemas/common.ts';
@@ -34,7 +34,6 @@ export const accountRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { db } = deps.database;
-    app.addHook('onRequest', requireApiKey(db));
 
     const load = async (id: string) => {
       const [a] = await db.select().from(accounts).where(eq(accounts.id, id));

@@ -17,7 +17,6 @@ import type { DeliveryState, EventType } from '../../domain/types.ts';
 import { SA_DELIVERY_STATE, SA_ENDPOINT_ID, SA_EVENT_TYPE, SA_WEBHOOK_ID } from '../../temporal/search-attributes.ts';
 import type { DeliveryWorkflowInput } from '../../workflows/delivery-definitions.ts';
 import type { deliveryWorkflow } from '../../workflows/delivery.ts';
-import { requireApiKey } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { cursorPage, idParam } from '../schemas/common.ts';
@@ -93,7 +92,6 @@ export const deliveryRoutes =
   async (app) => {
     const { db } = deps.database;
     const { client, taskQueue } = deps.temporal;
-    app.addHook('onRequest', requireApiKey(db));
 
     /** A webhook of this account that has not been deleted; anything else is 404, another account's ids included. */
     async function ownedWebhook(accountId: string, id: string) {

@@ -8,7 +8,6 @@ import { endpointWorkflowId } from '../../domain/ids.ts';
 import { toIsoSeconds } from '../../domain/time.ts';
 import { endEndpoint, syncEndpoint, withDeadline } from '../../services/endpoint-sync.ts';
 import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/endpoint-definitions.ts';
-import { requireApiKey } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError, notFound, validation } from '../errors.ts';
 import { decodeCursor, page } from '../pagination.ts';
@@ -49,7 +48,6 @@ export const endpointRoutes =
   async (app) => {
     const { db } = deps.database;
     const policy = { allowPrivate: deps.config.allowPrivateTargets, allowInsecure: deps.config.allowInsecureTargets };
-    app.addHook('onRequest', requireApiKey(db));
 
     async function owned(accountId: string, id: string): Promise<Row> {
       const [row] = await db

@@ -10,7 +10,6 @@ import { newId } from '../../db/new-id.ts';
 import { effectiveSettings } from '../../domain/settings.ts';
 import type { DeliverySettings } from '../../domain/types.ts';
 import { syncEndpoint } from '../../services/endpoint-sync.ts';
-import { requireApiKey } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { decodeCursor, page } from '../pagination.ts';
@@ -56,7 +55,6 @@ export const groupRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { db } = deps.database;
-    app.addHook('onRequest', requireApiKey(db));
 
     async function accountSettings(accountId: string): Promise<DeliverySettings> {
       const [a] = await db.select({ settings: accounts.settings }).from(accounts).where(eq(accounts.id, accountId));

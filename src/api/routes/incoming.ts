@@ -8,6 +8,7 @@ import { hashToken } from '../../security/tokens.ts';
 import { incomingResultSignal } from '../../workflows/endpoint-definitions.ts';
 import { withDeadline } from '../../services/endpoint-sync.ts';
 import type { AppDeps } from '../deps.ts';
+import type { incomingRateLimits } from '../rate-limits.ts';
 import { ApiError, notFound } from '../errors.ts';
 
 export const incomingBody = z.strictObject({
@@ -36,14 +37,16 @@ export function incomingToCheckResult(b: z.infer<typeof incomingBody>, receivedA
 }
 
 export const incomingRoutes =
-  (deps: AppDeps): FastifyPluginAsyncZod =>
+  (deps: AppDeps, limits: ReturnType<typeof incomingRateLimits>): FastifyPluginAsyncZod =>
   async (app) => {
     const { db } = deps.database;
     app.post(
       '/v1/incoming/:token',
       {
+        onRequest: limits.check,
         schema: {
           tags: ['incoming'],
+          security: [],
           params: z.object({ token: z.string().min(1).max(200) }),
           body: incomingBody,
           response: { 202: z.object({ accepted: z.literal(true) }) },
@@ -54,7 +57,10 @@ export const incomingRoutes =
           .select({ id: accounts.id })
           .from(accounts)
           .where(eq(accounts.incomingTokenHash, hashToken(req.params.token)));
-        if (!account) throw notFound('incoming webhook');
+        if (!account) {
+          await limits.countWrongToken(req);
+          throw notFound('incoming webhook');
+        }
         const [ep] = await db
           .select({ id: endpoints.id })
           .from(endpoints)

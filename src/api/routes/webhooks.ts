@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { groups, webhooks } from '../../db/schema/index.ts';
 import { newId } from '../../db/new-id.ts';
 import { generateWebhookSecret } from '../../security/signing.ts';
-import { requireApiKey } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, validation } from '../errors.ts';
 import { decodeCursor, page } from '../pagination.ts';
@@ -34,7 +33,6 @@ export const webhookRoutes =
   async (app) => {
     const { db } = deps.database;
     const policy = { allowPrivate: deps.config.allowPrivateTargets, allowInsecure: deps.config.allowInsecureTargets };
-    app.addHook('onRequest', requireApiKey(db));
 
     async function owned(accountId: string, id: string): Promise<Row> {
       const [row] = await db
