@@ -36,4 +36,6 @@ export interface EndpointWorkflowInput {
   lastHeartbeatAtMs?: number | null;
   /** incoming results not yet applied when the run ended */
   inbox?: CheckResult[];
+  /** checks per run before a forced continue-as-new; default MAX_CHECKS_PER_RUN (500). Tests lower it. */
+  maxChecksPerRun?: number;
 }

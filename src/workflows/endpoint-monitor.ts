@@ -13,6 +13,7 @@ export class EndpointMonitor {
   inbox: CheckResult[];
   deleted = false;
   checksInThisRun = 0;
+  readonly maxChecksPerRun: number | undefined;
 
   constructor(input: EndpointWorkflowInput, nowMs: number) {
     this.config = input.config;
@@ -21,6 +22,7 @@ export class EndpointMonitor {
     this.nextCheckAtMs = input.nextCheckAtMs ?? nowMs;
     this.lastHeartbeatAtMs = input.lastHeartbeatAtMs ?? nowMs;
     this.inbox = [...(input.inbox ?? [])];
+    this.maxChecksPerRun = input.maxChecksPerRun;
   }
 
   configure(config: MonitorConfig, nowMs: number): void {
@@ -92,6 +94,23 @@ export class EndpointMonitor {
     };
   }
 
+  /** An active check whose activity failed on every attempt: one failure, with the reason as its message. */
+  checkNotRunResult(nowMs: number, reason: string): CheckResult {
+    return {
+      source: 'active',
+      checked_at: new Date(nowMs).toISOString(),
+      ok: false,
+      response_code: null,
+      response_time_ms: null,
+      error_class: null,
+      message: `the check could not run: ${reason}`,
+      body_sha256: null,
+      addresses: null,
+      certificate: null,
+      forced_degraded: false,
+    };
+  }
+
   apply(result: CheckResult, nowMs: number): DomainEvent[] {
     if (result.source === 'incoming') this.lastHeartbeatAtMs = nowMs;
     const out = applyCheckResult(this.state, result, this.config, new Date(nowMs));
@@ -126,6 +145,7 @@ export class EndpointMonitor {
       lastCheckStartedAtMs: this.lastCheckStartedAtMs,
       lastHeartbeatAtMs: this.lastHeartbeatAtMs,
       inbox: this.inbox,
+      ...(this.maxChecksPerRun !== undefined ? { maxChecksPerRun: this.maxChecksPerRun } : {}),
     };
   }
 }

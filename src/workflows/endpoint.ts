@@ -1,9 +1,12 @@
 // One long-lived workflow per monitored endpoint: checks on durable timers, the status state machine,
 // events stored and fanned out to delivery children. A thin loop; the state lives in EndpointMonitor.
 import {
+  ActivityFailure,
+  TemporalFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
+  isCancellation,
   proxyLocalActivities,
   setHandler,
   uuid4,
@@ -11,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import { eventIdFromHex } from '../domain/ids.ts';
-import type { DomainEvent, VantaEvent } from '../domain/types.ts';
+import type { CheckResult, DomainEvent, MonitorConfig, VantaEvent } from '../domain/types.ts';
 import {
   configureSignal,
   deleteSignal,
@@ -70,18 +73,35 @@ export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<vo
         events.push(...m.apply(m.heartbeatTimeoutResult(Date.now()), Date.now()));
       } else {
         m.startActiveCheck(Date.now());
-        const result = await checkEndpoint(m.config);
+        const result = await runCheck(m, m.config);
         events.push(...m.apply(result, Date.now()));
       }
     }
 
     if (events.length > 0) await publish(m, events);
 
-    if (workflowInfo().continueAsNewSuggested || m.checksInThisRun >= MAX_CHECKS_PER_RUN) {
+    if (workflowInfo().continueAsNewSuggested || m.checksInThisRun >= (m.maxChecksPerRun ?? MAX_CHECKS_PER_RUN)) {
       await condition(allHandlersFinished);
       // Results that arrived while waiting are carried in the snapshot's inbox, not dropped.
       await continueAsNew<typeof endpointWorkflow>(m.snapshot());
     }
+  }
+}
+
+/**
+ * One active check. When the check cannot run at all (the activity threw on every attempt: a URL the checker
+ * refuses to parse, a bug), that is a failed check, not the end of the monitor: an uncaught ActivityFailure would
+ * fail the workflow, and the endpoint would silently stop being monitored.
+ */
+async function runCheck(m: EndpointMonitor, config: MonitorConfig): Promise<CheckResult> {
+  try {
+    return await checkEndpoint(config);
+  } catch (err) {
+    // A local activity's failure arrives as the activity's own failure (e.g. an ApplicationFailure), not wrapped in
+    // an ActivityFailure; anything that is not a Temporal failure, or is a cancellation, still propagates.
+    if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
+    const reason = err instanceof ActivityFailure && err.cause ? err.cause.message : err.message;
+    return m.checkNotRunResult(Date.now(), reason);
   }
 }
 
