@@ -42,14 +42,16 @@ try {
       console.log(`[test] PostgreSQL test cluster at ${pg.url}`);
     }
     if (!env.TEST_TEMPORAL_ADDRESS) {
-      const dev = await startDevServer({
-        binary: env.TEMPORAL_CLI_PATH,
-        ip: '127.0.0.1',
-        port: await freePort(),
-        uiPort: null,
-        dbFile: null,
-        namespace: 'default',
-      });
+      // A free port can be taken by someone else between the probe and the bind: try a few.
+      let dev: Awaited<ReturnType<typeof startDevServer>> | null = null;
+      for (let attempt = 1; !dev; attempt++) {
+        try {
+          dev = await startDevServer({ binary: env.TEMPORAL_CLI_PATH, ip: '127.0.0.1', port: await freePort(), uiPort: null, dbFile: null, namespace: 'default' });
+        } catch (err) {
+          if (attempt === 3) throw err;
+          console.log(`[test] dev server did not start (${String(err)}); retrying on another port`);
+        }
+      }
       cleanups.push(() => dev.stop());
       env.TEST_TEMPORAL_ADDRESS = dev.address;
       console.log(`[test] Temporal dev server at ${dev.address}`);
