@@ -38,4 +38,6 @@ export interface EndpointWorkflowInput {
   inbox?: CheckResult[];
   /** checks per run before a forced continue-as-new; default MAX_CHECKS_PER_RUN (500). Tests lower it. */
   maxChecksPerRun?: number;
+  /** how checks run; default 'local' (see docs/ARCHITECTURE.md for the measurement behind it) */
+  checkActivity?: 'local' | 'regular';
 }

@@ -14,6 +14,7 @@ export class EndpointMonitor {
   deleted = false;
   checksInThisRun = 0;
   readonly maxChecksPerRun: number | undefined;
+  readonly checkActivity: 'local' | 'regular' | undefined;
 
   constructor(input: EndpointWorkflowInput, nowMs: number) {
     this.config = input.config;
@@ -23,6 +24,7 @@ export class EndpointMonitor {
     this.lastHeartbeatAtMs = input.lastHeartbeatAtMs ?? nowMs;
     this.inbox = [...(input.inbox ?? [])];
     this.maxChecksPerRun = input.maxChecksPerRun;
+    this.checkActivity = input.checkActivity;
   }
 
   configure(config: MonitorConfig, nowMs: number): void {
@@ -146,6 +148,7 @@ export class EndpointMonitor {
       lastHeartbeatAtMs: this.lastHeartbeatAtMs,
       inbox: this.inbox,
       ...(this.maxChecksPerRun !== undefined ? { maxChecksPerRun: this.maxChecksPerRun } : {}),
+      ...(this.checkActivity !== undefined ? { checkActivity: this.checkActivity } : {}),
     };
   }
 }
