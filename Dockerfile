@@ -2,8 +2,8 @@
 #   npm run api      (default CMD) Fastify API on $PORT (3000)
 #   npm run worker   Temporal worker
 #   npm run migrate  database migrations against $DATABASE_URL, then exit
-# TypeScript runs directly through tsx (a runtime dependency), so there is
-# no build step. See docs/DEPLOY.md.
+# TypeScript runs directly through tsx (a runtime dependency), so the server
+# has no build step; the web console is built in its own stage. See docs/DEPLOY.md.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -18,6 +18,19 @@ COPY package.json package-lock.json ./
 # skip them: the result does not depend on npm's script policy.
 RUN npm ci --omit=dev --ignore-scripts \
     && npm cache clean --force
+
+# ---- web console: built with the dev dependencies; only web/dist is kept ----
+FROM ${NODE_IMAGE} AS web
+WORKDIR /app
+ENV NPM_CONFIG_AUDIT=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_UPDATE_NOTIFIER=false
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY web ./web
+COPY scripts/build-web.ts ./scripts/build-web.ts
+COPY src/temporal/binaries.ts ./src/temporal/binaries.ts
+RUN node --import tsx scripts/build-web.ts --force
 
 # ---- runtime -----------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -34,6 +47,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json drizzle.config.ts ./
 COPY drizzle ./drizzle
 COPY src ./src
+# The operator console that the API serves at / (static files, no build at run time).
+COPY --from=web /app/web/dist ./web/dist
 
 # The official Node image's unprivileged "node" user, given by number so
 # that runtimes enforcing non-root (e.g. runAsNonRoot) can verify it.

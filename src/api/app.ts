@@ -9,10 +9,13 @@ import { requireApiKey } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { apiKeyRateLimit, DEFAULT_RATE_LIMITS, incomingRateLimits, type RateLimits } from './rate-limits.ts';
 import { metricsRoutes, recordHttpMetrics } from './routes/metrics.ts';
-import { errorHandler } from './errors.ts';
+import { errorHandler, frameworkErrorHandler } from './errors.ts';
 import { accountRoutes, adminRoutes } from './routes/accounts.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
+import { endpointStatusRoutes } from './routes/endpoint-status.ts';
+import { metaRoutes } from './routes/meta.ts';
+import { registerConsole } from './console.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incomingRoutes } from './routes/incoming.ts';
@@ -38,11 +41,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             ...(typeof deps.logger === 'object' ? deps.logger : {}),
           },
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // JSON only (SPEC §7): any other content type, text/plain included, is a 415 rather than a string the schemas
+  // then refuse. An empty body sent with Content-Type: application/json is no body, as without the header, so a
+  // client that sets the header on every request can still call the routes whose body is optional.
+  app.removeContentTypeParser('text/plain');
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
+    body === '' ? done(null, undefined) : parseJson(req, body as string, done),
+  );
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
 
   await app.register(swagger, {
@@ -53,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: (doc) => ('openapiObject' in doc ? markOptionalBodies(doc.openapiObject) : doc.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -73,7 +87,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(endpointRoutes(deps));
     await v1.register(webhookRoutes(deps));
     await v1.register(deliveryRoutes(deps));
+    await v1.register(endpointStatusRoutes(deps));
+    await v1.register(metaRoutes(deps));
   });
   await app.register(incomingRoutes(deps, incomingRateLimits(app, limits)));
+  // The web console at / (static files only; every API route above keeps precedence).
+  await registerConsole(app, deps.consoleDir);
   return app;
+}
+
+interface OpenApiDoc {
+  paths?: Record<string, Record<string, unknown> | undefined>;
+}
+
+/**
+ * @fastify/swagger marks every request body required. A body schema that accepts null (POST /v1/account/api-keys,
+ * POST /v1/webhooks/:id/test) is one the client may leave out, so its requestBody says required: false.
+ */
+function markOptionalBodies<D extends OpenApiDoc>(doc: D): D {
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(item ?? {})) {
+      const body = (op as { requestBody?: { required?: boolean; content?: Record<string, { schema?: { nullable?: boolean } }> } } | null)?.requestBody;
+      if (body && Object.values(body.content ?? {}).some((m) => m.schema?.nullable === true)) body.required = false;
+    }
+  }
+  return doc;
 }

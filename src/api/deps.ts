@@ -4,15 +4,21 @@ import type { SecretCipher } from '../activities/deps.ts';
 import type { TemporalTarget } from '../services/endpoint-sync.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { RateLimits } from './rate-limits.ts';
+import type { Resolver } from '../net/resolver.ts';
 
 export interface AppDeps {
   database: Database;
   temporal: TemporalTarget;
   secrets: SecretCipher;
-  config: Pick<AppConfig, 'adminToken' | 'allowPrivateTargets' | 'allowInsecureTargets' | 'publicUrl' | 'logLevel'>;
+  config: Pick<AppConfig, 'adminToken' | 'allowPrivateTargets' | 'allowInsecureTargets' | 'publicUrl' | 'logLevel'> &
+    Partial<Pick<AppConfig, 'temporalUiUrl' | 'temporalNamespace'>>;
+  /** the built web console (index.html and assets/); web/dist when absent (tests point it elsewhere) */
+  consoleDir?: string;
   /** the process's metrics; /metrics serves them (a private registry is made when absent) */
   metrics?: Metrics;
   rateLimits?: Partial<RateLimits>;
+  /** DNS for the create-time SSRF check of endpoint and webhook URLs; the system resolver when absent (tests swap it) */
+  resolver?: Resolver;
   /** false in tests that assert on captured logs themselves */
   logger?: boolean | object;
 }

@@ -24,6 +24,11 @@ export const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('vantastatus'),
   VANTA_PUBLIC_URL: z.string().url().optional(),
+  VANTA_TEMPORAL_UI_URL: z
+    .string()
+    .url('VANTA_TEMPORAL_UI_URL must be an http(s) URL')
+    .refine((u) => /^https?:\/\//i.test(u), 'VANTA_TEMPORAL_UI_URL must be an http(s) URL')
+    .optional(),
   VANTA_WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -43,6 +48,8 @@ export interface AppConfig {
   temporalNamespace: string;
   taskQueue: string;
   publicUrl: string;
+  /** the Temporal Web UI as an operator's browser reaches it (the console links to it); embedded mode sets its own */
+  temporalUiUrl: string | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** production worker only: serve /metrics on this port (embedded mode serves them on the API) */
   workerMetricsPort: number | null;
@@ -74,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     temporalNamespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     publicUrl: (e.VANTA_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    temporalUiUrl: e.VANTA_TEMPORAL_UI_URL?.replace(/\/$/, '') ?? null,
     logLevel: e.LOG_LEVEL,
     workerMetricsPort: e.VANTA_WORKER_METRICS_PORT ?? null,
   };

@@ -78,7 +78,8 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   const worker: Running = await startWorker({ config, database, secrets, client, temporalAddress, metrics, log });
   stops.push(() => worker.stop());
-  const api = await startApi({ config, database, secrets, client, metrics });
+  // The console links each webhook to its deliveries in the Temporal Web UI: the dev server's own UI here.
+  const api = await startApi({ config: { ...config, temporalUiUrl: dev?.uiUrl ?? config.temporalUiUrl }, database, secrets, client, metrics });
   stops.push(() => api.stop());
 
   const [{ n }] = (await database.db.select({ n: count() }).from(accounts)) as [{ n: number }];
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
     log(`  incoming webhook URL: ${incomingUrl(config.publicUrl, created.incomingToken)}`);
   }
 
+  log(`Console:         ${api.url}/  (paste the API key once; it is kept in the browser tab's session storage)`);
   log(`API:             ${api.url}  (OpenAPI: ${api.url}/openapi.json, docs: ${api.url}/docs)`);
   if (dev?.uiUrl) log(`Temporal Web UI: ${dev.uiUrl}`);
   log(`Temporal:        ${temporalAddress} (namespace ${config.temporalNamespace})`);

@@ -1,0 +1,102 @@
+// The shell: the key gate, the navigation, and the page for the current hash route.
+import { useEffect, useState } from 'react';
+import { api, forgetKey, setUnauthorizedHandler, storedKey, type Meta } from './api.ts';
+import { href, useRoute } from './lib.tsx';
+import { Login } from './pages/Login.tsx';
+import { Board } from './pages/Board.tsx';
+import { EndpointPage } from './pages/EndpointPage.tsx';
+import { Webhooks } from './pages/Webhooks.tsx';
+import { WebhookPage } from './pages/WebhookPage.tsx';
+import { AccountPage } from './pages/AccountPage.tsx';
+
+export function App() {
+  const [key, setKey] = useState(storedKey);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [meta, setMeta] = useState<Meta | null>(null);
+  const route = useRoute();
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      forgetKey();
+      setKey(null);
+      setNotice('The API refused the stored key (it may have been revoked). Paste a valid API key to continue.');
+    });
+  }, []);
+
+  useEffect(() => {
+    if (!key) return;
+    let live = true;
+    api.get<Meta>('/v1/meta').then(
+      (m) => live && setMeta(m),
+      () => live && setMeta(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [key]);
+
+  if (!key) {
+    return (
+      <Login
+        notice={notice}
+        onKey={(k) => {
+          setNotice(null);
+          setKey(k);
+        }}
+      />
+    );
+  }
+
+  const [first, second, third] = route.parts;
+  let page;
+  let section: 'board' | 'webhooks' | 'account' = 'board';
+  if (first === 'endpoints' && second) page = <EndpointPage key={second} id={second} />;
+  else if (first === 'settings' && second === 'webhooks' && third) {
+    section = 'webhooks';
+    page = <WebhookPage key={third} id={third} meta={meta} />;
+  } else if (first === 'settings' && second === 'webhooks') {
+    section = 'webhooks';
+    page = <Webhooks />;
+  } else if (first === 'settings') {
+    section = 'account';
+    page = <AccountPage />;
+  } else page = <Board />;
+
+  return (
+    <>
+      <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+        Skip to content
+      </a>
+      <header className="topbar">
+        <a className="brand" href={href()}>
+          <span aria-hidden="true" className="brand-mark" />
+          VantaStatus
+        </a>
+        <nav aria-label="Main">
+          <a href={href()} aria-current={section === 'board' ? 'page' : undefined}>
+            Status board
+          </a>
+          <a href={href('settings', 'webhooks')} aria-current={section === 'webhooks' ? 'page' : undefined}>
+            Webhooks
+          </a>
+          <a href={href('settings', 'account')} aria-current={section === 'account' ? 'page' : undefined}>
+            Account &amp; groups
+          </a>
+        </nav>
+        <button
+          type="button"
+          className="small ghost"
+          onClick={() => {
+            forgetKey();
+            setKey(null);
+          }}
+        >
+          Forget key
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {page}
+      </main>
+    </>
+  );
+}
