@@ -14,8 +14,9 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
+/** A 400 whose details have the same {path, field, message} entries as a schema validation error's. */
 export const validation = (field: string, message: string) =>
-  new ApiError(400, 'validation_error', `${field}: ${message}`, [{ path: field.split('.'), message }]);
+  new ApiError(400, 'validation_error', `${field}: ${message}`, [{ path: field.split('.'), field, message }]);
 
 /** The shape fastify-type-provider-zod gives each zod issue: path in instancePath, the rest in params. */
 interface ZodIssueLike {
@@ -26,13 +27,36 @@ interface ZodIssueLike {
 }
 
 function describeIssues(issues: ZodIssueLike[], where: string) {
-  return issues.map((i) => {
+  return issues.flatMap((i) => {
     const path = (i.instancePath ?? '').split('/').filter(Boolean);
-    // An unknown key is reported on its parent object; name the key itself, which is what the client must fix.
+    // An unknown key is reported once on its parent object; name each key itself (one detail per key, so every
+    // path is a real one), which is what the client must fix.
     const keys = i.keyword === 'unrecognized_keys' && i.params?.keys?.length ? i.params.keys : null;
-    const full = keys ? [...path, keys.join(', ')] : path;
-    return { path: full, field: full.join('.') || where, message: i.message ?? 'invalid' };
+    if (keys) return keys.map((k) => ({ path: [...path, k], field: [...path, k].join('.'), message: `Unrecognized key: ${JSON.stringify(k)}` }));
+    return [{ path, field: path.join('.') || where, message: i.message ?? 'invalid' }];
   });
+}
+
+/**
+ * PostgreSQL refuses text it cannot store: a NUL character (22021) or, in jsonb, an unpaired UTF-16 surrogate
+ * (22P05). The schemas refuse both field by field; this is the net under them, so such input is a 400, never a 500.
+ */
+function isUnstorableText(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '22021' || code === '22P05') return true;
+  }
+  return false;
+}
+
+/**
+ * Errors Fastify raises before any route matched (FST_ERR_BAD_URL, FST_ERR_MAX_PARAM_LENGTH, …): same shape as
+ * every other error. A path segment longer than any id this API issues names nothing, so it is a 404.
+ */
+export function frameworkErrorHandler(err: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.status(404).send({ error: { code: 'not_found', message: 'not found: a path segment is too long' } });
+  if (err.code === 'FST_ERR_BAD_URL') return reply.status(400).send({ error: { code: 'bad_request', message: 'the URL is not valid (bad percent-encoding)' } });
+  return reply.status(500).send({ error: { code: 'internal_error', message: 'internal error' } });
 }
 
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
@@ -46,6 +70,11 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     return reply
       .status(err.statusCode)
       .send({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
+  }
+  if (isUnstorableText(err)) {
+    return reply.status(400).send({
+      error: { code: 'validation_error', message: 'text must not contain NUL characters or unpaired UTF-16 surrogates' },
+    });
   }
   const status = err.statusCode ?? 500;
   if (status === 413) return reply.status(413).send({ error: { code: 'payload_too_large', message: 'request body is larger than 64 KiB' } });

@@ -1,10 +1,10 @@
-import { ApiError } from './errors.ts';
+import { validation } from './errors.ts';
 
 /** Opaque cursors: base64url of the last id seen. Lists are ordered by id, which is stable under inserts. */
 export function decodeCursor(cursor: string | undefined): string | null {
   if (!cursor) return null;
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[a-z][a-z_]*_[0-9a-f]+$/.test(id)) throw new ApiError(400, 'validation_error', 'cursor: is not a cursor this API issued');
+  if (!/^[a-z][a-z_]*_[0-9a-f]+$/.test(id)) throw validation('cursor', 'is not a cursor this API issued');
   return id;
 }
 

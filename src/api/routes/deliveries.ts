@@ -18,7 +18,7 @@ import { SA_DELIVERY_STATE, SA_ENDPOINT_ID, SA_EVENT_TYPE, SA_WEBHOOK_ID } from 
 import type { DeliveryWorkflowInput } from '../../workflows/delivery-definitions.ts';
 import type { deliveryWorkflow } from '../../workflows/delivery.ts';
 import type { AppDeps } from '../deps.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { ApiError, notFound, validation } from '../errors.ts';
 import { cursorPage, idParam } from '../schemas/common.ts';
 import {
   deliveryDetailResponse,
@@ -83,7 +83,7 @@ function encodeDeliveryCursor(createdAtUs: string, id: string): string {
 function decodeDeliveryCursor(cursor: string | undefined): { createdAtUs: string; id: string } | null {
   if (!cursor) return null;
   const m = CURSOR_PATTERN.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m || Number.isNaN(Date.parse(m[1]!))) throw new ApiError(400, 'validation_error', 'cursor: is not a cursor this API issued');
+  if (!m || Number.isNaN(Date.parse(m[1]!))) throw validation('cursor', 'is not a cursor this API issued');
   return { createdAtUs: m[1]!, id: m[2]! };
 }
 

@@ -59,7 +59,7 @@ export const endpointRoutes =
     }
 
     async function assertGroup(accountId: string, groupId: string | null | undefined) {
-      if (!groupId) return;
+      if (groupId == null) return;
       const [g] = await db.select({ id: groups.id }).from(groups).where(and(eq(groups.id, groupId), eq(groups.accountId, accountId)));
       if (!g) throw validation('group_id', 'no such group in this account');
     }
@@ -81,7 +81,7 @@ export const endpointRoutes =
       async (req, reply) => {
         const b = req.body;
         await assertGroup(req.accountId, b.group_id);
-        if (b.url) await assertResolvedTargetAllowed(b.url, 'url', policy);
+        if (b.url) await assertResolvedTargetAllowed(b.url, 'url', { ...policy, resolver: deps.resolver });
         const [row] = await db
           .insert(endpoints)
           .values({
@@ -137,7 +137,7 @@ export const endpointRoutes =
         const cur = await owned(req.accountId, req.params.id);
         const b = req.body;
         await assertGroup(req.accountId, b.group_id);
-        if (b.url) await assertResolvedTargetAllowed(b.url, 'url', policy);
+        if (b.url) await assertResolvedTargetAllowed(b.url, 'url', { ...policy, resolver: deps.resolver });
         if (cur.type === 'http' && b.url === null) throw validation('url', 'is required for http endpoints');
         if (cur.type === 'http' && b.heartbeat_timeout_sec != null) throw validation('heartbeat_timeout_sec', 'applies to push endpoints only');
         const [row] = await db

@@ -10,13 +10,14 @@ import { withDeadline } from '../../services/endpoint-sync.ts';
 import type { AppDeps } from '../deps.ts';
 import type { incomingRateLimits } from '../rate-limits.ts';
 import { ApiError, notFound } from '../errors.ts';
+import { storableString } from '../schemas/common.ts';
 
 export const incomingBody = z.strictObject({
-  endpoint_id: z.string().min(1).max(100),
+  endpoint_id: storableString().min(1).max(100),
   status: z.enum(['up', 'down', 'degraded']),
   response_time_ms: z.number().int().min(0).max(3_600_000).optional(),
   response_code: z.number().int().min(100).max(599).optional(),
-  message: z.string().max(1000).optional(),
+  message: storableString().max(1000).optional(),
   checked_at: z.iso.datetime({ offset: true }).optional(),
 });
 

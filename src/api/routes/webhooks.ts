@@ -44,7 +44,7 @@ export const webhookRoutes =
     }
 
     async function assertGroup(accountId: string, groupId: string | null | undefined) {
-      if (!groupId) return;
+      if (groupId == null) return;
       const [g] = await db.select({ id: groups.id }).from(groups).where(and(eq(groups.id, groupId), eq(groups.accountId, accountId)));
       if (!g) throw validation('group_id', 'no such group in this account');
     }
@@ -55,7 +55,7 @@ export const webhookRoutes =
       async (req, reply) => {
         const b = req.body;
         await assertGroup(req.accountId, b.group_id);
-        await assertResolvedTargetAllowed(b.url, 'url', policy);
+        await assertResolvedTargetAllowed(b.url, 'url', { ...policy, resolver: deps.resolver });
         const secret = generateWebhookSecret();
         const [row] = await db
           .insert(webhooks)
@@ -103,7 +103,7 @@ export const webhookRoutes =
         const cur = await owned(req.accountId, req.params.id);
         const b = req.body;
         await assertGroup(req.accountId, b.group_id);
-        if (b.url) await assertResolvedTargetAllowed(b.url, 'url', policy);
+        if (b.url) await assertResolvedTargetAllowed(b.url, 'url', { ...policy, resolver: deps.resolver });
         const [row] = await db
           .update(webhooks)
           .set({

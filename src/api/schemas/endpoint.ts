@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseExpectedStatus } from '../../domain/expected-status.ts';
 import { checkUrlTarget } from '../../net/address-policy.ts';
-import { customHeaders, name } from './common.ts';
+import { customHeaders, isStorableText, name, UNSTORABLE_MESSAGE } from './common.ts';
 
 export interface TargetPolicy {
   allowPrivate: boolean;
@@ -21,6 +21,7 @@ const url = (p: TargetPolicy, requireHttps: boolean) =>
   z.string().superRefine((u, ctx) => {
     const r = checkUrlTarget(u, { allowPrivate: p.allowPrivate, requireHttps });
     if (!r.ok) ctx.addIssue({ code: 'custom', message: r.field_error });
+    else if (!isStorableText(u)) ctx.addIssue({ code: 'custom', message: UNSTORABLE_MESSAGE });
   });
 
 export const endpointFields = (p: TargetPolicy) => ({
@@ -39,7 +40,7 @@ export const endpointFields = (p: TargetPolicy) => ({
   track_body: z.boolean(),
   heartbeat_timeout_sec: z.number().int().min(10).max(172800).nullable(),
   paused: z.boolean(),
-  group_id: z.string().max(100).nullable(),
+  group_id: z.string().min(1, 'must be a group id or null').max(100).nullable(),
 });
 
 export const ENDPOINT_DEFAULTS = {

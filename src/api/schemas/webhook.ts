@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../domain/types.ts';
 import { checkUrlTarget } from '../../net/address-policy.ts';
-import { customHeaders } from './common.ts';
+import { customHeaders, isStorableText, UNSTORABLE_MESSAGE } from './common.ts';
 import type { TargetPolicy } from './endpoint.ts';
 
 const eventList = z
@@ -14,13 +14,14 @@ export function webhookFields(p: TargetPolicy) {
     url: z.string().superRefine((u, ctx) => {
       const r = checkUrlTarget(u, { allowPrivate: p.allowPrivate, requireHttps: !p.allowInsecure });
       if (!r.ok) ctx.addIssue({ code: 'custom', message: r.field_error });
+      else if (!isStorableText(u)) ctx.addIssue({ code: 'custom', message: UNSTORABLE_MESSAGE });
     }),
     events: eventList,
     headers: customHeaders({ forbidReserved: true }),
     enabled: z.boolean(),
     format: z.enum(['vantastatus', 'slack']),
-    description: z.string().max(1000, 'must be at most 1000 characters').nullable(),
-    group_id: z.string().max(100).nullable(),
+    description: z.string().max(1000, 'must be at most 1000 characters').refine(isStorableText, UNSTORABLE_MESSAGE).nullable(),
+    group_id: z.string().min(1, 'must be a group id or null').max(100).nullable(),
   };
 }
 
