@@ -5,7 +5,7 @@
 // settings and serialising the body once. The delivery id is deterministic (deliveryIdFor), so the route answers
 // it at once; the row appears in the log as soon as a worker has picked the workflow up.
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -18,6 +18,7 @@ import { SA_DELIVERY_STATE, SA_ENDPOINT_ID, SA_EVENT_TYPE, SA_WEBHOOK_ID } from 
 import type { DeliveryWorkflowInput } from '../../workflows/delivery-definitions.ts';
 import type { deliveryWorkflow } from '../../workflows/delivery.ts';
 import type { AppDeps } from '../deps.ts';
+import { ownedWebhook } from '../ownership.ts';
 import { ApiError, notFound, validation } from '../errors.ts';
 import { cursorPage, idParam } from '../schemas/common.ts';
 import {
@@ -93,16 +94,6 @@ export const deliveryRoutes =
     const { db } = deps.database;
     const { client, taskQueue } = deps.temporal;
 
-    /** A webhook of this account that has not been deleted; anything else is 404, another account's ids included. */
-    async function ownedWebhook(accountId: string, id: string) {
-      const [row] = await db
-        .select()
-        .from(webhooks)
-        .where(and(eq(webhooks.id, id), eq(webhooks.accountId, accountId), isNull(webhooks.deletedAt)));
-      if (!row) throw notFound('webhook');
-      return row;
-    }
-
     async function ownedDelivery(accountId: string, id: string): Promise<DeliveryRow> {
       const [row] = await db
         .select()
@@ -153,7 +144,7 @@ export const deliveryRoutes =
         },
       },
       async (req, reply) => {
-        const webhook = await ownedWebhook(req.accountId, req.params.id);
+        const webhook = await ownedWebhook(db, req.accountId, req.params.id);
         if (!webhook.enabled) throw disabled(webhook.id, 'send a test event');
         const type: EventType = req.body.event;
 
@@ -200,7 +191,7 @@ export const deliveryRoutes =
         },
       },
       async (req) => {
-        const webhook = await ownedWebhook(req.accountId, req.params.id);
+        const webhook = await ownedWebhook(db, req.accountId, req.params.id);
         const after = decodeDeliveryCursor(req.query.cursor);
         const rows = await db
           .select({ row: deliveries, createdAtUs: CREATED_AT_US })

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { endpoints, events, groups } from '../../db/schema/index.ts';
+import { endpoints, events } from '../../db/schema/index.ts';
 import { loadMonitorConfigs } from '../../db/monitor-config.ts';
 import { newId } from '../../db/new-id.ts';
 import { endpointWorkflowId } from '../../domain/ids.ts';
@@ -9,7 +9,8 @@ import { toIsoSeconds } from '../../domain/time.ts';
 import { endEndpoint, syncEndpoint, withDeadline } from '../../services/endpoint-sync.ts';
 import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/endpoint-definitions.ts';
 import type { AppDeps } from '../deps.ts';
-import { ApiError, notFound, validation } from '../errors.ts';
+import { assertOwnGroup, ownedEndpoint } from '../ownership.ts';
+import { ApiError, validation } from '../errors.ts';
 import { decodeCursor, page } from '../pagination.ts';
 import { cursorPage, idParam, listQuery } from '../schemas/common.ts';
 import { endpointCreateSchema, endpointPatchSchema, endpointResponse } from '../schemas/endpoint.ts';
@@ -49,21 +50,6 @@ export const endpointRoutes =
     const { db } = deps.database;
     const policy = { allowPrivate: deps.config.allowPrivateTargets, allowInsecure: deps.config.allowInsecureTargets };
 
-    async function owned(accountId: string, id: string): Promise<Row> {
-      const [row] = await db
-        .select()
-        .from(endpoints)
-        .where(and(eq(endpoints.id, id), eq(endpoints.accountId, accountId), isNull(endpoints.deletedAt)));
-      if (!row) throw notFound('endpoint');
-      return row;
-    }
-
-    async function assertGroup(accountId: string, groupId: string | null | undefined) {
-      if (groupId == null) return;
-      const [g] = await db.select({ id: groups.id }).from(groups).where(and(eq(groups.id, groupId), eq(groups.accountId, accountId)));
-      if (!g) throw validation('group_id', 'no such group in this account');
-    }
-
     /** Database first, then the workflow; a failed signal is logged and healed by reconciliation. */
     async function sync(req: { log: { warn: (o: object, m: string) => void } }, id: string) {
       const [entry] = await loadMonitorConfigs(db, { endpointId: id });
@@ -80,7 +66,7 @@ export const endpointRoutes =
       { schema: { tags: ['endpoints'], body: endpointCreateSchema(policy), response: { 201: endpointResponse } } },
       async (req, reply) => {
         const b = req.body;
-        await assertGroup(req.accountId, b.group_id);
+        await assertOwnGroup(db, req.accountId, b.group_id);
         if (b.url) await assertResolvedTargetAllowed(b.url, 'url', { ...policy, resolver: deps.resolver });
         const [row] = await db
           .insert(endpoints)
@@ -127,16 +113,16 @@ export const endpointRoutes =
     );
 
     app.get('/v1/endpoints/:id', { schema: { tags: ['endpoints'], params: idParam, response: { 200: endpointResponse } } }, async (req) =>
-      endpointToJson(await owned(req.accountId, req.params.id)),
+      endpointToJson(await ownedEndpoint(db, req.accountId, req.params.id)),
     );
 
     app.patch(
       '/v1/endpoints/:id',
       { schema: { tags: ['endpoints'], params: idParam, body: endpointPatchSchema(policy), response: { 200: endpointResponse } } },
       async (req) => {
-        const cur = await owned(req.accountId, req.params.id);
+        const cur = await ownedEndpoint(db, req.accountId, req.params.id);
         const b = req.body;
-        await assertGroup(req.accountId, b.group_id);
+        await assertOwnGroup(db, req.accountId, b.group_id);
         if (b.url) await assertResolvedTargetAllowed(b.url, 'url', { ...policy, resolver: deps.resolver });
         if (cur.type === 'http' && b.url === null) throw validation('url', 'is required for http endpoints');
         if (cur.type === 'http' && b.heartbeat_timeout_sec != null) throw validation('heartbeat_timeout_sec', 'applies to push endpoints only');
@@ -168,7 +154,7 @@ export const endpointRoutes =
     );
 
     app.delete('/v1/endpoints/:id', { schema: { tags: ['endpoints'], params: idParam } }, async (req, reply) => {
-      const cur = await owned(req.accountId, req.params.id);
+      const cur = await ownedEndpoint(db, req.accountId, req.params.id);
       await db.update(endpoints).set({ deletedAt: new Date(), updatedAt: new Date() }).where(eq(endpoints.id, cur.id));
       try {
         await endEndpoint(deps.temporal, cur.id);
@@ -183,7 +169,7 @@ export const endpointRoutes =
         `/v1/endpoints/:id/${action}`,
         { schema: { tags: ['endpoints'], params: idParam, response: { 200: endpointResponse } } },
         async (req) => {
-          const cur = await owned(req.accountId, req.params.id);
+          const cur = await ownedEndpoint(db, req.accountId, req.params.id);
           const [row] = await db
             .update(endpoints)
             .set({ paused: action === 'pause', updatedAt: new Date() })
@@ -202,7 +188,7 @@ export const endpointRoutes =
     }
 
     app.get('/v1/endpoints/:id/status', { schema: { tags: ['endpoints'], params: idParam } }, async (req) => {
-      const cur = await owned(req.accountId, req.params.id);
+      const cur = await ownedEndpoint(db, req.accountId, req.params.id);
       try {
         return await withDeadline(deps.temporal.client, () => deps.temporal.client.workflow.getHandle(endpointWorkflowId(cur.id)).query(statusQuery), 5000);
       } catch (err) {
@@ -215,7 +201,7 @@ export const endpointRoutes =
       '/v1/endpoints/:id/events',
       { schema: { tags: ['endpoints'], params: idParam, querystring: listQuery, response: { 200: cursorPage(eventJson) } } },
       async (req) => {
-        const cur = await owned(req.accountId, req.params.id);
+        const cur = await ownedEndpoint(db, req.accountId, req.params.id);
         const before = decodeCursor(req.query.cursor);
         // Newest first: event ids start with their creation time in hex, so id order is time order.
         const rows = await db

@@ -1,10 +1,10 @@
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { groups, webhooks } from '../../db/schema/index.ts';
+import { webhooks } from '../../db/schema/index.ts';
 import { newId } from '../../db/new-id.ts';
 import { generateWebhookSecret } from '../../security/signing.ts';
 import type { AppDeps } from '../deps.ts';
-import { notFound, validation } from '../errors.ts';
+import { assertOwnGroup, ownedWebhook } from '../ownership.ts';
 import { decodeCursor, page } from '../pagination.ts';
 import { cursorPage, idParam, listQuery } from '../schemas/common.ts';
 import { webhookCreateSchema, webhookPatchSchema, webhookResponse, webhookWithSecret } from '../schemas/webhook.ts';
@@ -34,27 +34,12 @@ export const webhookRoutes =
     const { db } = deps.database;
     const policy = { allowPrivate: deps.config.allowPrivateTargets, allowInsecure: deps.config.allowInsecureTargets };
 
-    async function owned(accountId: string, id: string): Promise<Row> {
-      const [row] = await db
-        .select()
-        .from(webhooks)
-        .where(and(eq(webhooks.id, id), eq(webhooks.accountId, accountId), isNull(webhooks.deletedAt)));
-      if (!row) throw notFound('webhook');
-      return row;
-    }
-
-    async function assertGroup(accountId: string, groupId: string | null | undefined) {
-      if (groupId == null) return;
-      const [g] = await db.select({ id: groups.id }).from(groups).where(and(eq(groups.id, groupId), eq(groups.accountId, accountId)));
-      if (!g) throw validation('group_id', 'no such group in this account');
-    }
-
     app.post(
       '/v1/webhooks',
       { schema: { tags: ['webhooks'], body: webhookCreateSchema(policy), response: { 201: webhookWithSecret } } },
       async (req, reply) => {
         const b = req.body;
-        await assertGroup(req.accountId, b.group_id);
+        await assertOwnGroup(db, req.accountId, b.group_id);
         await assertResolvedTargetAllowed(b.url, 'url', { ...policy, resolver: deps.resolver });
         const secret = generateWebhookSecret();
         const [row] = await db
@@ -93,16 +78,16 @@ export const webhookRoutes =
     );
 
     app.get('/v1/webhooks/:id', { schema: { tags: ['webhooks'], params: idParam, response: { 200: webhookResponse } } }, async (req) =>
-      webhookToJson(await owned(req.accountId, req.params.id)),
+      webhookToJson(await ownedWebhook(db, req.accountId, req.params.id)),
     );
 
     app.patch(
       '/v1/webhooks/:id',
       { schema: { tags: ['webhooks'], params: idParam, body: webhookPatchSchema(policy), response: { 200: webhookResponse } } },
       async (req) => {
-        const cur = await owned(req.accountId, req.params.id);
+        const cur = await ownedWebhook(db, req.accountId, req.params.id);
         const b = req.body;
-        await assertGroup(req.accountId, b.group_id);
+        await assertOwnGroup(db, req.accountId, b.group_id);
         if (b.url) await assertResolvedTargetAllowed(b.url, 'url', { ...policy, resolver: deps.resolver });
         const [row] = await db
           .update(webhooks)
@@ -123,7 +108,7 @@ export const webhookRoutes =
     );
 
     app.delete('/v1/webhooks/:id', { schema: { tags: ['webhooks'], params: idParam } }, async (req, reply) => {
-      const cur = await owned(req.accountId, req.params.id);
+      const cur = await ownedWebhook(db, req.accountId, req.params.id);
       await db.update(webhooks).set({ deletedAt: new Date(), updatedAt: new Date(), enabled: false }).where(eq(webhooks.id, cur.id));
       return reply.status(204).send();
     });
@@ -132,7 +117,7 @@ export const webhookRoutes =
       '/v1/webhooks/:id/rotate-secret',
       { schema: { tags: ['webhooks'], params: idParam, response: { 200: webhookWithSecret } } },
       async (req) => {
-        const cur = await owned(req.accountId, req.params.id);
+        const cur = await ownedWebhook(db, req.accountId, req.params.id);
         const secret = generateWebhookSecret();
         // The old secret keeps signing webhook-signature for 24 h so receivers can switch without a gap.
         const [row] = await db
