@@ -2,7 +2,8 @@
 //   history events per check, Temporal server CPU per check, and what a check that runs into its 10 s timeout
 //   does to the workflow history (workflow-task heartbeats).
 // Starts its own in-memory dev server and PGlite; targets are loopback servers. Bounded: a fixed number of
-// endpoints for a fixed duration. Usage: node --import tsx bench/check-activity-mode.ts [--endpoints N] [--seconds S]
+// endpoints for a fixed duration.
+// Usage: node --import tsx bench/check-activity-mode.ts [--endpoints N] [--seconds S] [--modes local,regular]
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,7 +25,7 @@ import { freePort } from '../src/temporal/ports.ts';
 import { createVantaWorker } from '../src/worker/worker.ts';
 import { statusQuery } from '../src/workflows/endpoint-definitions.ts';
 
-const { values } = parseArgs({ options: { endpoints: { type: 'string', default: '40' }, seconds: { type: 'string', default: '60' } } });
+const { values } = parseArgs({ options: { endpoints: { type: 'string', default: '40' }, seconds: { type: 'string', default: '60' }, modes: { type: 'string', default: 'local,regular' } } });
 const ENDPOINTS = Number(values.endpoints);
 const SECONDS = Number(values.seconds);
 type Mode = 'local' | 'regular';
@@ -129,9 +130,9 @@ async function run(mode: Mode) {
 Runtime.install({ logger: new DefaultLogger('WARN') });
 await installTemporalBinaries();
 const results = [];
-for (const mode of ['local', 'regular'] as const) results.push(await run(mode));
+for (const mode of values.modes.split(',') as Mode[]) results.push(await run(mode));
 console.table(results.map((r) => ({ mode: r.mode, checks: r.checks, 'events/check': r.history_events_per_check, 'server CPU ms/check': r.server_cpu_ms_per_check, 'hanging: events/check': r.hanging_check.events_per_check, 'hanging: WFT completed': r.hanging_check.workflow_tasks_completed })));
 await mkdir(join('bench', 'results'), { recursive: true });
-const file = join('bench', 'results', `${new Date().toISOString().slice(0, 10)}-check-activity-mode.json`);
+const file = join('bench', 'results', `${new Date().toISOString().slice(0, 10)}-check-activity-mode-${ENDPOINTS}x${SECONDS}s.json`);
 await writeFile(file, JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
 console.log(`written ${file}`);
