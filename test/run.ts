@@ -1,8 +1,10 @@
 // `npm test`: provisions what the suite needs (Temporal binaries, a throwaway PostgreSQL cluster, an in-memory
 // Temporal dev server on free ports), runs every *.test.ts with node's test runner, and tears it all down.
+// The slow fault tests in test/faults/ (workers killed, Temporal and PostgreSQL restarted) are left out; `--faults`
+// (`npm run test:faults`) runs only those, one file at a time, since each one loads the machine and times recovery.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { PROJECT_ROOT, resolveTemporalBinary } from '../src/temporal/binaries.ts';
 import { startDevServer } from '../src/temporal/dev-server.ts';
 import { installTemporalBinaries } from '../src/temporal/install.ts';
@@ -10,6 +12,7 @@ import { freePort } from '../src/temporal/ports.ts';
 import { startPgCluster } from './helpers/postgres-cluster.ts';
 
 const UNIT_DIRS = ['test/domain', 'test/security', 'test/receiver', 'test/net'];
+const FAULTS_DIR = 'test/faults';
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -22,10 +25,18 @@ function testFiles(dir: string): string[] {
 }
 
 const unitOnly = process.argv.includes('--unit');
+const faultsOnly = process.argv.includes('--faults');
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 let files = testFiles(join(PROJECT_ROOT, 'test')).map((f) => relative(PROJECT_ROOT, f));
+const isFault = (f: string) => f.split(sep).join('/').startsWith(FAULTS_DIR + '/');
+files = files.filter((f) => isFault(f) === faultsOnly);
 if (unitOnly) files = files.filter((f) => UNIT_DIRS.some((d) => f.startsWith(d + '/')));
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
+// With no file names node --test would fall back to its own discovery and run everything, test/faults/ included.
+if (files.length === 0) {
+  console.error('[test] no test files match');
+  process.exit(1);
+}
 
 const env: NodeJS.ProcessEnv = { ...process.env };
 const cleanups: Array<() => Promise<void>> = [];
@@ -60,7 +71,7 @@ try {
   code = await new Promise<number>((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+      ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${faultsOnly ? 1 : 2}`, ...files],
       { stdio: 'inherit', env, cwd: PROJECT_ROOT },
     );
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));

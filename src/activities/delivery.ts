@@ -98,36 +98,75 @@ export function createDeliveryActivities(deps: ActivityDeps) {
         nowSec: Math.floor(startedAt.getTime() / 1000),
       }),
     };
-    const beat = setInterval(() => heartbeat(), 1000);
-    try {
-      const res = await guardedRequest({
-        url: webhook.url,
-        method: 'POST',
-        headers,
-        body: rawBody,
-        deadlineMs: delivery.settings.timeout_sec * 1000,
-        allowPrivate: deps.allowPrivateTargets,
-        resolver: deps.resolver,
-        tls: { minVersion: 'TLSv1.2', rejectUnauthorized: true, ca: deps.extraCa },
-        // The whole body is read within the one deadline (SPEC §6: it covers the full response); only the
-        // excerpt is kept.
-        maxBodyBytes: Number.MAX_SAFE_INTEGER,
-        excerptBytes: RESPONSE_EXCERPT_BYTES,
-      });
-      const code = res.statusCode;
-      const errorClass: ErrorClass | null =
-        res.errorClass ?? (code !== null && isRedirect(code) ? 'redirect' : code !== null && code >= 200 && code < 300 ? null : 'http_status');
-      return {
-        ok: errorClass === null,
-        responseCode: code,
-        excerpt: withoutNul(res.bodyExcerpt) || null,
-        errorClass,
-        message: res.errorMessage === null ? null : withoutNul(res.errorMessage),
-        durationMs: res.durationMs,
-      };
-    } finally {
-      clearInterval(beat);
-    }
+    const res = await guardedRequest({
+      url: webhook.url,
+      method: 'POST',
+      headers,
+      body: rawBody,
+      deadlineMs: delivery.settings.timeout_sec * 1000,
+      allowPrivate: deps.allowPrivateTargets,
+      resolver: deps.resolver,
+      tls: { minVersion: 'TLSv1.2', rejectUnauthorized: true, ca: deps.extraCa },
+      // The whole body is read within the one deadline (SPEC §6: it covers the full response); only the
+      // excerpt is kept.
+      maxBodyBytes: Number.MAX_SAFE_INTEGER,
+      excerptBytes: RESPONSE_EXCERPT_BYTES,
+    });
+    const code = res.statusCode;
+    const errorClass: ErrorClass | null =
+      res.errorClass ?? (code !== null && isRedirect(code) ? 'redirect' : code !== null && code >= 200 && code < 300 ? null : 'http_status');
+    return {
+      ok: errorClass === null,
+      responseCode: code,
+      excerpt: withoutNul(res.bodyExcerpt) || null,
+      errorClass,
+      message: res.errorMessage === null ? null : withoutNul(res.errorMessage),
+      durationMs: res.durationMs,
+    };
+  }
+
+  /** The attempt itself, without its heartbeats (attemptDelivery below). */
+  async function attemptOnce(input: { deliveryId: string; attemptNumber: number }): Promise<AttemptOutcome> {
+    const [delivery] = await deps.db.select().from(deliveries).where(eq(deliveries.id, input.deliveryId));
+    if (!delivery) throw new Error(`delivery ${input.deliveryId} not found`);
+    const [webhook] = await deps.db.select().from(webhooks).where(eq(webhooks.id, delivery.webhookId));
+    if (!webhook || webhook.deletedAt || !webhook.enabled) return { result: 'cancelled', responseCode: null, errorClass: null };
+
+    const startedAt = now();
+    const secrets = openSecrets(webhook, startedAt);
+    const sent: SendResult = secrets
+      ? await send(delivery, webhook, secrets, input.attemptNumber, startedAt)
+      : // A secret the current master key cannot open fails this attempt visibly; the schedule goes on, so a
+        // restored key lets a later attempt through.
+        { ok: false, responseCode: null, excerpt: null, errorClass: null, message: 'the webhook secret cannot be decrypted with the current master key', durationMs: 0 };
+
+    const attempt = {
+      deliveryId: delivery.id,
+      attemptNumber: input.attemptNumber,
+      startedAt,
+      durationMs: Math.round(sent.durationMs),
+      responseCode: sent.responseCode,
+      responseExcerpt: sent.excerpt,
+      errorClass: sent.errorClass,
+      errorMessage: sent.message,
+      url: webhook.url,
+    };
+    // An attempt re-run after a worker crash overwrites the row of the attempt it replaces.
+    await deps.db
+      .insert(deliveryAttempts)
+      .values(attempt)
+      .onConflictDoUpdate({ target: [deliveryAttempts.deliveryId, deliveryAttempts.attemptNumber], set: attempt });
+    await deps.db
+      .update(deliveries)
+      .set({
+        attemptCount: sql`greatest(${deliveries.attemptCount}, ${input.attemptNumber})`,
+        lastResponseCode: sent.responseCode,
+        lastErrorClass: sent.errorClass,
+        updatedAt: now(),
+      })
+      .where(eq(deliveries.id, delivery.id));
+    deps.metrics?.attemptDuration.observe({ result: sent.ok ? 'ok' : (sent.errorClass ?? 'error') }, sent.durationMs / 1000);
+    return { result: sent.ok ? 'succeeded' : 'failed', responseCode: sent.responseCode, errorClass: sent.errorClass };
   }
 
   return {
@@ -178,46 +217,16 @@ export function createDeliveryActivities(deps: ActivityDeps) {
 
     /** One HTTP attempt. Network and HTTP failures are results, not exceptions: the workflow owns the schedule. */
     async attemptDelivery(input: { deliveryId: string; attemptNumber: number }): Promise<AttemptOutcome> {
-      const [delivery] = await deps.db.select().from(deliveries).where(eq(deliveries.id, input.deliveryId));
-      if (!delivery) throw new Error(`delivery ${input.deliveryId} not found`);
-      const [webhook] = await deps.db.select().from(webhooks).where(eq(webhooks.id, delivery.webhookId));
-      if (!webhook || webhook.deletedAt || !webhook.enabled) return { result: 'cancelled', responseCode: null, errorClass: null };
-
-      const startedAt = now();
-      const secrets = openSecrets(webhook, startedAt);
-      const sent: SendResult = secrets
-        ? await send(delivery, webhook, secrets, input.attemptNumber, startedAt)
-        : // A secret the current master key cannot open fails this attempt visibly; the schedule goes on, so a
-          // restored key lets a later attempt through.
-          { ok: false, responseCode: null, excerpt: null, errorClass: null, message: 'the webhook secret cannot be decrypted with the current master key', durationMs: 0 };
-
-      const attempt = {
-        deliveryId: delivery.id,
-        attemptNumber: input.attemptNumber,
-        startedAt,
-        durationMs: Math.round(sent.durationMs),
-        responseCode: sent.responseCode,
-        responseExcerpt: sent.excerpt,
-        errorClass: sent.errorClass,
-        errorMessage: sent.message,
-        url: webhook.url,
-      };
-      // An attempt re-run after a worker crash overwrites the row of the attempt it replaces.
-      await deps.db
-        .insert(deliveryAttempts)
-        .values(attempt)
-        .onConflictDoUpdate({ target: [deliveryAttempts.deliveryId, deliveryAttempts.attemptNumber], set: attempt });
-      await deps.db
-        .update(deliveries)
-        .set({
-          attemptCount: sql`greatest(${deliveries.attemptCount}, ${input.attemptNumber})`,
-          lastResponseCode: sent.responseCode,
-          lastErrorClass: sent.errorClass,
-          updatedAt: now(),
-        })
-        .where(eq(deliveries.id, delivery.id));
-      deps.metrics?.attemptDuration.observe({ result: sent.ok ? 'ok' : (sent.errorClass ?? 'error') }, sent.durationMs / 1000);
-      return { result: sent.ok ? 'succeeded' : 'failed', responseCode: sent.responseCode, errorClass: sent.errorClass };
+      // Heartbeats cover the whole attempt, not only the request: Temporal re-runs an attempt it has not heard from
+      // for 5 s (that is how a killed worker's attempt comes back), so a live worker that waits on a slow database
+      // after the receiver answered must keep saying so, or the receiver gets the webhook a second time.
+      heartbeat();
+      const beat = setInterval(() => heartbeat(), 1000);
+      try {
+        return await attemptOnce(input);
+      } finally {
+        clearInterval(beat);
+      }
     },
 
     async setDeliveryState(input: { deliveryId: string; state: DeliveryState; nextAttemptAtMs: number | null }): Promise<void> {

@@ -36,3 +36,25 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** A process's command line and state letter, for messages about processes that should not be there. */
+export function describeProcess(pid: number): string {
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return `${pid} [${stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)}] ${cmd}`;
+  } catch {
+    return `${pid} (gone)`;
+  }
+}
+
+/**
+ * Descendants of this process that a test started and should have stopped: everything except tsx's own esbuild
+ * service, which belongs to the test process itself (tsx transforms through it) and ends with it.
+ */
+export function strayDescendants(pid = process.pid): string[] {
+  return descendants(pid)
+    .filter(isAlive)
+    .map(describeProcess)
+    .filter((d) => !/\/esbuild --service=/.test(d));
+}
