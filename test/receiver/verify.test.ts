@@ -22,7 +22,7 @@ function signed(secrets: { current: string; previous?: string }, nowSec = SEND_S
   };
 }
 
-function only(headers: Record<string, string>, prefix: 'x-vantastatus-' | 'webhook-'): Record<string, string> {
+function pickHeaders(headers: Record<string, string>, prefix: 'x-vantastatus-' | 'webhook-'): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase().startsWith(prefix)));
 }
 
@@ -73,13 +73,13 @@ test('the Standard Webhooks reference vector verifies at its own timestamp', () 
 
 test('only the X-VantaStatus headers verify on their own and the event id comes from the signed body', () => {
   const secret = generateWebhookSecret();
-  const result = verifyVantaSignature(BODY, only(signed({ current: secret }), 'x-vantastatus-'), secret, { now: AT_SEND });
+  const result = verifyVantaSignature(BODY, pickHeaders(signed({ current: secret }), 'x-vantastatus-'), secret, { now: AT_SEND });
   assert.deepEqual(result, { ok: true, eventId: EVENT_ID, scheme: 'vantastatus', timestampSec: SEND_SEC });
 });
 
 test('only the Standard Webhooks headers verify on their own', () => {
   const secret = generateWebhookSecret();
-  const result = verifyVantaSignature(BODY, only(signed({ current: secret }), 'webhook-'), secret, { now: AT_SEND });
+  const result = verifyVantaSignature(BODY, pickHeaders(signed({ current: secret }), 'webhook-'), secret, { now: AT_SEND });
   assert.deepEqual(result, { ok: true, eventId: EVENT_ID, scheme: 'standard-webhooks', timestampSec: SEND_SEC });
 });
 
@@ -90,7 +90,7 @@ test('a request with no signature headers at all is rejected as missing_signatur
 
 test('requiring Standard Webhooks rejects a delivery that carries only the X-VantaStatus headers', () => {
   const secret = generateWebhookSecret();
-  const headers = only(signed({ current: secret }), 'x-vantastatus-');
+  const headers = pickHeaders(signed({ current: secret }), 'x-vantastatus-');
   assertRejected(verifyVantaSignature(BODY, headers, secret, { now: AT_SEND, requireStandardWebhooks: true }), 'missing_signature');
   assert.equal(verifyVantaSignature(BODY, signed({ current: secret }), secret, { now: AT_SEND, requireStandardWebhooks: true }).ok, true);
 });
@@ -101,8 +101,8 @@ test('a tampered body is rejected under each scheme', () => {
   assert.equal(tampered.length, BODY.length);
   const headers = signed({ current: secret });
   assertRejected(verifyVantaSignature(tampered, headers, secret, { now: AT_SEND }), 'bad_signature');
-  assertRejected(verifyVantaSignature(tampered, only(headers, 'x-vantastatus-'), secret, { now: AT_SEND }), 'bad_signature');
-  assertRejected(verifyVantaSignature(tampered, only(headers, 'webhook-'), secret, { now: AT_SEND }), 'bad_signature');
+  assertRejected(verifyVantaSignature(tampered, pickHeaders(headers, 'x-vantastatus-'), secret, { now: AT_SEND }), 'bad_signature');
+  assertRejected(verifyVantaSignature(tampered, pickHeaders(headers, 'webhook-'), secret, { now: AT_SEND }), 'bad_signature');
 });
 
 test('a delivery signed with another secret is rejected', () => {
@@ -122,13 +122,13 @@ test('signatures of the wrong length or pure garbage are rejected without throwi
   const secret = generateWebhookSecret();
   const good = signed({ current: secret });
   const variants: Record<string, string>[] = [
-    { ...only(good, 'x-vantastatus-'), 'X-VantaStatus-Signature': 'sha256=abc' },
-    { ...only(good, 'x-vantastatus-'), 'X-VantaStatus-Signature': good['X-VantaStatus-Signature'] + '00' },
-    { ...only(good, 'x-vantastatus-'), 'X-VantaStatus-Signature': '\u0000\uffff💥' },
-    { ...only(good, 'webhook-'), 'webhook-signature': 'v1,AAAA' },
-    { ...only(good, 'webhook-'), 'webhook-signature': 'v1' },
-    { ...only(good, 'webhook-'), 'webhook-signature': ',,, v2,xyz v1,' },
-    { ...only(good, 'webhook-'), 'webhook-signature': 'x'.repeat(10_000) },
+    { ...pickHeaders(good, 'x-vantastatus-'), 'X-VantaStatus-Signature': 'sha256=abc' },
+    { ...pickHeaders(good, 'x-vantastatus-'), 'X-VantaStatus-Signature': good['X-VantaStatus-Signature'] + '00' },
+    { ...pickHeaders(good, 'x-vantastatus-'), 'X-VantaStatus-Signature': '\u0000\uffff💥' },
+    { ...pickHeaders(good, 'webhook-'), 'webhook-signature': 'v1,AAAA' },
+    { ...pickHeaders(good, 'webhook-'), 'webhook-signature': 'v1' },
+    { ...pickHeaders(good, 'webhook-'), 'webhook-signature': ',,, v2,xyz v1,' },
+    { ...pickHeaders(good, 'webhook-'), 'webhook-signature': 'x'.repeat(10_000) },
   ];
   for (const headers of variants) {
     let result: VerifyResult | undefined;
@@ -142,8 +142,8 @@ test('signatures of the wrong length or pure garbage are rejected without throwi
 test('malformed, missing or conflicting timestamp and id headers are rejected with specific reasons', () => {
   const secret = generateWebhookSecret();
   const good = signed({ current: secret });
-  const vanta = only(good, 'x-vantastatus-');
-  const std = only(good, 'webhook-');
+  const vanta = pickHeaders(good, 'x-vantastatus-');
+  const std = pickHeaders(good, 'webhook-');
   const { 'X-VantaStatus-Timestamp': _vts, ...vantaNoTs } = vanta;
   const { 'webhook-timestamp': _sts, ...stdNoTs } = std;
   const { 'webhook-id': _sid, ...stdNoId } = std;
@@ -168,8 +168,8 @@ test('timestamps older than the tolerance are rejected as stale under each schem
   const later = (sec: number) => new Date((SEND_SEC + sec) * 1000);
   assert.equal(verifyVantaSignature(BODY, headers, secret, { now: later(300) }).ok, true);
   assertRejected(verifyVantaSignature(BODY, headers, secret, { now: later(301) }), 'stale_timestamp');
-  assertRejected(verifyVantaSignature(BODY, only(headers, 'x-vantastatus-'), secret, { now: later(301) }), 'stale_timestamp');
-  assertRejected(verifyVantaSignature(BODY, only(headers, 'webhook-'), secret, { now: later(301) }), 'stale_timestamp');
+  assertRejected(verifyVantaSignature(BODY, pickHeaders(headers, 'x-vantastatus-'), secret, { now: later(301) }), 'stale_timestamp');
+  assertRejected(verifyVantaSignature(BODY, pickHeaders(headers, 'webhook-'), secret, { now: later(301) }), 'stale_timestamp');
   assert.equal(verifyVantaSignature(BODY, headers, secret, { now: later(3600), toleranceSec: 3600 }).ok, true);
   assertRejected(verifyVantaSignature(BODY, headers, secret, { now: later(61), toleranceSec: 60 }), 'stale_timestamp');
 });
@@ -178,7 +178,7 @@ test('timestamps further in the future than the tolerance are rejected', () => {
   const secret = generateWebhookSecret();
   const headers = signed({ current: secret }, SEND_SEC + 301);
   assertRejected(verifyVantaSignature(BODY, headers, secret, { now: AT_SEND }), 'future_timestamp');
-  assertRejected(verifyVantaSignature(BODY, only(headers, 'x-vantastatus-'), secret, { now: AT_SEND }), 'future_timestamp');
+  assertRejected(verifyVantaSignature(BODY, pickHeaders(headers, 'x-vantastatus-'), secret, { now: AT_SEND }), 'future_timestamp');
   assert.equal(verifyVantaSignature(BODY, signed({ current: secret }, SEND_SEC + 300), secret, { now: AT_SEND }).ok, true);
 });
 
@@ -203,13 +203,13 @@ test('during a rotation receivers holding the old or the new secret both accept 
   assert.deepEqual(withOld, { ok: true, eventId: EVENT_ID, scheme: 'standard-webhooks', timestampSec: SEND_SEC });
 
   assertRejected(verifyVantaSignature(BODY, headers, generateWebhookSecret(), { now: AT_SEND }), 'bad_signature');
-  assertRejected(verifyVantaSignature(BODY, only(headers, 'x-vantastatus-'), oldSecret, { now: AT_SEND }), 'bad_signature');
+  assertRejected(verifyVantaSignature(BODY, pickHeaders(headers, 'x-vantastatus-'), oldSecret, { now: AT_SEND }), 'bad_signature');
 });
 
 test('repeated webhook-signature headers, even merged with a comma, count as extra candidates', () => {
   const oldSecret = generateWebhookSecret();
   const newSecret = generateWebhookSecret();
-  const std = only(signed({ current: newSecret, previous: oldSecret }), 'webhook-');
+  const std = pickHeaders(signed({ current: newSecret, previous: oldSecret }), 'webhook-');
   const [first, second] = (std['webhook-signature'] ?? '').split(' ') as [string, string];
   const asArray = { ...std, 'webhook-signature': [first, second] };
   const merged = { ...std, 'webhook-signature': `${first}, ${second}` };
