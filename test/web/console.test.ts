@@ -205,7 +205,8 @@ test('the operator console, end to end in Chromium', { timeout: 420_000 }, async
     assert.equal(await page.evaluate('navigator.clipboard.readText()'), secret);
     await browser.screenshot('secret-dialog');
     await secretDialog.getByRole('button', { name: /I have stored it/ }).click();
-    await secretDialog.waitFor({ state: 'detached' });
+    // A closed <dialog> leaves the accessibility tree before React unmounts it, so wait for the input itself.
+    await page.locator('#secret-value').waitFor({ state: 'detached' });
 
     // the webhook's own page; the secret is nowhere on it, nor after a reload
     await page.locator('#webhook-enabled').waitFor();
@@ -324,7 +325,8 @@ test('the operator console, end to end in Chromium', { timeout: 420_000 }, async
     assert.notEqual(rotated, state.secret);
     assert.match((await secretDialog.textContent())!, /shown only once/);
     await page.keyboard.press('Escape');
-    await secretDialog.waitFor({ state: 'detached' });
+    // A closed <dialog> leaves the accessibility tree before React unmounts it, so wait for the input itself.
+    await page.locator('#secret-value').waitFor({ state: 'detached' });
     assert.ok(!(await page.content()).includes(rotated));
 
     await page.locator('#webhook-enabled').click();
