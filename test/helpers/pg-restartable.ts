@@ -6,13 +6,14 @@
 // kills the server must not lose rows PostgreSQL had acknowledged (fsync stays off: the machine does not crash,
 // only the server does, and what was written is in the page cache).
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../src/temporal/ports.ts';
 import { isAlive } from './process-tree.ts';
+import { findBinDir } from './postgres-cluster.ts';
 
 const run = promisify(execFile);
 
@@ -28,19 +29,6 @@ export interface RestartablePg {
   start(): Promise<void>;
   /** stops it (if running) and removes the data directory */
   destroy(): Promise<void>;
-}
-
-function binDir(): string {
-  try {
-    const dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
-    if (existsSync(join(dir, 'pg_ctl'))) return dir;
-  } catch {
-    /* the Debian layout below */
-  }
-  const base = '/usr/lib/postgresql';
-  const versions = existsSync(base) ? readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
-  for (const v of versions) if (existsSync(join(base, v, 'bin', 'pg_ctl'))) return join(base, v, 'bin');
-  throw new Error('PostgreSQL server binaries not found (apt-get install postgresql)');
 }
 
 const clusters = new Set<{ data: string }>();
@@ -68,7 +56,7 @@ function readPostmasterPid(data: string): number | null {
 }
 
 export async function startRestartablePg(): Promise<RestartablePg> {
-  const bin = binDir();
+  const bin = findBinDir();
   const dir = await mkdtemp(join(tmpdir(), 'vanta-pgr-'));
   const asRoot = userInfo().uid === 0;
   if (asRoot) {

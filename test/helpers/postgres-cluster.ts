@@ -15,7 +15,8 @@ export interface PgCluster {
   stop(): Promise<void>;
 }
 
-function findBinDir(): string {
+/** The PostgreSQL server binaries: pg_config's bindir, else the newest Debian layout. */
+export function findBinDir(): string {
   try {
     const dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
     if (existsSync(join(dir, 'initdb'))) return dir;
