@@ -4,44 +4,28 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/api/app.ts';
 import { webhooks } from '../../src/db/schema/index.ts';
 import { endpointWorkflowId } from '../../src/domain/ids.ts';
 import { DEFAULT_DELIVERY_SETTINGS, type MonitorConfig } from '../../src/domain/types.ts';
-import { connectTemporal, createSecretBox, createTestDatabase, startTestWorker, testMasterKey } from '../helpers/services.ts';
+import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { eventually, startReceiver, type TestReceiver } from '../helpers/http-servers.ts';
 
 const ADMIN = 'admin-token-for-group-tests-012345';
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let temporal: Awaited<ReturnType<typeof connectTemporal>>;
-let worker: { stop(): Promise<void> };
+let db: TestStack['db'];
+let temporal: TestStack['temporal'];
+let stack: TestStack;
 let app: FastifyInstance;
 let rec: TestReceiver;
 
 before(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTemporal();
-  const secrets = createSecretBox(testMasterKey());
-  worker = await startTestWorker({
-    taskQueue: temporal.taskQueue,
-    deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true },
-  });
-  app = await buildApp({
-    database: db,
-    temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
-    secrets,
-    config: { adminToken: ADMIN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
-    logger: false,
-  });
+  stack = await startTestStack({ adminToken: ADMIN });
+  ({ db, temporal, app } = stack);
   rec = await startReceiver(200);
 });
 
 after(async () => {
-  await app?.close();
-  await worker?.stop();
-  await temporal?.close();
+  await stack?.close();
   await rec?.close();
-  await db?.drop();
 });
 
 type Auth = { authorization: string };

@@ -5,17 +5,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance, HTTPMethods, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/api/app.ts';
 import { accounts, apiKeys, deliveries, deliveryAttempts, endpoints, events, groups, webhooks } from '../../src/db/schema/index.ts';
 import { endpointWorkflowId } from '../../src/domain/ids.ts';
-import { connectTemporal, createSecretBox, createTestDatabase, startTestWorker, testMasterKey } from '../helpers/services.ts';
+import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { eventually, startReceiver, type TestReceiver } from '../helpers/http-servers.ts';
 import { fillParams, idResource, openApiPath, routeKey, v1Routes, type ServedRoute } from '../helpers/routes.ts';
 
 const ADMIN = 'admin-token-for-isolation-tests-01234';
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let temporal: Awaited<ReturnType<typeof connectTemporal>>;
-let worker: { stop(): Promise<void> };
+let db: TestStack['db'];
+let temporal: TestStack['temporal'];
+let stack: TestStack;
 let app: FastifyInstance;
 let rec: TestReceiver;
 
@@ -42,31 +41,16 @@ const NOT_TENANT_ROUTES = new Set([
 ]);
 
 before(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTemporal();
-  const secrets = createSecretBox(testMasterKey());
-  worker = await startTestWorker({
-    taskQueue: temporal.taskQueue,
-    deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true },
-  });
-  app = await buildApp({
-    database: db,
-    temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
-    secrets,
-    config: { adminToken: ADMIN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
-    logger: false,
-  });
+  stack = await startTestStack({ adminToken: ADMIN });
+  ({ db, temporal, app } = stack);
   rec = await startReceiver(200);
   A = await newTenant('alpha');
   B = await newTenant('bravo');
 });
 
 after(async () => {
-  await app?.close();
-  await worker?.stop();
-  await temporal?.close();
+  await stack?.close();
   await rec?.close();
-  await db?.drop();
 });
 
 async function ok(res: LightMyRequestResponse, status: number) {

@@ -5,51 +5,28 @@ import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.ts';
 import { deliveries, events } from '../../src/db/schema/index.ts';
-import {
-  connectTemporal,
-  createSecretBox,
-  createTestDatabase,
-  startTestWorker,
-  testMasterKey,
-} from '../helpers/services.ts';
+import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { eventually, startReceiver, startTarget, type TestReceiver, type TestTarget } from '../helpers/http-servers.ts';
 
 const ADMIN = 'admin-token-for-tests-0123456789';
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let temporal: Awaited<ReturnType<typeof connectTemporal>>;
-let worker: { stop(): Promise<void> };
+let stack: TestStack;
+let db: TestStack['db'];
 let app: FastifyInstance;
 let target: TestTarget;
 let receiver: TestReceiver;
 
 before(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTemporal();
-  const secrets = createSecretBox(testMasterKey());
-  worker = await startTestWorker({
-    taskQueue: temporal.taskQueue,
-    deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true },
-  });
-  app = await buildApp({
-    database: db,
-    temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
-    secrets,
-    config: { adminToken: ADMIN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
-    logger: false,
-  });
+  stack = await startTestStack({ adminToken: ADMIN });
+  ({ db, app } = stack);
   target = await startTarget({ status: 200 });
   receiver = await startReceiver(200);
 });
 
 after(async () => {
-  await app?.close();
-  await worker?.stop();
-  await temporal?.close();
+  await stack?.close();
   await target?.close();
   await receiver?.close();
-  await db?.drop();
 });
 
 // The customer's document, verbatim in spirit: HMAC-SHA256 over the raw body with the secret string.
