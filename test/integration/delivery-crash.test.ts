@@ -3,113 +3,39 @@
 // receiver gets the same event again (same webhook-id, same Retry-Count), so its dedup works and nothing is lost.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { deliveries, deliveryAttempts } from '../../src/db/schema/index.ts';
 import { deliveryWorkflowId } from '../../src/domain/ids.ts';
-import { PROJECT_ROOT } from '../../src/temporal/binaries.ts';
 import { deliveryWorkflow } from '../../src/workflows/delivery.ts';
 import { seedAccount, seedEvent, seedWebhook } from '../helpers/fixtures.ts';
-import { connectTemporal, createSecretBox, createTestDatabase, requireEnv, testMasterKey, workflowBundle } from '../helpers/services.ts';
-
-const WORKER_SCRIPT = join(PROJECT_ROOT, 'test/helpers/worker-process.ts');
+import { connectTemporal, createSecretBox, createTestDatabase, requireEnv, testMasterKey } from '../helpers/services.ts';
+import { exited, killAllWorkerChildren, spawnWorkerChild, writeBundleFile } from '../helpers/worker-child.ts';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let temporal: Awaited<ReturnType<typeof connectTemporal>>;
-let bundleDir: string;
-let bundlePath: string;
+let bundle: Awaited<ReturnType<typeof writeBundleFile>>;
 const masterKey = testMasterKey();
 const secrets = createSecretBox(masterKey);
-const children = new Set<ChildProcess>();
-
-// Last line of defence: whatever happens to this test, no worker it spawned keeps running.
-const killChildren = () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-};
-process.once('exit', killChildren);
 
 before(async () => {
   db = await createTestDatabase();
   temporal = await connectTemporal();
   // Bundled once here and handed to both workers as a file, so neither spends seconds bundling.
-  bundleDir = await mkdtemp(join(tmpdir(), 'vanta-crash-'));
-  bundlePath = join(bundleDir, 'workflows.js');
-  await writeFile(bundlePath, (await workflowBundle()).code);
+  bundle = await writeBundleFile();
 });
 
 after(async () => {
-  await Promise.all([...children].map((c) => stopChild(c, 'SIGTERM')));
-  process.removeListener('exit', killChildren);
+  await killAllWorkerChildren();
   await temporal?.close();
   await db?.drop();
-  if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
+  await bundle?.remove();
 });
 
-function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill(signal);
-    if (!(await exited(child, 15_000))) {
-      child.kill('SIGKILL');
-      await exited(child, 5_000);
-    }
-  }
-  children.delete(child);
-}
-
-/** Starts `node --import tsx test/helpers/worker-process.ts` and waits for its `ready` line. */
-async function spawnWorker(taskQueue: string): Promise<ChildProcess & { output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
-    cwd: PROJECT_ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      VANTA_TEST_WORKER_DATABASE_URL: db.url,
-      TEST_TEMPORAL_ADDRESS: requireEnv('TEST_TEMPORAL_ADDRESS'),
-      VANTA_TEST_WORKER_TASK_QUEUE: taskQueue,
-      VANTA_TEST_WORKER_MASTER_KEY: masterKey.toString('hex'),
-      VANTA_TEST_WORKER_BUNDLE: bundlePath,
-    },
-  });
-  children.add(child);
-  let output = '';
-  child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`worker did not become ready in 60 s:\n${output}`)), 60_000);
-    const onData = () => {
-      if (/^ready \d+$/m.test(output)) {
-        clearTimeout(t);
-        child.stdout!.off('data', onData);
-        child.off('exit', onExit);
-        resolve();
-      }
-    };
-    const onExit = (code: number | null) => {
-      clearTimeout(t);
-      reject(new Error(`worker exited with ${code} before it was ready:\n${output}`));
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', onExit);
-  });
-  return Object.assign(child, { output: () => output });
-}
+/** A real worker process on this file's task queue, ready to poll. */
+const spawnWorker = (taskQueue: string) =>
+  spawnWorkerChild({ databaseUrl: db.url, temporalAddress: requireEnv('TEST_TEMPORAL_ADDRESS'), taskQueue, masterKey, bundlePath: bundle.path });
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -202,10 +128,9 @@ test(
 
       // The first worker has sent attempt 1 and is waiting for an answer that will not come.
       await receiver.until(() => receiver.received.length >= 1, 'first request', 60_000);
-      first.kill('SIGKILL');
-      assert.equal(await exited(first, 10_000), true, 'the first worker died');
-      assert.equal(first.signalCode, 'SIGKILL');
-      children.delete(first);
+      first.child.kill('SIGKILL');
+      assert.equal(await exited(first.child, 10_000), true, 'the first worker died');
+      assert.equal(first.child.signalCode, 'SIGKILL');
       const killedAt = Date.now();
       // The dead worker's socket is closed by the kernel; the receiver sees the request abandoned.
       await receiver.until(() => receiver.received[0]!.abandonedAt !== undefined, 'abandoned request', 10_000);
@@ -245,9 +170,8 @@ test(
       assert.equal(attempts[0]?.responseCode, 200);
       assert.equal(attempts[0]?.errorClass, null);
 
-      await stopChild(second, 'SIGTERM');
-      assert.equal(second.exitCode, 0, `the second worker shut down cleanly:\n${second.output()}`);
-      assert.equal(children.size, 0);
+      assert.equal(await second.stop(), 0, `the second worker shut down cleanly:\n${second.output()}`);
+      assert.deepEqual(await killAllWorkerChildren(), [], 'no worker process is left');
     } finally {
       await receiver.close();
     }
@@ -286,7 +210,7 @@ test('a live worker keeps a slow attempt alive past the 5 s heartbeat timeout an
     assert.equal(attempts[0]?.responseCode, 200);
     assert.ok((attempts[0]?.durationMs ?? 0) >= 7_000, `duration_ms ${attempts[0]?.durationMs}`);
     t.diagnostic(`slow attempt took ${attempts[0]?.durationMs} ms`);
-    await stopChild(child, 'SIGTERM');
+    await child.stop();
   } finally {
     await receiver.close();
   }
