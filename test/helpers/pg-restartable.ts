@@ -5,17 +5,12 @@
 // Unlike the suite's cluster, commits are synchronous: the suite trades durability for speed, but a test that
 // kills the server must not lose rows PostgreSQL had acknowledged (fsync stays off: the machine does not crash,
 // only the server does, and what was written is in the page cache).
-import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { freePort } from '../../src/temporal/ports.ts';
 import { isAlive } from './process-tree.ts';
-import { findBinDir } from './postgres-cluster.ts';
-
-const run = promisify(execFile);
+import { clusterDir } from './postgres-cluster.ts';
 
 export interface RestartablePg {
   /** the `postgres` database, as the superuser */
@@ -56,17 +51,7 @@ function readPostmasterPid(data: string): number | null {
 }
 
 export async function startRestartablePg(): Promise<RestartablePg> {
-  const bin = findBinDir();
-  const dir = await mkdtemp(join(tmpdir(), 'vanta-pgr-'));
-  const asRoot = userInfo().uid === 0;
-  if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    await chown(dir, uid, gid);
-  }
-  const exec = (cmd: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]) : run(join(bin, cmd), args);
-  const data = join(dir, 'data');
+  const { dir, data, exec } = await clusterDir('vanta-pgr-');
   const entry = { data };
   clusters.add(entry);
   const port = await freePort();

@@ -29,9 +29,13 @@ export function findBinDir(): string {
   throw new Error('PostgreSQL server binaries not found (apt-get install postgresql)');
 }
 
-export async function startPgCluster(): Promise<PgCluster> {
+/**
+ * A temp dir for a cluster and a runner for its server binaries: as root, the dir belongs to the `postgres` user
+ * and the binaries run as that user, since initdb and pg_ctl refuse root.
+ */
+export async function clusterDir(prefix: string): Promise<{ dir: string; data: string; exec(cmd: string, args: string[]): Promise<unknown> }> {
   const bin = findBinDir();
-  const dir = await mkdtemp(join(tmpdir(), 'vanta-pg-'));
+  const dir = await mkdtemp(join(tmpdir(), prefix));
   const asRoot = userInfo().uid === 0;
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
@@ -40,7 +44,11 @@ export async function startPgCluster(): Promise<PgCluster> {
   }
   const exec = (cmd: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]) : run(join(bin, cmd), args);
-  const data = join(dir, 'data');
+  return { dir, data: join(dir, 'data'), exec };
+}
+
+export async function startPgCluster(): Promise<PgCluster> {
+  const { dir, data, exec } = await clusterDir('vanta-pg-');
   const port = await freePort();
   await exec('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
