@@ -15,10 +15,9 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { asc, eq, inArray } from 'drizzle-orm';
-import { deliveries, deliveryAttempts, events } from '../../src/db/schema/index.ts';
+import { asc, eq } from 'drizzle-orm';
+import { deliveryAttempts } from '../../src/db/schema/index.ts';
 import { deliveryWorkflowId, endpointWorkflowId } from '../../src/domain/ids.ts';
-import { isoSecondsOrNull } from '../../src/domain/time.ts';
 import type { MonitorConfig } from '../../src/domain/types.ts';
 import { syncEndpoint } from '../../src/services/endpoint-sync.ts';
 import { resolveTemporalBinary } from '../../src/temporal/binaries.ts';
@@ -29,6 +28,7 @@ import { deliveryWorkflow } from '../../src/workflows/delivery.ts';
 import { seedEndpoint } from '../helpers/endpoint-harness.ts';
 import { seedAccount, seedEvent, seedWebhook } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/http-servers.ts';
+import { allDeliveriesSucceeded, assertOneDownPerFailingEndpoint } from '../helpers/fault-assertions.ts';
 import { sleep, startFaultReceiver, startPathTarget, type FaultReceiver, type PathTarget } from '../helpers/fault-receiver.ts';
 import { isAlive, strayDescendants } from '../helpers/process-tree.ts';
 import { createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
@@ -173,36 +173,16 @@ test(
     assert.deepEqual([...new Set(results)], ['succeeded']);
 
     // The failing endpoints: one down each, at the threshold, the streak carried through the outage.
-    const downs = await eventually(
-      async () => {
-        const rows = await db.db.select().from(events).where(inArray(events.endpointId, failing.map((c) => c.endpoint_id)));
-        return rows.length >= FAILING ? rows : null;
-      },
-      120_000,
-    );
-    await eventually(async () => (await Promise.all(failing.map(statusOf))).every((s) => s.failure_count >= THRESHOLD + 1), 60_000);
-    const allEvents = await db.db.select().from(events).where(inArray(events.endpointId, [...failing, healthy].map((c) => c.endpoint_id)));
-    assert.equal(allEvents.length, FAILING, `one event per failing endpoint, none for the healthy one: ${allEvents.map((e) => e.type)}`);
-    for (const [i, c] of failing.entries()) {
-      const mine = downs.filter((e) => e.endpointId === c.endpoint_id);
-      assert.equal(mine.length, 1, `${c.name}: one endpoint.down`);
-      assert.equal(mine[0]!.type, 'endpoint.down');
-      assert.equal(mine[0]!.data.failure_count, THRESHOLD, `${c.name}: down at the threshold`);
-      assert.equal(mine[0]!.data.first_failure, isoSecondsOrNull(before[i]!.first_failure), `${c.name}: the streak survived the outage`);
-    }
+    const downs = await assertOneDownPerFailingEndpoint({
+      db: db.db, failing, healthy, statusOf, threshold: THRESHOLD, checksPastThreshold: 1, before,
+      streakMessage: 'the streak survived the outage',
+    });
     assert.equal((await statusOf(healthy)).status, 'up');
     assert.ok(target.hitsAfter('healthy', restartedAt) >= 1, 'the healthy endpoint is checked after the restart');
 
     // Deliveries: attempt 1 answered 500, attempt 2 answered 200, for every event including the endpoint.down ones.
     const expectedIds = new Set([...seeded.map((e) => e.id), ...downs.map((e) => e.id)]);
-    const rows = await eventually(
-      async () => {
-        const r = await db.db.select().from(deliveries).where(eq(deliveries.webhookId, wh.id));
-        return r.length === expectedIds.size && r.every((d) => d.state === 'succeeded') ? r : null;
-      },
-      120_000,
-    );
-    assert.deepEqual(new Set(rows.map((r) => r.eventId)), expectedIds);
+    const rows = await allDeliveriesSucceeded(db.db, wh.id, expectedIds);
     for (const r of rows) {
       assert.equal(r.attemptCount, 2, `${r.eventId}: two attempts`);
       const attempts = await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, r.id)).orderBy(asc(deliveryAttempts.attemptNumber));

@@ -13,9 +13,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eq, inArray } from 'drizzle-orm';
-import { deliveries, deliveryAttempts, events } from '../../src/db/schema/index.ts';
+import { deliveries, deliveryAttempts } from '../../src/db/schema/index.ts';
 import { deliveryWorkflowId, endpointWorkflowId } from '../../src/domain/ids.ts';
-import { isoSecondsOrNull } from '../../src/domain/time.ts';
 import type { MonitorConfig } from '../../src/domain/types.ts';
 import { syncEndpoint } from '../../src/services/endpoint-sync.ts';
 import { statusQuery } from '../../src/workflows/endpoint-definitions.ts';
@@ -23,6 +22,7 @@ import { deliveryWorkflow } from '../../src/workflows/delivery.ts';
 import { seedEndpoint } from '../helpers/endpoint-harness.ts';
 import { seedAccount, seedEvent, seedWebhook } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/http-servers.ts';
+import { allDeliveriesSucceeded, assertOneDownPerFailingEndpoint } from '../helpers/fault-assertions.ts';
 import { sleep, startFaultReceiver, startPathTarget, type FaultReceiver, type PathTarget } from '../helpers/fault-receiver.ts';
 import { strayDescendants } from '../helpers/process-tree.ts';
 import { connectTemporal, createSecretBox, createTestDatabase, requireEnv, testMasterKey } from '../helpers/services.ts';
@@ -152,26 +152,14 @@ test(
     const allDoneAt = Date.now();
     assert.deepEqual([...new Set(results)], ['succeeded']);
 
-    // Each failing endpoint: one down event, at the threshold, with the streak it had before the kill.
-    const downs = await eventually(
-      async () => {
-        const rows = await db.db.select().from(events).where(inArray(events.endpointId, failing.map((c) => c.endpoint_id)));
-        return rows.length >= FAILING ? rows : null;
-      },
-      120_000,
-    );
-    // Two more checks past the threshold, to see that further failures send nothing.
-    await eventually(async () => (await Promise.all(failing.map(statusOf))).every((s) => s.failure_count >= THRESHOLD + 2), 60_000);
-    const allEvents = await db.db.select().from(events).where(inArray(events.endpointId, [...failing, healthy].map((c) => c.endpoint_id)));
-    assert.equal(allEvents.length, FAILING, `exactly one event per failing endpoint, none for the healthy one: ${allEvents.map((e) => e.type)}`);
-    for (const [i, c] of failing.entries()) {
-      const mine = downs.filter((e) => e.endpointId === c.endpoint_id);
-      assert.equal(mine.length, 1, `${c.name}: one endpoint.down`);
-      const down = mine[0]!;
-      assert.equal(down.type, 'endpoint.down');
-      assert.equal(down.data.failure_count, THRESHOLD, `${c.name}: down at the threshold`);
-      // (payloads carry second precision)
-      assert.equal(down.data.first_failure, isoSecondsOrNull(before[i]!.first_failure), `${c.name}: the streak began before the kill and survived it`);
+    // Each failing endpoint: one down event, at the threshold, with the streak it had before the kill; two more
+    // checks past the threshold show that further failures send nothing.
+    const downs = await assertOneDownPerFailingEndpoint({
+      db: db.db, failing, healthy, statusOf, threshold: THRESHOLD, checksPastThreshold: 2, before,
+      streakMessage: 'the streak began before the kill and survived it',
+    });
+    for (const c of failing) {
+      const down = downs.find((e) => e.endpointId === c.endpoint_id)!;
       assert.ok(down.timestamp.getTime() >= Math.floor(killedAt / 1000) * 1000, `${c.name}: the threshold was reached after the kill`);
       const s = await statusOf(c);
       assert.equal(s.status, 'down');
@@ -184,14 +172,7 @@ test(
     // Every delivery, including the four endpoint.down ones, succeeded with exactly one attempt, answered 200.
     const downIds = downs.map((e) => e.id);
     const expectedIds = new Set([...seeded.map((e) => e.id), ...downIds]);
-    const rows = await eventually(
-      async () => {
-        const r = await db.db.select().from(deliveries).where(eq(deliveries.webhookId, wh.id));
-        return r.length === expectedIds.size && r.every((d) => d.state === 'succeeded') ? r : null;
-      },
-      120_000,
-    );
-    assert.deepEqual(new Set(rows.map((r) => r.eventId)), expectedIds);
+    const rows = await allDeliveriesSucceeded(db.db, wh.id, expectedIds);
     assert.ok(rows.every((r) => r.attemptCount === 1), `a crash never counts as a failed attempt: ${rows.filter((r) => r.attemptCount !== 1).map((r) => r.attemptCount)}`);
     const attemptRows = await db.db.select().from(deliveryAttempts).where(inArray(deliveryAttempts.deliveryId, rows.map((r) => r.id)));
     assert.equal(attemptRows.length, expectedIds.size, 'one attempt row per delivery (a re-run replaces the row of the attempt it re-runs)');
