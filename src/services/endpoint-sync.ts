@@ -3,6 +3,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { endpointWorkflowId } from '../domain/ids.ts';
 import type { MonitorConfig } from '../domain/types.ts';
+import { withDeadline } from '../temporal/deadline.ts';
 import { SA_ENDPOINT_ID } from '../temporal/search-attributes.ts';
 import { configureSignal, deleteSignal } from '../workflows/endpoint-definitions.ts';
 import type { endpointWorkflow } from '../workflows/endpoint.ts';
@@ -10,13 +11,6 @@ import type { endpointWorkflow } from '../workflows/endpoint.ts';
 export interface TemporalTarget {
   client: Client;
   taskQueue: string;
-}
-
-/** Each Temporal call gets a deadline: an unreachable server must not hold an API request for minutes. */
-export const TEMPORAL_CALL_DEADLINE_MS = 1500;
-
-export function withDeadline<T>(client: Client, fn: () => Promise<T>, ms = TEMPORAL_CALL_DEADLINE_MS): Promise<T> {
-  return client.connection.withDeadline(Date.now() + ms, fn);
 }
 
 async function withRetry<T>(client: Client, fn: () => Promise<T>, attempts = 3): Promise<T> {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { endpoints } from '../../db/schema/index.ts';
 import { endpointWorkflowId } from '../../domain/ids.ts';
 import { ENDPOINT_STATUSES } from '../../domain/types.ts';
-import { withDeadline } from '../../services/endpoint-sync.ts';
+import { withDeadline } from '../../temporal/deadline.ts';
 import { statusQuery } from '../../workflows/endpoint-definitions.ts';
 import type { AppDeps } from '../deps.ts';
 

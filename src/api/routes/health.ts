@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../deps.ts';
-import { withDeadline } from '../../services/endpoint-sync.ts';
+import { withDeadline } from '../../temporal/deadline.ts';
 
 async function reachable(fn: () => Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

@@ -6,7 +6,7 @@ import { endpointWorkflowId } from '../../domain/ids.ts';
 import type { CheckResult } from '../../domain/types.ts';
 import { hashToken } from '../../security/tokens.ts';
 import { incomingResultSignal } from '../../workflows/endpoint-definitions.ts';
-import { withDeadline } from '../../services/endpoint-sync.ts';
+import { withDeadline } from '../../temporal/deadline.ts';
 import type { AppDeps } from '../deps.ts';
 import type { incomingRateLimits } from '../rate-limits.ts';
 import { ApiError, notFound } from '../errors.ts';
