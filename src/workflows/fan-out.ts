@@ -2,7 +2,7 @@ import { ParentClosePolicy, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { deliveryWorkflowId } from '../domain/ids.ts';
 import type { VantaEvent } from '../domain/types.ts';
-import { SA_DELIVERY_STATE, SA_ENDPOINT_ID, SA_EVENT_TYPE, SA_WEBHOOK_ID } from '../temporal/search-attributes.ts';
+import { deliverySearchAttributes } from '../temporal/search-attributes.ts';
 import { deliveryWorkflow } from './delivery.ts';
 import type { EventTargets } from '../activities/events.ts';
 
@@ -20,12 +20,7 @@ export async function startDeliveries(events: VantaEvent[], targets: EventTarget
           args: [{ webhookId, eventId: event.id, eventType: event.type, endpointId, sequence: 0 }],
           parentClosePolicy: ParentClosePolicy.ABANDON,
           staticSummary: `${event.type} for ${event.data.endpoint_name} → webhook ${webhookId}`,
-          typedSearchAttributes: [
-            { key: SA_WEBHOOK_ID, value: webhookId },
-            { key: SA_EVENT_TYPE, value: event.type },
-            { key: SA_DELIVERY_STATE, value: 'pending' },
-            ...(endpointId ? [{ key: SA_ENDPOINT_ID, value: endpointId }] : []),
-          ],
+          typedSearchAttributes: deliverySearchAttributes({ webhookId, eventType: event.type, endpointId }),
         }).catch((err: unknown) => {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }),

@@ -14,7 +14,8 @@ import { deliveries, deliveryAttempts, events, groups, webhooks } from '../../db
 import { deliveryWorkflowId, eventIdFromHex, redeliveryWorkflowId } from '../../domain/ids.ts';
 import { sampleEvent } from '../../domain/payload.ts';
 import type { DeliveryState, EventType } from '../../domain/types.ts';
-import { SA_DELIVERY_STATE, SA_ENDPOINT_ID, SA_EVENT_TYPE, SA_WEBHOOK_ID } from '../../temporal/search-attributes.ts';
+import { deliverySearchAttributes } from '../../temporal/search-attributes.ts';
+import { withDeadline } from '../../temporal/deadline.ts';
 import type { DeliveryWorkflowInput } from '../../workflows/delivery-definitions.ts';
 import type { deliveryWorkflow } from '../../workflows/delivery.ts';
 import type { AppDeps } from '../deps.ts';
@@ -113,21 +114,20 @@ export const deliveryRoutes =
 
     /** Starts the normal delivery workflow, with the search attributes and summary the fan-out gives its children. */
     function startDelivery(input: DeliveryWorkflowInput, workflowId: string, summary: string, redelivery: boolean) {
-      return client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
-        workflowId,
-        taskQueue,
-        args: [input],
-        // A redelivery id is never reused once its run completed: a retry that lost the race for a sequence must
-        // not run that sequence a second time. A run that was terminated or failed may be started again.
-        ...(redelivery && { workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY }),
-        staticSummary: summary,
-        typedSearchAttributes: [
-          { key: SA_WEBHOOK_ID, value: input.webhookId },
-          { key: SA_EVENT_TYPE, value: input.eventType },
-          { key: SA_DELIVERY_STATE, value: 'pending' },
-          ...(input.endpointId ? [{ key: SA_ENDPOINT_ID, value: input.endpointId }] : []),
-        ],
-      });
+      // A deadline like every API→Temporal call: an unreachable server answers 503 in seconds, not minutes.
+      return withDeadline(client, () =>
+        client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
+          workflowId,
+          taskQueue,
+          args: [input],
+          // A redelivery id is never reused once its run completed: a retry that lost the race for a sequence must
+          // not run that sequence a second time. A run that was terminated or failed may be started again.
+          ...(redelivery && { workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY }),
+          staticSummary: summary,
+          typedSearchAttributes: deliverySearchAttributes(input),
+        }),
+        5000,
+      );
     }
 
     // A test send: a sample event of the chosen type, stored like a real one (endpoint_id null) and delivered
