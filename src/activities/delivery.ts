@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Context, heartbeat } from '@temporalio/activity';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { accounts, deliveries, deliveryAttempts, endpoints, events, groups, webhooks } from '../db/schema/index.ts';
 import { buildEnvelope, renderBody } from '../domain/payload.ts';
 import { effectiveSettings } from '../domain/settings.ts';
@@ -125,12 +125,19 @@ export function createDeliveryActivities(deps: ActivityDeps) {
     };
   }
 
+  function terminalState(state: 'succeeded' | 'failed' | 'cancelled') {
+    return { state, nextAttemptAt: null, completedAt: now(), updatedAt: now() };
+  }
+
   /** The attempt itself, without its heartbeats (attemptDelivery below). */
   async function attemptOnce(input: { deliveryId: string; attemptNumber: number }): Promise<AttemptOutcome> {
     const [delivery] = await deps.db.select().from(deliveries).where(eq(deliveries.id, input.deliveryId));
     if (!delivery) throw new Error(`delivery ${input.deliveryId} not found`);
     const [webhook] = await deps.db.select().from(webhooks).where(eq(webhooks.id, delivery.webhookId));
-    if (!webhook || webhook.deletedAt || !webhook.enabled) return { result: 'cancelled', responseCode: null, errorClass: null };
+    if (!webhook || webhook.deletedAt || !webhook.enabled) {
+      await deps.db.update(deliveries).set(terminalState('cancelled')).where(eq(deliveries.id, delivery.id));
+      return { result: 'cancelled', responseCode: null, errorClass: null };
+    }
 
     const startedAt = now();
     const secrets = openSecrets(webhook, startedAt);
@@ -163,6 +170,8 @@ export function createDeliveryActivities(deps: ActivityDeps) {
         lastResponseCode: sent.responseCode,
         lastErrorClass: sent.errorClass,
         updatedAt: now(),
+        // A success ends the delivery here, in the same write, so the workflow needs no further round trip.
+        ...(sent.ok && terminalState('succeeded')),
       })
       .where(eq(deliveries.id, delivery.id));
     deps.metrics?.attemptDuration.observe({ result: sent.ok ? 'ok' : (sent.errorClass ?? 'error') }, sent.durationMs / 1000);
@@ -230,16 +239,11 @@ export function createDeliveryActivities(deps: ActivityDeps) {
     },
 
     async setDeliveryState(input: { deliveryId: string; state: DeliveryState; nextAttemptAtMs: number | null }): Promise<void> {
-      const terminal = input.state === 'succeeded' || input.state === 'failed' || input.state === 'cancelled';
-      await deps.db
-        .update(deliveries)
-        .set({
-          state: input.state,
-          nextAttemptAt: input.nextAttemptAtMs === null ? null : new Date(input.nextAttemptAtMs),
-          completedAt: terminal ? now() : null,
-          updatedAt: now(),
-        })
-        .where(and(eq(deliveries.id, input.deliveryId)));
+      const set =
+        input.state === 'pending' || input.state === 'retrying'
+          ? { state: input.state, nextAttemptAt: input.nextAttemptAtMs === null ? null : new Date(input.nextAttemptAtMs), completedAt: null, updatedAt: now() }
+          : terminalState(input.state);
+      await deps.db.update(deliveries).set(set).where(eq(deliveries.id, input.deliveryId));
     },
   };
 }
