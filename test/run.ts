@@ -11,7 +11,7 @@ import { installTemporalBinaries } from '../src/temporal/install.ts';
 import { freePort } from '../src/temporal/ports.ts';
 import { startPgCluster } from './helpers/postgres-cluster.ts';
 
-const UNIT_DIRS = ['test/domain', 'test/security', 'test/receiver', 'test/net'];
+const UNIT_DIRS = ['test/domain', 'test/security', 'test/receiver', 'test/net', 'test/config'];
 const FAULTS_DIR = 'test/faults';
 
 function testFiles(dir: string): string[] {

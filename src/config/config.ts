@@ -1,6 +1,7 @@
 // Configuration is parsed once, at start-up, from the environment and passed down. Nothing else reads process.env.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { WorkerTuning } from '../worker/worker.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -30,6 +31,11 @@ export const envSchema = z.object({
     .refine((u) => /^https?:\/\//i.test(u), 'VANTA_TEMPORAL_UI_URL must be an http(s) URL')
     .optional(),
   VANTA_WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  // Worker tuning (docs/PERFORMANCE.md); unset keeps the defaults chosen there.
+  VANTA_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  VANTA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+  VANTA_WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+  VANTA_WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -53,6 +59,7 @@ export interface AppConfig {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** production worker only: serve /metrics on this port (embedded mode serves them on the API) */
   workerMetricsPort: number | null;
+  workerTuning: WorkerTuning;
 }
 
 export class ConfigError extends Error {}
@@ -84,5 +91,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     temporalUiUrl: e.VANTA_TEMPORAL_UI_URL?.replace(/\/$/, '') ?? null,
     logLevel: e.LOG_LEVEL,
     workerMetricsPort: e.VANTA_WORKER_METRICS_PORT ?? null,
+    workerTuning: {
+      ...(e.VANTA_WORKER_MAX_CACHED_WORKFLOWS !== undefined && { maxCachedWorkflows: e.VANTA_WORKER_MAX_CACHED_WORKFLOWS }),
+      ...(e.VANTA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS !== undefined && { maxConcurrentWorkflowTaskExecutions: e.VANTA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS }),
+      ...(e.VANTA_WORKER_MAX_CONCURRENT_ACTIVITIES !== undefined && { maxConcurrentActivityTaskExecutions: e.VANTA_WORKER_MAX_CONCURRENT_ACTIVITIES }),
+      ...(e.VANTA_WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES !== undefined && { maxConcurrentLocalActivityExecutions: e.VANTA_WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES }),
+    },
   };
 }

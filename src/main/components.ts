@@ -37,7 +37,7 @@ export async function startWorker(args: {
     userAgent: USER_AGENT,
     metrics: args.metrics,
   });
-  const worker = await createVantaWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, activities });
+  const worker = await createVantaWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, activities, tuning: config.workerTuning });
   const running = worker.run();
   const temporal = { client: args.client, taskQueue: config.taskQueue };
   const reconcile = async () => {

@@ -12,6 +12,8 @@ export interface DevServerOptions {
   /** null: in memory */
   dbFile: string | null;
   namespace: string;
+  /** `--dynamic-config-value` pairs, e.g. task-queue partitions */
+  dynamicConfig?: Record<string, string | number | boolean>;
   startTimeoutMs?: number;
   onLog?: (line: string) => void;
 }
@@ -29,6 +31,7 @@ function args(o: DevServerOptions): string[] {
   else a.push('--ui-port', String(o.uiPort));
   if (o.dbFile) a.push('--db-filename', o.dbFile);
   for (const [name, type] of Object.entries(CUSTOM_SEARCH_ATTRIBUTES)) a.push('--search-attribute', `${name}=${type}`);
+  for (const [key, value] of Object.entries(o.dynamicConfig ?? {})) a.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   return a;
 }
 

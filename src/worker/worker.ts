@@ -4,6 +4,19 @@ import type { Activities } from '../activities/index.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
+export type WorkerTuning = Partial<
+  Pick<
+    WorkerOptions,
+    | 'maxCachedWorkflows'
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'maxConcurrentLocalActivityExecutions'
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'workflowTaskPollerBehavior'
+    | 'activityTaskPollerBehavior'
+    | 'nonStickyToStickyPollRatio'
+  >
+>;
+
 export interface VantaWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -11,7 +24,7 @@ export interface VantaWorkerOptions {
   activities: Activities;
   /** a pre-built bundle (tests build one per file and reuse it); otherwise the worker bundles WORKFLOWS_PATH */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'maxConcurrentWorkflowTaskExecutions'>>;
+  tuning?: WorkerTuning;
 }
 
 export function createVantaWorker(o: VantaWorkerOptions): Promise<Worker> {
