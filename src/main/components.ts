@@ -17,6 +17,8 @@ export interface Running {
 }
 
 const RECONCILE_EVERY_MS = 5 * 60 * 1000;
+const FULL_RECONCILE_EVERY = 12;
+const RECONCILE_SKEW_MARGIN_MS = 2 * 60 * 1000;
 
 export async function startWorker(args: {
   config: AppConfig;
@@ -40,10 +42,19 @@ export async function startWorker(args: {
   const worker = await createVantaWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, activities, tuning: config.workerTuning });
   const running = worker.run();
   const temporal = { client: args.client, taskQueue: config.taskQueue };
+  // The first pass and every FULL_RECONCILE_EVERY-th are full; the others only touch what changed since the last
+  // good pass began (less a margin for clock skew between API hosts and this one) or whose workflow is missing.
+  let passes = 0;
+  let lastGoodPassStartedAt: Date | null = null;
   const reconcile = async () => {
+    const startedAt = new Date();
+    const full = lastGoodPassStartedAt === null || passes % FULL_RECONCILE_EVERY === 0;
+    passes++;
     try {
-      const r = await reconcileEndpoints(args.database.db, temporal);
-      if (r.failed > 0 || r.started_or_updated > 0) args.log(`reconciled endpoints: ${JSON.stringify(r)}`);
+      const changedSince = full ? undefined : new Date(lastGoodPassStartedAt!.getTime() - RECONCILE_SKEW_MARGIN_MS);
+      const r = await reconcileEndpoints(args.database.db, temporal, { changedSince });
+      if (r.failed === 0) lastGoodPassStartedAt = startedAt;
+      if (r.failed > 0 || r.started_or_updated > 0 || r.ended > 0) args.log(`reconciled endpoints (${full ? 'full' : 'incremental'}): ${JSON.stringify(r)}`);
     } catch (err) {
       args.log(`reconciliation failed, will retry: ${String(err)}`);
     }

@@ -60,7 +60,7 @@ test('an endpoint written while Temporal is unreachable gets its workflow from r
   await assert.rejects(handle.describe(), /not found/i, 'no workflow exists yet: the split is real');
 
   const report = await reconcileEndpoints(db.db, { client: temporal.client, taskQueue: temporal.taskQueue });
-  assert.deepEqual(report, { started_or_updated: 1, ended: 0, failed: 0 });
+  assert.deepEqual(report, { started_or_updated: 1, ended: 0, failed: 0, unchanged: 0 });
   assert.equal((await handle.describe()).status.name, 'RUNNING');
   const status = await eventually(async () => {
     const s = await handle.query(statusQuery);
@@ -91,4 +91,41 @@ test('a deleted endpoint whose workflow missed the delete signal is ended by rec
   await reconcileEndpoints(db.db, { client: temporal.client, taskQueue: temporal.taskQueue });
   await handle.result();
   assert.equal((await handle.describe()).status.name, 'COMPLETED');
+});
+
+test('an incremental pass signals only endpoints changed since it, restarts a missing workflow and ends a deleted endpoint\'s workflow', { timeout: 120_000 }, async () => {
+  const acc = await brokenApp.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${ADMIN}` }, payload: { name: 'inc' } });
+  const auth = { authorization: `Bearer ${acc.json().api_key.key}` };
+  const make = async (name: string) =>
+    (await brokenApp.inject({ method: 'POST', url: '/v1/endpoints', headers: auth, payload: { name, url: target.url, check_interval_sec: 300 } })).json().id as string;
+  const [changed, untouched, lost, deleted] = [await make('changed'), await make('untouched'), await make('lost'), await make('deleted')];
+  const target_ = { client: temporal.client, taskQueue: temporal.taskQueue };
+  await reconcileEndpoints(db.db, target_);
+  const handle = (id: string) => temporal.client.workflow.getHandle(endpointWorkflowId(id));
+  const signals = async (id: string) => (await handle(id).fetchHistory()).events!.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+
+  const since = new Date();
+  await db.db.update(endpoints).set({ name: 'changed again', updatedAt: new Date() }).where(eq(endpoints.id, changed));
+  // deleted in the database without touching updated_at: only the running-workflow check can find it
+  await db.db.update(endpoints).set({ deletedAt: new Date() }).where(eq(endpoints.id, deleted));
+  await handle(lost).terminate('lost for the test');
+  const before = { changed: await signals(changed), untouched: await signals(untouched) };
+  // the visibility store answers the running set; wait until it has seen the termination and the other three
+  await eventually(async () => {
+    const running = new Set<string>();
+    for await (const wf of temporal.client.workflow.list({ query: `TaskQueue = '${temporal.taskQueue}' AND ExecutionStatus = 'Running'` })) running.add(wf.workflowId);
+    return !running.has(endpointWorkflowId(lost)) && [changed, untouched, deleted].every((id) => running.has(endpointWorkflowId(id)));
+  });
+
+  const report = await reconcileEndpoints(db.db, target_, { changedSince: since });
+  assert.equal(report.failed, 0);
+  assert.ok(report.unchanged >= 1, 'the untouched endpoint was left alone');
+  assert.equal(await signals(untouched), before.untouched, 'no signal to an unchanged endpoint with a running workflow');
+  assert.equal(await signals(changed), before.changed + 1, 'the changed endpoint got its new configuration');
+  const lastSignal = (await handle(changed).fetchHistory()).events!.filter((e) => e.workflowExecutionSignaledEventAttributes).at(-1)!;
+  const payload = Buffer.from(lastSignal.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!.data!).toString('utf8');
+  assert.equal(JSON.parse(payload).name, 'changed again');
+  assert.equal((await handle(lost).describe()).status.name, 'RUNNING', 'the lost workflow runs again');
+  await handle(deleted).result();
+  assert.equal((await handle(deleted).describe()).status.name, 'COMPLETED');
 });
