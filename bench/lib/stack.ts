@@ -3,7 +3,7 @@
 // the API in this process (the API listens on a free loopback port). TEMPORAL_ADDRESS / DATABASE_URL, when set, are
 // used instead of starting a dev server / cluster. Everything is stopped by stop().
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -15,7 +15,7 @@ import { createSecretBox } from '../../src/security/secret-box.ts';
 import { resolveTemporalBinary } from '../../src/temporal/binaries.ts';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.ts';
 import { freePort } from '../../src/temporal/ports.ts';
-import { createVantaWorker } from '../../src/worker/worker.ts';
+import { createVantaWorker, type VantaWorkerOptions } from '../../src/worker/worker.ts';
 import { startPgCluster, type PgCluster } from '../../test/helpers/postgres-cluster.ts';
 
 export interface Stack {
@@ -26,6 +26,8 @@ export interface Stack {
   worker: Worker;
   /** the dev server's pid, null when TEMPORAL_ADDRESS points elsewhere */
   temporalPid: number | null;
+  /** the throwaway cluster's postmaster pid, null when DATABASE_URL points elsewhere (or it was not found) */
+  postgresPid: number | null;
   /** the dev server's sqlite file, when asked for one */
   temporalDbFile: string | null;
   external: { temporal: boolean; postgres: boolean };
@@ -35,7 +37,7 @@ export interface Stack {
 
 const ADMIN_TOKEN = 'bench-admin-token-' + randomBytes(8).toString('hex');
 
-export async function startStack(opts: { temporalDbFile?: boolean } = {}): Promise<Stack> {
+export async function startStack(opts: { temporalDbFile?: boolean; dynamicConfig?: Record<string, string | number | boolean>; tuning?: VantaWorkerOptions['tuning'] } = {}): Promise<Stack> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err: unknown) => console.error('[bench] stop:', err));
@@ -50,7 +52,7 @@ export async function startStack(opts: { temporalDbFile?: boolean } = {}): Promi
         stops.push(() => rm(dir, { recursive: true, force: true }));
         dbFile = join(dir, 'temporal.db');
       }
-      dev = await startDevServer({ binary: resolveTemporalBinary('temporal', process.env), ip: '127.0.0.1', port: await freePort(), uiPort: null, dbFile, namespace: 'default' });
+      dev = await startDevServer({ binary: resolveTemporalBinary('temporal', process.env), ip: '127.0.0.1', port: await freePort(), uiPort: null, dbFile, namespace: 'default', dynamicConfig: opts.dynamicConfig });
       stops.push(() => dev!.stop());
       address = dev.address;
     }
@@ -75,6 +77,7 @@ export async function startStack(opts: { temporalDbFile?: boolean } = {}): Promi
     const worker = await createVantaWorker({
       connection: nconn, namespace: 'default', taskQueue,
       activities: createActivities({ db: database.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true, userAgent: 'VantaStatus-bench' }),
+      tuning: opts.tuning,
     });
     const running = worker.run();
     stops.push(async () => {
@@ -110,6 +113,7 @@ export async function startStack(opts: { temporalDbFile?: boolean } = {}): Promi
     return {
       apiUrl, key, client, worker,
       temporalPid: dev?.pid ?? null,
+      postgresPid: pg ? await postmasterPid(Number(new URL(pg.url).port)) : null,
       temporalDbFile: dbFile,
       external: { temporal: !dev, postgres: !pg },
       api: (method, path, body) => call(key, method, path, body),
@@ -121,11 +125,58 @@ export async function startStack(opts: { temporalDbFile?: boolean } = {}): Promi
   }
 }
 
+/** /proc/<pid>/stat after the command name: f[1] is the ppid, f[11..14] utime, stime, cutime, cstime in ticks. */
+async function procStat(pid: number | string): Promise<string[]> {
+  const s = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return s.slice(s.lastIndexOf(')') + 2).split(' ');
+}
+
 /** utime + stime of a process, in seconds (clock ticks of 1/100 s). */
 export async function procCpuSeconds(pid: number): Promise<number> {
-  const s = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  const f = await procStat(pid);
   return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/**
+ * CPU seconds of a process and its children, as for a PostgreSQL cluster: the postmaster's own and reaped children's
+ * time (cutime + cstime), plus that of its live children. A child that exits between two readings moves from the
+ * live sum into the reaped one, so differences stay right.
+ */
+export async function procTreeCpuSeconds(pid: number): Promise<number> {
+  const all = (f: string[]) => Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  let ticks = all(await procStat(pid));
+  for (const e of await readdir('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    const f = await procStat(e).catch(() => null);
+    if (f && Number(f[1]) === pid) ticks += all(f);
+  }
+  return ticks / 100;
+}
+
+/** PSS (shared pages split between the processes sharing them) of a process and its live children, in MB. */
+export async function procTreePssMb(pid: number): Promise<number> {
+  const pss = (p: number | string) =>
+    readFile(`/proc/${p}/smaps_rollup`, 'utf8').then((s) => Number(/^Pss:\s+(\d+) kB/m.exec(s)?.[1] ?? 0), () => 0);
+  let kb = await pss(pid);
+  for (const e of await readdir('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    const f = await procStat(e).catch(() => null);
+    if (f && Number(f[1]) === pid) kb += await pss(e);
+  }
+  return +(kb / 1024).toFixed(1);
+}
+
+/** The postmaster listening on a loopback port: its socket lock file (next to the socket, in the cluster's temp dir
+ * made by test/helpers/postgres-cluster.ts) starts with its pid. */
+async function postmasterPid(port: number): Promise<number | null> {
+  for (const d of await readdir(tmpdir())) {
+    if (!d.startsWith('vanta-pg-')) continue;
+    const lock = await readFile(join(tmpdir(), d, `.s.PGSQL.${port}.lock`), 'utf8').catch(() => '');
+    const pid = Number(lock.split('\n')[0]);
+    // a lock file left by a crashed run may name a pid that is gone or reused
+    if (pid > 0 && (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes('postgres')) return pid;
+  }
+  return null;
 }
 
 export async function procRssMb(pid: number): Promise<number> {
