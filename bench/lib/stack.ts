@@ -17,13 +17,16 @@ import { startDevServer, type DevServer } from '../../src/temporal/dev-server.ts
 import { freePort } from '../../src/temporal/ports.ts';
 import { createVantaWorker, type VantaWorkerOptions } from '../../src/worker/worker.ts';
 import { startPgCluster, type PgCluster } from '../../test/helpers/postgres-cluster.ts';
+import { startWorkerProcess } from './worker-process.ts';
 
 export interface Stack {
   apiUrl: string;
   /** the benchmark account's API key */
   key: string;
   client: Client;
-  worker: Worker;
+  /** the in-process worker; null when it runs as a child process (workerPid) */
+  worker: Worker | null;
+  workerPid: number | null;
   /** the dev server's pid, null when TEMPORAL_ADDRESS points elsewhere */
   temporalPid: number | null;
   /** the throwaway cluster's postmaster pid, null when DATABASE_URL points elsewhere (or it was not found) */
@@ -37,7 +40,16 @@ export interface Stack {
 
 const ADMIN_TOKEN = 'bench-admin-token-' + randomBytes(8).toString('hex');
 
-export async function startStack(opts: { temporalDbFile?: boolean; dynamicConfig?: Record<string, string | number | boolean>; tuning?: VantaWorkerOptions['tuning'] } = {}): Promise<Stack> {
+export interface StackOptions {
+  /** the dev server on a temp sqlite file instead of in memory */
+  temporalDbFile?: boolean;
+  dynamicConfig?: Record<string, string | number | boolean>;
+  tuning?: VantaWorkerOptions['tuning'];
+  /** run the production worker entry point as a child process (its pid in workerPid) instead of in this process */
+  workerProcess?: boolean;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err: unknown) => console.error('[bench] stop:', err));
@@ -70,20 +82,30 @@ export async function startStack(opts: { temporalDbFile?: boolean; dynamicConfig
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default' });
     const taskQueue = `bench-${Date.now().toString(36)}`;
-    const secrets = createSecretBox(randomBytes(32));
+    const masterKey = randomBytes(32);
+    const secrets = createSecretBox(masterKey);
 
-    const nconn = await NativeConnection.connect({ address });
-    stops.push(() => nconn.close());
-    const worker = await createVantaWorker({
-      connection: nconn, namespace: 'default', taskQueue,
-      activities: createActivities({ db: database.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true, userAgent: 'VantaStatus-bench' }),
-      tuning: opts.tuning,
-    });
-    const running = worker.run();
-    stops.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch(() => {});
-    });
+    let worker: Worker | null = null;
+    let workerPid: number | null = null;
+    if (opts.workerProcess) {
+      const child = await startWorkerProcess({ databaseUrl: dbUrl || pg!.url, temporalAddress: address, taskQueue, masterKeyHex: masterKey.toString('hex'), tuning: opts.tuning });
+      stops.push(() => child.stop());
+      workerPid = child.pid;
+    } else {
+      const nconn = await NativeConnection.connect({ address });
+      stops.push(() => nconn.close());
+      const w = await createVantaWorker({
+        connection: nconn, namespace: 'default', taskQueue,
+        activities: createActivities({ db: database.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true, userAgent: 'VantaStatus-bench' }),
+        tuning: opts.tuning,
+      });
+      const running = w.run();
+      stops.push(async () => {
+        if (w.getState() === 'RUNNING') w.shutdown();
+        await running.catch(() => {});
+      });
+      worker = w;
+    }
 
     const app = await buildApp({
       database,
@@ -111,7 +133,7 @@ export async function startStack(opts: { temporalDbFile?: boolean; dynamicConfig
     const created = await call<{ api_key: { key: string } }>(ADMIN_TOKEN, 'POST', '/v1/accounts', { name: `bench ${taskQueue}` });
     const key = created.api_key.key;
     return {
-      apiUrl, key, client, worker,
+      apiUrl, key, client, worker, workerPid,
       temporalPid: dev?.pid ?? null,
       postgresPid: pg ? await postmasterPid(Number(new URL(pg.url).port)) : null,
       temporalDbFile: dbFile,

@@ -66,7 +66,11 @@ export function endpointBody(name: string, url: string, over: Record<string, unk
   return { name, url, check_interval_sec: 60, timeout_ms: 5000, failure_threshold: 3, certificate_expiry_days: [], track_dns: false, track_body: false, ...over };
 }
 
-export interface Profile { full: boolean }
+export interface Profile {
+  full: boolean;
+  /** capacity --full only: the endpoint counts to step through (default 1k, 2k, 5k, 10k) */
+  endpoints?: number[];
+}
 export interface ScenarioResult {
   rows: Array<Record<string, unknown>>;
   target: string;
