@@ -109,7 +109,9 @@ test('an incremental pass signals only endpoints changed since it, restarts a mi
   // deleted in the database without touching updated_at: only the running-workflow check can find it
   await db.db.update(endpoints).set({ deletedAt: new Date() }).where(eq(endpoints.id, deleted));
   await handle(lost).terminate('lost for the test');
-  const before = { changed: await signals(changed), untouched: await signals(untouched) };
+  // each was started with its configure signal; count from when that signal is in history
+  await eventually(async () => (await signals(changed)) === 1 && (await signals(untouched)) === 1);
+  const before = { changed: 1, untouched: 1 };
   // the visibility store answers the running set; wait until it has seen the termination and the other three
   await eventually(async () => {
     const running = new Set<string>();
@@ -120,8 +122,11 @@ test('an incremental pass signals only endpoints changed since it, restarts a mi
   const report = await reconcileEndpoints(db.db, target_, { changedSince: since });
   assert.equal(report.failed, 0);
   assert.ok(report.unchanged >= 1, 'the untouched endpoint was left alone');
+  // A signal that arrives while a workflow task is running is written to history when that task completes.
+  await eventually(async () => (await signals(changed)) === before.changed + 1);
+  assert.equal(await signals(changed), before.changed + 1, 'the changed endpoint got its new configuration, once');
+  await eventually(async () => (await handle(untouched).query(statusQuery)) !== null);
   assert.equal(await signals(untouched), before.untouched, 'no signal to an unchanged endpoint with a running workflow');
-  assert.equal(await signals(changed), before.changed + 1, 'the changed endpoint got its new configuration');
   const lastSignal = (await handle(changed).fetchHistory()).events!.filter((e) => e.workflowExecutionSignaledEventAttributes).at(-1)!;
   const payload = Buffer.from(lastSignal.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!.data!).toString('utf8');
   assert.equal(JSON.parse(payload).name, 'changed again');
