@@ -18,17 +18,14 @@ import { Client, Connection } from '@temporalio/client';
 import { asc, eq } from 'drizzle-orm';
 import { deliveryAttempts } from '../../src/db/schema/index.ts';
 import { deliveryWorkflowId, endpointWorkflowId } from '../../src/domain/ids.ts';
-import type { MonitorConfig } from '../../src/domain/types.ts';
-import { syncEndpoint } from '../../src/services/endpoint-sync.ts';
 import { resolveTemporalBinary } from '../../src/temporal/binaries.ts';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.ts';
 import { freePort } from '../../src/temporal/ports.ts';
-import { statusQuery } from '../../src/workflows/endpoint-definitions.ts';
 import { deliveryWorkflow } from '../../src/workflows/delivery.ts';
-import { seedEndpoint } from '../helpers/endpoint-harness.ts';
 import { seedAccount, seedEvent, seedWebhook } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/http-servers.ts';
 import { allDeliveriesSucceeded, assertOneDownPerFailingEndpoint } from '../helpers/fault-assertions.ts';
+import { startFaultMonitors } from '../helpers/fault-monitors.ts';
 import { sleep, startFaultReceiver, startPathTarget, type FaultReceiver, type PathTarget } from '../helpers/fault-receiver.ts';
 import { isAlive, strayDescendants } from '../helpers/process-tree.ts';
 import { createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
@@ -103,16 +100,9 @@ test(
 
     const worker = await spawnWorkerChild({ databaseUrl: db.url, temporalAddress: dev.address, taskQueue, masterKey, bundlePath: bundle.path });
 
-    const monitor = (name: string): Promise<MonitorConfig> =>
-      seedEndpoint(db.db, account.id, { name, url: `${target.url}/${name}`, check_interval_sec: INTERVAL_SEC, failure_threshold: THRESHOLD, timeout_ms: 2000 });
-    const failing: MonitorConfig[] = [];
-    for (let i = 0; i < FAILING; i++) {
-      target.status.set(`failing${i}`, 502);
-      failing.push(await monitor(`failing${i}`));
-    }
-    const healthy = await monitor('healthy');
-    for (const c of [...failing, healthy]) await syncEndpoint({ client, taskQueue }, c);
-    const statusOf = (c: MonitorConfig) => client.workflow.getHandle(endpointWorkflowId(c.endpoint_id)).query(statusQuery);
+    const { failing, healthy, statusOf } = await startFaultMonitors({
+      db: db.db, accountId: account.id, target, temporal: { client, taskQueue }, failing: FAILING, threshold: THRESHOLD, intervalSec: INTERVAL_SEC,
+    });
 
     const handles = await Promise.all(
       seeded.map((e) =>

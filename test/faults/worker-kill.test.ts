@@ -15,14 +15,11 @@ import assert from 'node:assert/strict';
 import { eq, inArray } from 'drizzle-orm';
 import { deliveries, deliveryAttempts } from '../../src/db/schema/index.ts';
 import { deliveryWorkflowId, endpointWorkflowId } from '../../src/domain/ids.ts';
-import type { MonitorConfig } from '../../src/domain/types.ts';
-import { syncEndpoint } from '../../src/services/endpoint-sync.ts';
-import { statusQuery } from '../../src/workflows/endpoint-definitions.ts';
 import { deliveryWorkflow } from '../../src/workflows/delivery.ts';
-import { seedEndpoint } from '../helpers/endpoint-harness.ts';
 import { seedAccount, seedEvent, seedWebhook } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/http-servers.ts';
 import { allDeliveriesSucceeded, assertOneDownPerFailingEndpoint } from '../helpers/fault-assertions.ts';
+import { startFaultMonitors } from '../helpers/fault-monitors.ts';
 import { sleep, startFaultReceiver, startPathTarget, type FaultReceiver, type PathTarget } from '../helpers/fault-receiver.ts';
 import { strayDescendants } from '../helpers/process-tree.ts';
 import { connectTemporal, createSecretBox, createTestDatabase, requireEnv, testMasterKey } from '../helpers/services.ts';
@@ -100,20 +97,10 @@ test(
     await receiver.until(() => receiver.inFlight() >= 50, '50 requests held', 120_000);
 
     // ---- endpoints: four failing towards the threshold, one healthy ----
-    const temporalTarget = { client: temporal.client, taskQueue: temporal.taskQueue };
-    const monitor = (name: string): Promise<MonitorConfig> =>
-      seedEndpoint(db.db, account.id, { name, url: `${target.url}/${name}`, check_interval_sec: INTERVAL_SEC, failure_threshold: THRESHOLD, timeout_ms: 2000 });
-    const failing: MonitorConfig[] = [];
-    for (let i = 0; i < FAILING; i++) {
-      target.status.set(`failing${i}`, 502);
-      failing.push(await monitor(`failing${i}`));
-    }
-    const healthy = await monitor('healthy');
-    for (const c of [...failing, healthy]) {
-      endpointIds.push(c.endpoint_id);
-      await syncEndpoint(temporalTarget, c);
-    }
-    const statusOf = (c: MonitorConfig) => temporal.client.workflow.getHandle(endpointWorkflowId(c.endpoint_id)).query(statusQuery);
+    const { failing, healthy, statusOf } = await startFaultMonitors({
+      db: db.db, accountId: account.id, target, temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
+      failing: FAILING, threshold: THRESHOLD, intervalSec: INTERVAL_SEC, onStart: (id) => endpointIds.push(id),
+    });
     const before = await eventually(
       async () => {
         const s = await Promise.all(failing.map(statusOf));
