@@ -3,16 +3,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { WORKER_TUNING_ENV } from '../../src/config/config.ts';
 import type { WorkerTuning } from '../../src/worker/worker.ts';
 
 const ENTRY = fileURLToPath(new URL('../../src/main/worker.ts', import.meta.url));
-
-const TUNING_ENV: Record<string, keyof WorkerTuning> = {
-  VANTA_WORKER_MAX_CACHED_WORKFLOWS: 'maxCachedWorkflows',
-  VANTA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 'maxConcurrentWorkflowTaskExecutions',
-  VANTA_WORKER_MAX_CONCURRENT_ACTIVITIES: 'maxConcurrentActivityTaskExecutions',
-  VANTA_WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: 'maxConcurrentLocalActivityExecutions',
-};
 
 export interface WorkerProcess {
   pid: number;
@@ -27,7 +21,7 @@ export async function startWorkerProcess(o: {
   tuning?: WorkerTuning;
 }): Promise<WorkerProcess> {
   const tuningEnv = Object.fromEntries(
-    Object.entries(TUNING_ENV).flatMap(([env, key]) => (o.tuning?.[key] === undefined ? [] : [[env, String(o.tuning[key])]])),
+    Object.entries(WORKER_TUNING_ENV).flatMap(([env, option]) => (o.tuning?.[option] === undefined ? [] : [[env, String(o.tuning[option])]])),
   );
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
     env: {

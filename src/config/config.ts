@@ -8,6 +8,14 @@ const bool = z
   .default('false')
   .transform((v) => v === 'true' || v === '1');
 
+/** Worker tuning variables and the worker option each sets (docs/PERFORMANCE.md); unset keeps the SDK default. */
+export const WORKER_TUNING_ENV = {
+  VANTA_WORKER_MAX_CACHED_WORKFLOWS: 'maxCachedWorkflows',
+  VANTA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 'maxConcurrentWorkflowTaskExecutions',
+  VANTA_WORKER_MAX_CONCURRENT_ACTIVITIES: 'maxConcurrentActivityTaskExecutions',
+  VANTA_WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: 'maxConcurrentLocalActivityExecutions',
+} as const satisfies Record<string, keyof WorkerTuning>;
+
 const port = (def: number) => z.coerce.number().int().min(1).max(65535).default(def);
 
 export const envSchema = z.object({
@@ -31,7 +39,7 @@ export const envSchema = z.object({
     .refine((u) => /^https?:\/\//i.test(u), 'VANTA_TEMPORAL_UI_URL must be an http(s) URL')
     .optional(),
   VANTA_WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
-  // Worker tuning (docs/PERFORMANCE.md); unset keeps the defaults chosen there.
+  // Worker tuning: WORKER_TUNING_ENV above.
   VANTA_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   VANTA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   VANTA_WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
@@ -91,11 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     temporalUiUrl: e.VANTA_TEMPORAL_UI_URL?.replace(/\/$/, '') ?? null,
     logLevel: e.LOG_LEVEL,
     workerMetricsPort: e.VANTA_WORKER_METRICS_PORT ?? null,
-    workerTuning: {
-      ...(e.VANTA_WORKER_MAX_CACHED_WORKFLOWS !== undefined && { maxCachedWorkflows: e.VANTA_WORKER_MAX_CACHED_WORKFLOWS }),
-      ...(e.VANTA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS !== undefined && { maxConcurrentWorkflowTaskExecutions: e.VANTA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS }),
-      ...(e.VANTA_WORKER_MAX_CONCURRENT_ACTIVITIES !== undefined && { maxConcurrentActivityTaskExecutions: e.VANTA_WORKER_MAX_CONCURRENT_ACTIVITIES }),
-      ...(e.VANTA_WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES !== undefined && { maxConcurrentLocalActivityExecutions: e.VANTA_WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES }),
-    },
+    workerTuning: Object.fromEntries(
+      (Object.entries(WORKER_TUNING_ENV) as Array<[keyof typeof WORKER_TUNING_ENV, keyof WorkerTuning]>).flatMap(([name, option]) => (e[name] === undefined ? [] : [[option, e[name]]])),
+    ) as WorkerTuning,
   };
 }

@@ -34,7 +34,8 @@ async function runningEndpointWorkflows(temporal: TemporalTarget): Promise<Set<s
 export async function reconcileEndpoints(db: Db, temporal: TemporalTarget, opts: ReconcileOptions = {}): Promise<ReconcileReport> {
   const entries = await loadMonitorConfigs(db);
   const report: ReconcileReport = { started_or_updated: 0, ended: 0, failed: 0, unchanged: 0 };
-  let queue = entries;
+  // a copy: the workers below take from it
+  let queue = [...entries];
   if (opts.changedSince) {
     const since = opts.changedSince.getTime();
     const running = await runningEndpointWorkflows(temporal);
@@ -44,7 +45,6 @@ export async function reconcileEndpoints(db: Db, temporal: TemporalTarget, opts:
     });
     report.unchanged = entries.length - queue.length;
   }
-  queue = [...queue];
   const workers = Array.from({ length: opts.concurrency ?? 16 }, async () => {
     for (let e = queue.shift(); e; e = queue.shift()) {
       try {
