@@ -6,3 +6,7 @@ export * from './webhooks.ts';
 export * from './events.ts';
 export * from './deliveries.ts';
 export * from './delivery-attempts.ts';
+export * from './check-results.ts';
+export * from './endpoint-status.ts';
+export * from './check-leases.ts';
+export * from './check-workers.ts';
