@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { Resolver } from '../net/resolver.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { CheckWriter } from '../read-model/check-writer.ts';
 
 export interface SecretCipher {
   encrypt(plain: string): string;
@@ -19,4 +20,6 @@ export interface ActivityDeps {
   extraCa?: string[];
   now?: () => Date;
   metrics?: Metrics;
+  /** the read model's batching writer; the worker always has one */
+  checkWriter?: CheckWriter;
 }

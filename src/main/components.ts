@@ -5,10 +5,11 @@ import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config/config.ts';
 import type { Database } from '../db/client.ts';
 import type { SecretCipher } from '../activities/deps.ts';
-import { createActivities } from '../activities/index.ts';
 import { buildApp } from '../api/app.ts';
-import { createVantaWorker } from '../worker/worker.ts';
 import { reconcileEndpoints } from '../worker/reconcile.ts';
+import type { CheckLoopTiming } from '../worker/check-loop-runtime.ts';
+import { startWorkerSet } from '../worker/worker-set.ts';
+import { startRetention } from '../read-model/retention.ts';
 import { USER_AGENT } from './runtime.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
@@ -19,6 +20,7 @@ export interface Running {
 const RECONCILE_EVERY_MS = 5 * 60 * 1000;
 const FULL_RECONCILE_EVERY = 12;
 const RECONCILE_SKEW_MARGIN_MS = 2 * 60 * 1000;
+const RETENTION_EVERY_MS = 10 * 60 * 1000;
 
 export async function startWorker(args: {
   config: AppConfig;
@@ -28,19 +30,31 @@ export async function startWorker(args: {
   temporalAddress: string;
   metrics: Metrics;
   log: (msg: string) => void;
+  /** tests shorten the liveness timing of the check loops */
+  checkLoopTiming?: CheckLoopTiming;
 }): Promise<Running> {
   const { config } = args;
   const connection = await NativeConnection.connect({ address: args.temporalAddress });
-  const activities = createActivities({
-    db: args.database.db,
-    secrets: args.secrets,
-    allowPrivateTargets: config.allowPrivateTargets,
-    allowInsecureTargets: config.allowInsecureTargets,
-    userAgent: USER_AGENT,
-    metrics: args.metrics,
+  const retention = startRetention(args.database.db, { retentionDays: config.checkResultsRetentionDays, everyMs: RETENTION_EVERY_MS, log: args.log });
+  const set = await startWorkerSet({
+    connection,
+    client: args.client,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    deps: {
+      db: args.database.db,
+      secrets: args.secrets,
+      allowPrivateTargets: config.allowPrivateTargets,
+      allowInsecureTargets: config.allowInsecureTargets,
+      userAgent: USER_AGENT,
+      metrics: args.metrics,
+    },
+    workerName: config.workerName,
+    maxLoops: config.checkLoopsPerWorker,
+    tuning: config.workerTuning,
+    ...(args.checkLoopTiming && { checkLoopTiming: args.checkLoopTiming }),
+    log: args.log,
   });
-  const worker = await createVantaWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, activities, tuning: config.workerTuning });
-  const running = worker.run();
   const temporal = { client: args.client, taskQueue: config.taskQueue };
   // The first pass and every FULL_RECONCILE_EVERY-th are full; the others only touch what changed since the last
   // good pass began (less a margin for clock skew between API hosts and this one) or whose workflow is missing.
@@ -65,8 +79,8 @@ export async function startWorker(args: {
   return {
     async stop() {
       clearInterval(timer);
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch(() => {});
+      await set.stop();
+      await retention.stop();
       await connection.close();
     },
   };

@@ -1,6 +1,9 @@
-// Signals and queries of the endpoint workflow, shared by the workflow, the API and the tests.
+// Signals and queries of the endpoint workflow, shared by the workflow, the API, the check loop and the tests.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { CheckResult, EndpointStatus, MonitorConfig, MonitorState } from '../domain/types.ts';
+import type { LiveStatus, MonitorSnapshot } from '../domain/endpoint-monitor.ts';
+import type { CheckResult, MonitorConfig } from '../domain/types.ts';
+
+export type { LiveStatus } from '../domain/endpoint-monitor.ts';
 
 export const configureSignal = defineSignal<[MonitorConfig]>('configure');
 export const pauseSignal = defineSignal('pause');
@@ -8,36 +11,25 @@ export const resumeSignal = defineSignal('resume');
 export const deleteSignal = defineSignal('delete');
 export const incomingResultSignal = defineSignal<[CheckResult]>('incomingResult');
 
-export interface LiveStatus {
-  endpoint_id: string;
-  status: EndpointStatus;
-  paused: boolean;
-  failure_count: number;
-  first_failure: string | null;
-  last_success: string | null;
-  last_check_at: string | null;
-  last_response_code: number | null;
-  last_response_time_ms: number | null;
-  last_error_class: string | null;
-  next_check_at: string | null;
-  checks_in_this_run: number;
-}
 export const statusQuery = defineQuery<LiveStatus>('status');
+/** The configuration the workflow holds now: a check loop resumed on another worker asks for it. */
+export const monitorConfigQuery = defineQuery<{ config: MonitorConfig; configVersion: number }>('monitorConfig');
+
+/**
+ * Where active checks run. 'loop' (the default for new runs): a long-running check-loop activity in the worker,
+ * which returns only with events, at its lease's end or when stopped (docs/ARCHITECTURE.md). 'workflow': each check
+ * is a timer plus an activity in the workflow, as before the loop existed; runs started before it keep it, and the
+ * time-skipping tests use it to prove exact schedules.
+ */
+export type CheckMode = 'loop' | 'workflow';
 
 /** Everything carried across continue-as-new. */
-export interface EndpointWorkflowInput {
-  config: MonitorConfig;
-  state?: MonitorState;
-  /** epoch ms of the next scheduled check (http) */
-  nextCheckAtMs?: number | null;
-  /** epoch ms the last active check started */
-  lastCheckStartedAtMs?: number | null;
-  /** epoch ms of the last result, or of the last missed heartbeat (push) */
-  lastHeartbeatAtMs?: number | null;
-  /** incoming results not yet applied when the run ended */
-  inbox?: CheckResult[];
+export interface EndpointWorkflowInput extends MonitorSnapshot {
+  checkMode?: CheckMode;
   /** checks per run before a forced continue-as-new; default MAX_CHECKS_PER_RUN (500). Tests lower it. */
   maxChecksPerRun?: number;
-  /** how checks run; default 'local' (see docs/ARCHITECTURE.md for the measurement behind it) */
+  /** 'workflow' mode only: how checks run; default 'local' (see docs/ARCHITECTURE.md for the measurement behind it) */
   checkActivity?: 'local' | 'regular';
+  /** 'loop' mode: how long a check loop runs before it hands back; default LEASE_MS (check-lease.ts). Tests lower it. */
+  leaseMs?: number;
 }

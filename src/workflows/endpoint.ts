@@ -1,5 +1,7 @@
-// One long-lived workflow per monitored endpoint: checks on durable timers, the status state machine,
-// events stored and fanned out to delivery children. A thin loop; the state lives in EndpointMonitor.
+// One long-lived workflow per monitored endpoint. It owns the configuration and the authoritative state; active
+// checks run in a check loop in the worker (check-loop.ts), which hands back only with events, at its lease's end or
+// when stopped. Push endpoints, paused endpoints and runs in 'workflow' check mode wait on durable timers here.
+// Events are stored and fanned out to delivery children. A thin loop; the state lives in EndpointMonitor.
 import {
   ActivityFailure,
   TemporalFailure,
@@ -7,6 +9,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -14,37 +17,43 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
+import { EndpointMonitor } from '../domain/endpoint-monitor.ts';
 import { eventIdFromHex } from '../domain/ids.ts';
 import type { CheckResult, DomainEvent, MonitorConfig, VantaEvent } from '../domain/types.ts';
 import {
   configureSignal,
   deleteSignal,
   incomingResultSignal,
+  monitorConfigQuery,
   pauseSignal,
   resumeSignal,
   statusQuery,
+  type CheckMode,
   type EndpointWorkflowInput,
 } from './endpoint-definitions.ts';
-import { EndpointMonitor } from './endpoint-monitor.ts';
+import { runLease, type LeaseOptions } from './check-lease.ts';
 import { startDeliveries } from './fan-out.ts';
 
 /** Bounds history even when the server does not suggest continue-as-new yet. */
 export const MAX_CHECKS_PER_RUN = 500;
+/** Leases per run before continue-as-new: each lease adds about eight history events. */
+export const MAX_LEASES_PER_RUN = 100;
 
-// Checks run as local activities by default: measured in docs/ARCHITECTURE.md (fewer history events and less
-// server CPU per check). The timeout covers the slowest allowed check (30 s) plus margin. The regular-activity
-// path exists for that measurement (bench/check-activity-mode.ts) and as an operator's escape hatch.
+// 'workflow' mode: checks run as local activities (fewer history events and less server CPU than regular ones,
+// measured in docs/ARCHITECTURE.md). The timeout covers the slowest allowed check (30 s) plus margin.
 const checkOptions = { startToCloseTimeout: '40 seconds', retry: { maximumAttempts: 3, initialInterval: '1 second' } } as const;
 const { checkEndpoint: checkLocal } = proxyLocalActivities<Activities>(checkOptions);
 const { checkEndpoint: checkRegular } = proxyActivities<Activities>(checkOptions);
-const { recordEvents } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // The database may be down for a while; keep trying rather than lose an event.
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
-});
+// The database may be down for a while; keep trying rather than lose an event.
+const dbRetry = { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 } as const;
+const { recordEvents, recordMonitorStatus } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: dbRetry });
 
 export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<void> {
   const m = new EndpointMonitor(input, Date.now());
+  // Runs started before the check loop existed replay without its marker and keep checking in the workflow.
+  const mode: CheckMode = input.checkMode ?? (patched('check-loop') ? 'loop' : 'workflow');
+  const lease: LeaseOptions = { leaseMs: input.leaseMs };
+  let leases = 0;
 
   setHandler(configureSignal, (config) => m.configure(config, Date.now()));
   setHandler(pauseSignal, () => m.pause());
@@ -56,35 +65,50 @@ export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<vo
     m.inbox.push(result);
   });
   setHandler(statusQuery, () => m.liveStatus());
+  setHandler(monitorConfigQuery, () => ({ config: m.config, configVersion: m.configVersion }));
 
   while (!m.deleted) {
-    const waitMs = m.msUntilDue(Date.now());
-    const inboxBefore = m.inbox.length;
-    const config = m.config;
-    const wake = () => m.deleted || m.inbox.length !== inboxBefore || m.config !== config;
-    if (waitMs === undefined) await condition(wake);
-    else await condition(wake, waitMs);
-    if (m.deleted) break;
-
+    const loops = mode === 'loop' && m.config.type === 'http' && !m.config.paused;
     const events: DomainEvent[] = [];
-    while (m.inbox.length > 0) events.push(...m.apply(m.inbox.shift()!, Date.now()));
-
-    if (m.isDue(Date.now())) {
-      if (m.config.type === 'push') {
+    if (loops && m.inbox.length === 0) {
+      events.push(...(await runLease(m, lease)));
+      leases++;
+    } else {
+      if (!loops) {
+        const waitMs = m.msUntilDue(Date.now());
+        const inboxBefore = m.inbox.length;
+        const config = m.config;
+        const wake = () => m.deleted || m.inbox.length !== inboxBefore || m.config !== config;
+        if (waitMs === undefined) await condition(wake);
+        else await condition(wake, waitMs);
+      }
+      if (m.deleted) break;
+      const applied = m.inbox.length > 0;
+      while (m.inbox.length > 0) events.push(...m.apply(m.inbox.shift()!, Date.now()));
+      const due = !loops && m.isDue(Date.now());
+      if (due && m.config.type === 'push') {
         events.push(...m.apply(m.heartbeatTimeoutResult(Date.now()), Date.now()));
-      } else {
+      } else if (due) {
         m.startActiveCheck(Date.now());
-        const result = await runCheck(m, m.config);
+        const result = await runCheck(m, m.config, input.checkActivity);
         events.push(...m.apply(result, Date.now()));
       }
+      if ((applied || due) && patched('status-read-model')) await recordStatus(m);
     }
 
     if (events.length > 0) await publish(m, events);
 
-    if (workflowInfo().continueAsNewSuggested || m.checksInThisRun >= (m.maxChecksPerRun ?? MAX_CHECKS_PER_RUN)) {
+    const runFull = m.checksInThisRun >= (input.maxChecksPerRun ?? MAX_CHECKS_PER_RUN) || leases >= MAX_LEASES_PER_RUN;
+    if (workflowInfo().continueAsNewSuggested || runFull) {
       await condition(allHandlersFinished);
       // Results that arrived while waiting are carried in the snapshot's inbox, not dropped.
-      await continueAsNew<typeof endpointWorkflow>(m.snapshot());
+      await continueAsNew<typeof endpointWorkflow>({
+        ...m.snapshot(),
+        checkMode: mode,
+        ...(input.maxChecksPerRun !== undefined && { maxChecksPerRun: input.maxChecksPerRun }),
+        ...(input.checkActivity !== undefined && { checkActivity: input.checkActivity }),
+        ...(input.leaseMs !== undefined && { leaseMs: input.leaseMs }),
+      });
     }
   }
 }
@@ -94,9 +118,9 @@ export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<vo
  * refuses to parse, a bug), that is a failed check, not the end of the monitor: an uncaught ActivityFailure would
  * fail the workflow, and the endpoint would silently stop being monitored.
  */
-async function runCheck(m: EndpointMonitor, config: MonitorConfig): Promise<CheckResult> {
+async function runCheck(m: EndpointMonitor, config: MonitorConfig, kind: EndpointWorkflowInput['checkActivity']): Promise<CheckResult> {
   try {
-    return await (m.checkActivity === 'regular' ? checkRegular : checkLocal)(config);
+    return await (kind === 'regular' ? checkRegular : checkLocal)(config);
   } catch (err) {
     // A local activity's failure arrives as the activity's own failure (e.g. an ApplicationFailure), not wrapped in
     // an ActivityFailure; anything that is not a Temporal failure, or is a cancellation, still propagates.
@@ -104,6 +128,11 @@ async function runCheck(m: EndpointMonitor, config: MonitorConfig): Promise<Chec
     const reason = err instanceof ActivityFailure && err.cause ? err.cause.message : err.message;
     return m.checkNotRunResult(Date.now(), reason);
   }
+}
+
+async function recordStatus(m: EndpointMonitor): Promise<void> {
+  const next = m.liveStatus().next_check_at;
+  await recordMonitorStatus({ endpointId: m.config.endpoint_id, accountId: m.config.account_id, state: m.state, nextCheckAt: next });
 }
 
 async function publish(m: EndpointMonitor, domainEvents: DomainEvent[]): Promise<void> {

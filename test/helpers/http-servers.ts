@@ -18,14 +18,21 @@ export interface TestTarget {
   status: number;
   body: string;
   hits: number;
+  /** when each request arrived (epoch ms) */
+  arrivals: number[];
+  /** every answer waits this long (a slow target) */
+  delayMs: number;
   close(): Promise<void>;
 }
 
-export async function startTarget(initial: { status?: number; body?: string } = {}): Promise<TestTarget> {
-  const state = { status: initial.status ?? 200, body: initial.body ?? 'ok', hits: 0 };
+export async function startTarget(initial: { status?: number; body?: string; delayMs?: number } = {}): Promise<TestTarget> {
+  const state = { status: initial.status ?? 200, body: initial.body ?? 'ok', hits: 0, arrivals: [] as number[], delayMs: initial.delayMs ?? 0 };
   const server = createServer((_req, res) => {
     state.hits++;
-    res.writeHead(state.status, { 'content-type': 'text/plain' }).end(state.body);
+    state.arrivals.push(Date.now());
+    const answer = () => res.writeHead(state.status, { 'content-type': 'text/plain' }).end(state.body);
+    if (state.delayMs > 0) setTimeout(answer, state.delayMs);
+    else answer();
   });
   const url = await listen(server);
   return Object.assign(state, { url, close: () => close(server) });

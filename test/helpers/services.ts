@@ -5,9 +5,10 @@ import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { openPostgres, type Database } from '../../src/db/client.ts';
-import { createActivities, type ActivityDeps } from '../../src/activities/index.ts';
+import type { ActivityDeps } from '../../src/activities/index.ts';
 import { createSecretBox } from '../../src/security/secret-box.ts';
-import { createVantaWorker, WORKFLOWS_PATH } from '../../src/worker/worker.ts';
+import { WORKFLOWS_PATH } from '../../src/worker/worker.ts';
+import { startWorkerSet, type WorkerSet } from '../../src/worker/worker-set.ts';
 
 export function requireEnv(name: 'TEST_DATABASE_URL' | 'TEST_TEMPORAL_ADDRESS'): string {
   const v = process.env[name];
@@ -63,25 +64,37 @@ export async function connectTemporal(): Promise<{ client: Client; taskQueue: st
   };
 }
 
+/** Check-loop liveness for tests: a dead worker boot is noticed in seconds rather than half a minute. */
+export const TEST_CHECK_LOOP_TIMING = { tickMs: 1000, deadAfterMs: 5000 };
+
+/** The product's whole worker set (workflows and deliveries, check loops, read-model writer) on the test's queue. */
 export async function startTestWorker(opts: {
   taskQueue: string;
   deps: Omit<ActivityDeps, 'userAgent'> & { userAgent?: string };
   address?: string;
-}): Promise<{ stop(): Promise<void> }> {
+  workerName?: string;
+}): Promise<WorkerSet & { stop(): Promise<void> }> {
   quietTemporalRuntime();
-  const connection = await NativeConnection.connect({ address: opts.address ?? requireEnv('TEST_TEMPORAL_ADDRESS') });
-  const worker = await createVantaWorker({
+  const address = opts.address ?? requireEnv('TEST_TEMPORAL_ADDRESS');
+  const connection = await NativeConnection.connect({ address });
+  const clientConnection = await Connection.connect({ address });
+  const set = await startWorkerSet({
     connection,
+    client: new Client({ connection: clientConnection, namespace: 'default' }),
     namespace: 'default',
     taskQueue: opts.taskQueue,
-    activities: createActivities({ userAgent: 'VantaStatus-Webhooks/test', ...opts.deps }),
+    deps: { userAgent: 'VantaStatus-Webhooks/test', ...opts.deps },
+    workerName: opts.workerName ?? `test-${randomBytes(4).toString('hex')}`,
+    maxLoops: 10_000,
     workflowBundle: await workflowBundle(),
+    checkLoopTiming: TEST_CHECK_LOOP_TIMING,
+    log: () => {},
   });
-  const running = worker.run();
   return {
+    ...set,
     async stop() {
-      worker.shutdown();
-      await running;
+      await set.stop();
+      await clientConnection.close();
       await connection.close();
     },
   };

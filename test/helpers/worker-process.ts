@@ -7,11 +7,11 @@
 //   VANTA_TEST_WORKER_BUNDLE        optional: path of a prebuilt workflow bundle (saves bundling per process)
 // Prints `ready` on stdout once it polls. Exits on SIGTERM/SIGINT (graceful) and when its stdin closes, so it
 // cannot outlive a parent test process that died without cleaning up.
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createActivities } from '../../src/activities/index.ts';
 import { openPostgres } from '../../src/db/client.ts';
 import { createSecretBox, parseMasterKey } from '../../src/security/secret-box.ts';
-import { createVantaWorker } from '../../src/worker/worker.ts';
+import { startWorkerSet } from '../../src/worker/worker-set.ts';
 
 function need(name: string): string {
   const v = process.env[name];
@@ -27,33 +27,41 @@ const address = need('TEST_TEMPORAL_ADDRESS');
 const taskQueue = need('VANTA_TEST_WORKER_TASK_QUEUE');
 const masterKey = parseMasterKey(need('VANTA_TEST_WORKER_MASTER_KEY'));
 const bundlePath = process.env.VANTA_TEST_WORKER_BUNDLE;
+// Stable per logical worker, so a restarted one fails over its previous run's check loops at once.
+const workerName = process.env.VANTA_TEST_WORKER_NAME ?? `worker-process-${process.pid}`;
+const timing = { tickMs: Number(process.env.VANTA_TEST_WORKER_TICK_MS ?? 1000), deadAfterMs: Number(process.env.VANTA_TEST_WORKER_DEAD_AFTER_MS ?? 5000) };
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const database = await openPostgres(databaseUrl);
 const connection = await NativeConnection.connect({ address });
-const worker = await createVantaWorker({
+const clientConnection = await Connection.connect({ address });
+const set = await startWorkerSet({
   connection,
+  client: new Client({ connection: clientConnection, namespace: 'default' }),
   namespace: 'default',
   taskQueue,
-  activities: createActivities({
+  deps: {
     db: database.db,
     secrets: createSecretBox(masterKey),
     allowPrivateTargets: true,
     allowInsecureTargets: true,
     userAgent: 'VantaStatus-Webhooks/test',
-  }),
+  },
+  workerName,
+  maxLoops: 10_000,
+  checkLoopTiming: timing,
   ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+  log: (msg) => console.error(`worker-process: ${msg}`),
 });
 
-const running = worker.run();
 process.stdout.write(`ready ${process.pid}\n`);
 
 let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  worker.shutdown();
-  await running.catch(() => {});
+  await set.stop().catch(() => {});
+  await clientConnection.close().catch(() => {});
   await connection.close().catch(() => {});
   await database.close().catch(() => {});
   process.exit(code);
@@ -64,9 +72,3 @@ process.once('SIGINT', () => void stop(0));
 process.stdin.on('end', () => void stop(1));
 process.stdin.resume();
 
-try {
-  await running;
-} catch (err) {
-  console.error('worker-process: worker failed', err);
-  process.exit(1);
-}

@@ -1,11 +1,43 @@
-// The endpoint workflow's state, kept in a small class so the workflow function stays a thin loop.
+// An endpoint's monitoring state and its clock, in one small class: the endpoint workflow holds it between check
+// loops (and runs push endpoints with it), and the check loop in the worker runs active checks with the same one.
 // Deterministic: time comes in as a parameter.
-import { applyCheckResult, initialMonitorState } from '../domain/status-machine.ts';
-import type { CheckResult, DomainEvent, MonitorConfig, MonitorState } from '../domain/types.ts';
-import type { EndpointWorkflowInput, LiveStatus } from './endpoint-definitions.ts';
+import { applyCheckResult, initialMonitorState } from './status-machine.ts';
+import type { CheckResult, DomainEvent, EndpointStatus, MonitorConfig, MonitorState } from './types.ts';
+
+/** Everything carried across continue-as-new, and from the workflow to a check loop and back. */
+export interface MonitorSnapshot {
+  config: MonitorConfig;
+  /** bumped by every configuration change the workflow receives; a check loop reports the version it runs */
+  configVersion?: number;
+  state?: MonitorState;
+  /** epoch ms of the next scheduled check (http) */
+  nextCheckAtMs?: number | null;
+  /** epoch ms the last active check started */
+  lastCheckStartedAtMs?: number | null;
+  /** epoch ms of the last result, or of the last missed heartbeat (push) */
+  lastHeartbeatAtMs?: number | null;
+  /** incoming results not yet applied when the run ended */
+  inbox?: CheckResult[];
+}
+
+export interface LiveStatus {
+  endpoint_id: string;
+  status: EndpointStatus;
+  paused: boolean;
+  failure_count: number;
+  first_failure: string | null;
+  last_success: string | null;
+  last_check_at: string | null;
+  last_response_code: number | null;
+  last_response_time_ms: number | null;
+  last_error_class: string | null;
+  next_check_at: string | null;
+  checks_in_this_run: number;
+}
 
 export class EndpointMonitor {
   config: MonitorConfig;
+  configVersion: number;
   state: MonitorState;
   nextCheckAtMs: number | null;
   lastCheckStartedAtMs: number | null;
@@ -13,24 +45,22 @@ export class EndpointMonitor {
   inbox: CheckResult[];
   deleted = false;
   checksInThisRun = 0;
-  readonly maxChecksPerRun: number | undefined;
-  readonly checkActivity: 'local' | 'regular' | undefined;
 
-  constructor(input: EndpointWorkflowInput, nowMs: number) {
+  constructor(input: MonitorSnapshot, nowMs: number) {
     this.config = input.config;
+    this.configVersion = input.configVersion ?? 0;
     this.state = input.state ?? initialMonitorState();
     this.lastCheckStartedAtMs = input.lastCheckStartedAtMs ?? null;
     this.nextCheckAtMs = input.nextCheckAtMs ?? nowMs;
     this.lastHeartbeatAtMs = input.lastHeartbeatAtMs ?? nowMs;
     this.inbox = [...(input.inbox ?? [])];
-    this.maxChecksPerRun = input.maxChecksPerRun;
-    this.checkActivity = input.checkActivity;
   }
 
   configure(config: MonitorConfig, nowMs: number): void {
     const intervalChanged = config.check_interval_sec !== this.config.check_interval_sec;
     const wasPaused = this.config.paused;
     this.config = config;
+    this.configVersion++;
     if (wasPaused && !config.paused) this.resumedAt(nowMs);
     // A changed interval applies from the next check: count it from the start of the previous one.
     else if (intervalChanged && this.lastCheckStartedAtMs !== null) {
@@ -40,11 +70,13 @@ export class EndpointMonitor {
 
   pause(): void {
     this.config = { ...this.config, paused: true };
+    this.configVersion++;
   }
 
   resume(nowMs: number): void {
     if (!this.config.paused) return;
     this.config = { ...this.config, paused: false };
+    this.configVersion++;
     this.resumedAt(nowMs);
   }
 
@@ -73,8 +105,19 @@ export class EndpointMonitor {
   startActiveCheck(nowMs: number): void {
     const scheduled = this.nextCheckAtMs ?? nowMs;
     this.lastCheckStartedAtMs = nowMs;
-    this.nextCheckAtMs = Math.max(scheduled + this.config.check_interval_sec * 1000, nowMs);
+    this.nextCheckAtMs = nextSlotAfter(scheduled, this.config.check_interval_sec * 1000, nowMs);
     this.checksInThisRun++;
+  }
+
+  /**
+   * When a check loop (re)starts: a check due within the last interval runs now; one overdue by more (the loop was
+   * away: a restart, a failover) moves to its next slot on the same grid, so a restart does not check every endpoint
+   * in the same second.
+   */
+  catchUp(nowMs: number): void {
+    const interval = this.config.check_interval_sec * 1000;
+    const due = this.nextCheckAtMs ?? nowMs;
+    if (nowMs - due >= interval) this.nextCheckAtMs = nextSlotAfter(due, interval, nowMs);
   }
 
   /** A missed heartbeat is one failure; the window restarts so each further timeout is one more. */
@@ -139,16 +182,30 @@ export class EndpointMonitor {
     };
   }
 
-  snapshot(): EndpointWorkflowInput {
+  snapshot(): MonitorSnapshot {
     return {
       config: this.config,
+      configVersion: this.configVersion,
       state: this.state,
       nextCheckAtMs: this.nextCheckAtMs,
       lastCheckStartedAtMs: this.lastCheckStartedAtMs,
       lastHeartbeatAtMs: this.lastHeartbeatAtMs,
       inbox: this.inbox,
-      ...(this.maxChecksPerRun !== undefined ? { maxChecksPerRun: this.maxChecksPerRun } : {}),
-      ...(this.checkActivity !== undefined ? { checkActivity: this.checkActivity } : {}),
     };
   }
+
+  /** Takes over what a check loop ran: its state and clock (the configuration stays the workflow's). */
+  absorb(s: Required<Pick<MonitorSnapshot, 'state' | 'nextCheckAtMs' | 'lastCheckStartedAtMs'>>, checks: number): void {
+    this.state = s.state;
+    this.nextCheckAtMs = s.nextCheckAtMs;
+    this.lastCheckStartedAtMs = s.lastCheckStartedAtMs;
+    this.checksInThisRun += checks;
+  }
+}
+
+/** The first slot scheduled + k·interval (k ≥ 1) after now: the schedule keeps its phase and never bunches up. */
+export function nextSlotAfter(scheduledMs: number, intervalMs: number, nowMs: number): number {
+  if (intervalMs <= 0) return nowMs;
+  const k = Math.max(1, Math.floor((nowMs - scheduledMs) / intervalMs) + 1);
+  return scheduledMs + k * intervalMs;
 }

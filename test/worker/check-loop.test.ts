@@ -1,0 +1,142 @@
+// Active checks run in a check loop in the worker (not on workflow timers), against the real dev server and
+// PostgreSQL: the schedule, configuration changes, pause/resume/delete, events, the read model and the history cost.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eq } from 'drizzle-orm';
+import { checkResults as checkResultsTable, endpointStatus, events } from '../../src/db/schema/index.ts';
+import { endpointWorkflowId } from '../../src/domain/ids.ts';
+import type { MonitorConfig } from '../../src/domain/types.ts';
+import { endEndpoint, syncEndpoint } from '../../src/services/endpoint-sync.ts';
+import { seedAccount } from '../helpers/fixtures.ts';
+import { seedEndpoint } from '../helpers/endpoint-harness.ts';
+import { eventually, startTarget, type TestTarget } from '../helpers/http-servers.ts';
+import { connectTemporal, createSecretBox, createTestDatabase, startTestWorker, testMasterKey } from '../helpers/services.ts';
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let temporal: Awaited<ReturnType<typeof connectTemporal>>;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let accountId: string;
+const targets: TestTarget[] = [];
+const secrets = createSecretBox(testMasterKey());
+
+before(async () => {
+  db = await createTestDatabase();
+  temporal = await connectTemporal();
+  worker = await startTestWorker({ taskQueue: temporal.taskQueue, deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true } });
+  accountId = (await seedAccount(db.db)).id;
+});
+
+after(async () => {
+  await worker?.stop();
+  await temporal?.close();
+  for (const t of targets) await t.close();
+  await db?.drop();
+});
+
+async function target(o: Parameters<typeof startTarget>[0] = {}): Promise<TestTarget> {
+  const t = await startTarget(o);
+  targets.push(t);
+  return t;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const tq = () => ({ client: temporal.client, taskQueue: temporal.taskQueue });
+
+async function monitor(url: string, o: Partial<MonitorConfig> = {}): Promise<MonitorConfig> {
+  const config = await seedEndpoint(db.db, accountId, { url, check_interval_sec: 2, failure_threshold: 1, ...o });
+  await syncEndpoint(tq(), config);
+  return config;
+}
+
+async function historyLength(endpointId: string): Promise<number> {
+  const h = await temporal.client.workflow.getHandle(endpointWorkflowId(endpointId)).fetchHistory();
+  return h.events?.length ?? 0;
+}
+
+test('checks start check_interval_sec apart, not interval plus the check duration, and cost the workflow no history', { timeout: 60_000 }, async () => {
+  const slow = await target({ delayMs: 700 });
+  const c = await monitor(slow.url);
+  await eventually(async () => slow.arrivals.length >= 2, 20_000);
+  const historyBefore = await historyLength(c.endpoint_id);
+  await eventually(async () => slow.arrivals.length >= 7, 30_000);
+  const starts = slow.arrivals.slice(1, 7);
+  const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+  for (const g of gaps) assert.ok(Math.abs(g - 2000) < 250, `gap ${g} ms is the interval (2000 ms), not interval + 700 ms: ${gaps.join(', ')}`);
+  assert.equal(await historyLength(c.endpoint_id), historyBefore, 'five more checks added nothing to the workflow history');
+  await endEndpoint(tq(), c.endpoint_id);
+});
+
+test('every check is in check_results and the latest status in endpoint_status, written in batches', { timeout: 60_000 }, async () => {
+  const t = await target();
+  const c = await monitor(t.url);
+  await eventually(async () => t.hits >= 3, 20_000);
+  const rows = await eventually(async () => {
+    const r = await db.db.select().from(checkResultsTable).where(eq(checkResultsTable.endpointId, c.endpoint_id));
+    return r.length >= 3 && r;
+  }, 10_000);
+  assert.ok(rows.every((r) => r.ok && r.responseCode === 200 && r.responseTimeMs !== null && r.errorClass === null));
+  const [status] = await db.db.select().from(endpointStatus).where(eq(endpointStatus.endpointId, c.endpoint_id));
+  assert.equal(status?.status, 'up');
+  assert.equal(status?.lastResponseCode, 200);
+  assert.ok(status?.nextCheckAt && status.nextCheckAt.getTime() > Date.now() - 3000, 'the next check is in the read model');
+  await endEndpoint(tq(), c.endpoint_id);
+});
+
+test('a failing target goes down once: one endpoint.down event, then up again with one endpoint.up', { timeout: 60_000 }, async () => {
+  const t = await target({ status: 502 });
+  const c = await monitor(t.url, { failure_threshold: 2 });
+  const down = await eventually(async () => {
+    const e = await db.db.select().from(events).where(eq(events.endpointId, c.endpoint_id));
+    return e.length >= 1 && e;
+  }, 20_000);
+  assert.deepEqual(down.map((e) => e.type), ['endpoint.down']);
+  assert.equal(down[0]!.data.failure_count, 2, 'the streak that caused it');
+  const hitsAtDown = t.hits;
+  await eventually(async () => t.hits >= hitsAtDown + 2, 20_000);
+  t.status = 200;
+  const all = await eventually(async () => {
+    const e = await db.db.select().from(events).where(eq(events.endpointId, c.endpoint_id));
+    return e.length >= 2 && e;
+  }, 20_000);
+  await sleep(2500);
+  const final = await db.db.select().from(events).where(eq(events.endpointId, c.endpoint_id));
+  assert.deepEqual(final.map((e) => e.type).sort(), ['endpoint.down', 'endpoint.up'], `no repeated event: ${all.length}`);
+  await endEndpoint(tq(), c.endpoint_id);
+});
+
+test('a configuration change applies within 2 s of the signal: no check of the old URL starts later', { timeout: 60_000 }, async () => {
+  const oldTarget = await target();
+  const newTarget = await target();
+  const c = await monitor(oldTarget.url);
+  await eventually(async () => oldTarget.hits >= 2, 20_000);
+  await syncEndpoint(tq(), { ...c, url: newTarget.url });
+  const answeredAt = Date.now();
+  await eventually(async () => newTarget.hits >= 2, 20_000);
+  const late = oldTarget.arrivals.filter((t) => t > answeredAt + 2000);
+  assert.deepEqual(late, [], 'the old URL was not checked more than 2 s after the change');
+  assert.ok(newTarget.arrivals[0]! - answeredAt < 2000 + 2000, 'the new URL is checked from the next slot on');
+  await endEndpoint(tq(), c.endpoint_id);
+});
+
+test('pause stops checks within 2 s, resume checks at once, delete ends the workflow and the checks', { timeout: 60_000 }, async () => {
+  const t = await target();
+  const c = await monitor(t.url);
+  await eventually(async () => t.hits >= 2, 20_000);
+  await syncEndpoint(tq(), { ...c, paused: true });
+  const pausedAt = Date.now();
+  await sleep(6000);
+  assert.deepEqual(t.arrivals.filter((a) => a > pausedAt + 2000), [], 'no check started later than 2 s after the pause');
+
+  await syncEndpoint(tq(), { ...c, paused: false });
+  const resumedAt = Date.now();
+  await eventually(async () => t.arrivals.some((a) => a > resumedAt), 10_000);
+  assert.ok(t.arrivals.find((a) => a > resumedAt)! - resumedAt < 2000, 'a resumed monitor checks at once');
+
+  await endEndpoint(tq(), c.endpoint_id);
+  const deletedAt = Date.now();
+  const handle = temporal.client.workflow.getHandle(endpointWorkflowId(c.endpoint_id));
+  await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 10_000);
+  await sleep(4000);
+  assert.deepEqual(t.arrivals.filter((a) => a > deletedAt + 2000), [], 'no check after the delete');
+  assert.equal(worker.loops.registry.get(c.endpoint_id), undefined, 'the loop is gone from the worker');
+});
