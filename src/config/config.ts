@@ -44,6 +44,7 @@ export const envSchema = z.object({
   VANTA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   VANTA_WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
   VANTA_WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+  VANTA_CHECK_RESULTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -68,6 +69,8 @@ export interface AppConfig {
   /** production worker only: serve /metrics on this port (embedded mode serves them on the API) */
   workerMetricsPort: number | null;
   workerTuning: WorkerTuning;
+  /** check_results older than this many days are pruned */
+  checkResultsRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -102,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     workerTuning: Object.fromEntries(
       (Object.entries(WORKER_TUNING_ENV) as Array<[keyof typeof WORKER_TUNING_ENV, keyof WorkerTuning]>).flatMap(([name, option]) => (e[name] === undefined ? [] : [[option, e[name]]])),
     ) as WorkerTuning,
+    checkResultsRetentionDays: e.VANTA_CHECK_RESULTS_RETENTION_DAYS,
   };
 }

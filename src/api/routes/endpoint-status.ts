@@ -1,19 +1,13 @@
-// GET /v1/endpoints/status?ids=ep_a,ep_b: the live status of several endpoints in one request, for the console's
-// board. Each id is answered on its own: one monitor that does not answer (or an id that is not this account's) does
-// not fail the others. The queries are the same one GET /v1/endpoints/:id/status makes, run a few at a time.
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+// GET /v1/endpoints/status?ids=ep_a,ep_b: the status of several endpoints in one request, for the console's board,
+// read from the read model (endpoint_status) in one query. Each id is answered on its own: an id that is not this
+// account's (or is deleted, or unknown) is not_found without failing the others.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { endpoints } from '../../db/schema/index.ts';
-import { endpointWorkflowId } from '../../domain/ids.ts';
 import { ENDPOINT_STATUSES } from '../../domain/types.ts';
-import { withDeadline } from '../../temporal/deadline.ts';
-import { statusQuery } from '../../workflows/endpoint-definitions.ts';
+import { readEndpointStatuses } from '../../read-model/status-repository.ts';
 import type { AppDeps } from '../deps.ts';
 
 export const BULK_STATUS_MAX_IDS = 100;
-const PARALLEL_QUERIES = 10;
-const QUERY_DEADLINE_MS = 5000;
 
 export const bulkStatusQuery = z.strictObject({
   ids: z
@@ -39,66 +33,45 @@ export const liveStatusResponse = z.object({
   last_response_code: z.number().nullable(),
   last_response_time_ms: z.number().nullable(),
   last_error_class: z.string().nullable(),
+  /** null while paused */
   next_check_at: z.string().nullable(),
-  checks_in_this_run: z.number(),
 });
 
 export const bulkStatusResponse = z.object({
   data: z.array(
     z.object({
       endpoint_id: z.string(),
-      /** the monitor's answer; null with an error when there is none */
+      /** the endpoint's status; null with an error when there is none */
       live: liveStatusResponse.nullable(),
-      /** not_found: no such endpoint in this account (another account's ids included); status_unavailable: the monitor did not answer in time */
-      error: z.object({ code: z.enum(['not_found', 'status_unavailable']), message: z.string() }).nullable(),
+      /** not_found: no such endpoint in this account (another account's ids included) */
+      error: z.object({ code: z.enum(['not_found']), message: z.string() }).nullable(),
     }),
   ),
 });
-
-type Entry = z.infer<typeof bulkStatusResponse>['data'][number];
 
 export const endpointStatusRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { db } = deps.database;
-    const { client } = deps.temporal;
 
     app.get(
       '/v1/endpoints/status',
       {
         schema: {
           tags: ['endpoints'],
-          summary: 'Live status of several endpoints at once (the console board)',
+          summary: 'Status of several endpoints at once (the console board)',
           querystring: bulkStatusQuery,
           response: { 200: bulkStatusResponse },
         },
       },
       async (req) => {
-        const ids = req.query.ids;
-        const rows = await db
-          .select({ id: endpoints.id })
-          .from(endpoints)
-          .where(and(eq(endpoints.accountId, req.accountId), isNull(endpoints.deletedAt), inArray(endpoints.id, ids)));
-        const mine = new Set(rows.map((r) => r.id));
-        const out: Entry[] = ids.map((id) => ({
-          endpoint_id: id,
-          live: null,
-          error: mine.has(id) ? null : { code: 'not_found', message: 'endpoint not found' },
-        }));
-        const todo = out.filter((e) => e.error === null);
-        let next = 0;
-        const worker = async () => {
-          for (let e = todo[next++]; e; e = todo[next++]) {
-            try {
-              e.live = await withDeadline(client, () => client.workflow.getHandle(endpointWorkflowId(e.endpoint_id)).query(statusQuery), QUERY_DEADLINE_MS);
-            } catch (err) {
-              req.log.warn({ err, endpointId: e.endpoint_id }, 'status query failed');
-              e.error = { code: 'status_unavailable', message: 'the endpoint monitor is not reachable right now; try again shortly' };
-            }
-          }
+        const found = await readEndpointStatuses(db, req.accountId, req.query.ids);
+        return {
+          data: req.query.ids.map((id) => {
+            const live = found.get(id) ?? null;
+            return { endpoint_id: id, live, error: live ? null : { code: 'not_found' as const, message: 'endpoint not found' } };
+          }),
         };
-        await Promise.all(Array.from({ length: Math.min(PARALLEL_QUERIES, todo.length) }, worker));
-        return { data: out };
       },
     );
   };

@@ -8,14 +8,16 @@ import { endpointWorkflowId } from '../../domain/ids.ts';
 import { toIsoSeconds } from '../../domain/time.ts';
 import { endEndpoint, syncEndpoint } from '../../services/endpoint-sync.ts';
 import { withDeadline } from '../../temporal/deadline.ts';
-import { pauseSignal, resumeSignal, statusQuery } from '../../workflows/endpoint-definitions.ts';
+import { pauseSignal, resumeSignal } from '../../workflows/endpoint-definitions.ts';
+import { readEndpointStatuses } from '../../read-model/status-repository.ts';
 import type { AppDeps } from '../deps.ts';
 import { assertOwnGroup, ownedEndpoint } from '../ownership.ts';
-import { ApiError, validation } from '../errors.ts';
+import { notFound, validation } from '../errors.ts';
 import { decodeCursor, page } from '../pagination.ts';
 import { cursorPage, idParam, listQuery } from '../schemas/common.ts';
 import { endpointCreateSchema, endpointPatchSchema, endpointResponse } from '../schemas/endpoint.ts';
 import { assertResolvedTargetAllowed } from '../targets.ts';
+import { liveStatusResponse } from './endpoint-status.ts';
 
 type Row = typeof endpoints.$inferSelect;
 
@@ -188,14 +190,10 @@ export const endpointRoutes =
       );
     }
 
-    app.get('/v1/endpoints/:id/status', { schema: { tags: ['endpoints'], params: idParam } }, async (req) => {
-      const cur = await ownedEndpoint(db, req.accountId, req.params.id);
-      try {
-        return await withDeadline(deps.temporal.client, () => deps.temporal.client.workflow.getHandle(endpointWorkflowId(cur.id)).query(statusQuery), 5000);
-      } catch (err) {
-        req.log.warn({ err }, 'status query failed');
-        throw new ApiError(503, 'status_unavailable', 'the endpoint monitor is not reachable right now; try again shortly');
-      }
+    app.get('/v1/endpoints/:id/status', { schema: { tags: ['endpoints'], params: idParam, response: { 200: liveStatusResponse } } }, async (req) => {
+      const status = (await readEndpointStatuses(db, req.accountId, [req.params.id])).get(req.params.id);
+      if (!status) throw notFound('endpoint');
+      return status;
     });
 
     app.get(

@@ -1,0 +1,54 @@
+// What the status routes answer: endpoint_status (written by the workers' check writers) joined to the endpoint,
+// scoped to one account. No workflow is asked.
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { endpointStatus, endpoints } from '../db/schema/index.ts';
+import type { EndpointStatus } from '../domain/types.ts';
+
+export interface ReadModelStatus {
+  endpoint_id: string;
+  status: EndpointStatus;
+  paused: boolean;
+  failure_count: number;
+  first_failure: string | null;
+  last_success: string | null;
+  last_check_at: string | null;
+  last_response_code: number | null;
+  last_response_time_ms: number | null;
+  last_error_class: string | null;
+  next_check_at: string | null;
+}
+
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * The status of each of ids that is a live endpoint of accountId, in one query. Ids of other accounts, deleted or
+ * unknown endpoints are absent from the map; an endpoint with no row yet is 'unknown'.
+ */
+export async function readEndpointStatuses(db: Db, accountId: string, ids: string[]): Promise<Map<string, ReadModelStatus>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: endpoints.id, paused: endpoints.paused, s: endpointStatus })
+    .from(endpoints)
+    .leftJoin(endpointStatus, eq(endpointStatus.endpointId, endpoints.id))
+    .where(and(eq(endpoints.accountId, accountId), isNull(endpoints.deletedAt), inArray(endpoints.id, ids)));
+  return new Map(
+    rows.map(({ id, paused, s }) => [
+      id,
+      {
+        endpoint_id: id,
+        status: s?.status ?? 'unknown',
+        paused,
+        failure_count: s?.failureCount ?? 0,
+        first_failure: isoOrNull(s?.firstFailure ?? null),
+        last_success: isoOrNull(s?.lastSuccess ?? null),
+        last_check_at: isoOrNull(s?.lastCheckAt ?? null),
+        last_response_code: s?.lastResponseCode ?? null,
+        last_response_time_ms: s?.lastResponseTimeMs ?? null,
+        last_error_class: s?.lastErrorClass ?? null,
+        // a paused endpoint is not checked, whatever the last loop planned
+        next_check_at: paused ? null : isoOrNull(s?.nextCheckAt ?? null),
+      },
+    ]),
+  );
+}
