@@ -1,4 +1,5 @@
 // Configuration is parsed once, at start-up, from the environment and passed down. Nothing else reads process.env.
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { WorkerTuning } from '../worker/worker.ts';
@@ -44,6 +45,8 @@ export const envSchema = z.object({
   VANTA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   VANTA_WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
   VANTA_WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+  VANTA_WORKER_NAME: z.string().max(200).optional(),
+  VANTA_CHECK_LOOPS_PER_WORKER: z.coerce.number().int().min(1).max(1_000_000).default(25_000),
   VANTA_CHECK_RESULTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -69,6 +72,10 @@ export interface AppConfig {
   /** production worker only: serve /metrics on this port (embedded mode serves them on the API) */
   workerMetricsPort: number | null;
   workerTuning: WorkerTuning;
+  /** stable across restarts: a restarted worker fails over its previous run's check loops at once */
+  workerName: string;
+  /** the most check loops one worker runs at once */
+  checkLoopsPerWorker: number;
   /** check_results older than this many days are pruned */
   checkResultsRetentionDays: number;
 }
@@ -105,6 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     workerTuning: Object.fromEntries(
       (Object.entries(WORKER_TUNING_ENV) as Array<[keyof typeof WORKER_TUNING_ENV, keyof WorkerTuning]>).flatMap(([name, option]) => (e[name] === undefined ? [] : [[option, e[name]]])),
     ) as WorkerTuning,
+    workerName: e.VANTA_WORKER_NAME ?? hostname(),
+    checkLoopsPerWorker: e.VANTA_CHECK_LOOPS_PER_WORKER,
     checkResultsRetentionDays: e.VANTA_CHECK_RESULTS_RETENTION_DAYS,
   };
 }

@@ -105,7 +105,7 @@ test('histories of a run with checks, events, deliveries, signals and continue-a
     track_body: true,
   });
   const handle = await env.client.workflow.start(endpointWorkflow, {
-    args: [{ config, maxChecksPerRun: 4 }],
+    args: [{ config, checkMode: 'workflow', maxChecksPerRun: 4 }],
     taskQueue,
     workflowId: endpointWorkflowId(config.endpoint_id),
   });

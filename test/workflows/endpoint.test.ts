@@ -100,7 +100,9 @@ type EndpointHandle = WorkflowHandleWithFirstExecutionRunId<typeof endpointWorkf
 
 async function startEndpoint(config: MonitorConfig, extra: Omit<EndpointWorkflowInput, 'config'> = {}): Promise<EndpointHandle> {
   const handle = await env.client.workflow.start(endpointWorkflow, {
-    args: [{ config, ...extra }],
+    // The time-skipping server proves exact schedules of checks on workflow timers; the check loop runs on real
+    // time in the worker and has its own tests against the dev server (test/worker/check-loop.test.ts).
+    args: [{ config, checkMode: 'workflow', ...extra }],
     taskQueue,
     workflowId: endpointWorkflowId(config.endpoint_id),
   });
