@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.ts';
 import { checkLeases } from '../db/schema/index.ts';
 import type { CheckResult, MonitorConfig } from '../domain/types.ts';
-import { readResumePoint, type CheckWriter } from '../read-model/check-writer.ts';
+import { readResumePoint, type CheckRecord, type CheckWriter } from '../read-model/check-writer.ts';
 import { CheckLoop, type ResumePoint } from '../worker/check-loop.ts';
 import type { CheckLoopRegistry } from '../worker/check-loop-registry.ts';
 import type { CheckLoopInput, CheckLoopResult, LoopCommand, LoopCommandOutcome } from '../workflows/check-loop-definitions.ts';
@@ -26,8 +26,8 @@ export function createCheckLoopActivities(deps: CheckLoopDeps) {
   const now = deps.now ?? Date.now;
 
   /** A retried attempt (its worker was lost) starts where the lost one last persisted, with the newest settings. */
-  async function resumeInput(input: CheckLoopInput, leaseId: string, workflowId: string): Promise<CheckLoopInput> {
-    const point = (await readResumePoint(deps.db, input.config.endpoint_id, leaseId)) as ResumePoint | null;
+  async function resumeInput(input: CheckLoopInput, leaseId: string, workflowId: string, heartbeated: unknown): Promise<CheckLoopInput> {
+    const point = ((heartbeated as ResumePoint | undefined) ?? (await readResumePoint(deps.db, input.config.endpoint_id, leaseId))) as ResumePoint | null;
     let start: CheckLoopInput = point ? { ...input, ...point } : input;
     try {
       const current = await deps.client.workflow.getHandle(workflowId).query(monitorConfigQuery);
@@ -46,19 +46,28 @@ export function createCheckLoopActivities(deps: CheckLoopDeps) {
       if (!execution) throw new Error('runCheckLoop runs only for an endpoint workflow');
       const endpointId = input.config.endpoint_id;
       const leaseId = `${execution.runId}/${info.activityId}`;
-      const start = info.attempt > 1 ? await resumeInput(input, leaseId, execution.workflowId) : input;
+      const start = info.attempt > 1 ? await resumeInput(input, leaseId, execution.workflowId, info.heartbeatDetails) : input;
       if (start.config.paused) {
         return { end: 'stopped', events: [], configVersion: start.configVersion, state: start.state, nextCheckAtMs: start.nextCheckAtMs, lastCheckStartedAtMs: start.lastCheckStartedAtMs, checks: 0 };
       }
       const lease = { leaseId, bootId: deps.bootId, taskToken: info.base64TaskToken, startedAt: new Date(now()) };
-      await deps.db.insert(checkLeases).values({ endpointId, ...lease }).onConflictDoUpdate({ target: checkLeases.endpointId, set: lease });
+      const writeLease = () => deps.db.insert(checkLeases).values({ endpointId, ...lease }).onConflictDoUpdate({ target: checkLeases.endpointId, set: lease });
 
-      const loop = new CheckLoop(endpointId, leaseId, start, { runCheck: deps.runCheck, record: (r) => deps.writer.record(r), now });
+      // Design-study candidate (b) only: with a heartbeat timeout, the resume point also goes out as heartbeat details
+      // (the SDK throttles the calls to one per 0.8 × timeout).
+      const heartbeats = info.heartbeatTimeoutMs !== undefined && info.heartbeatTimeoutMs > 0;
+      const record = (r: CheckRecord) => {
+        deps.writer.record(r);
+        if (heartbeats && r.resume) ctx.heartbeat(r.resume.point);
+      };
+      const loop = new CheckLoop(endpointId, leaseId, start, { runCheck: deps.runCheck, record, now });
       deps.registry.add(loop);
       // Cancellation (the workflow gave up on this lease, or the worker's shutdown grace ran out) hands back at once.
       const onCancel = () => loop.stop('handover');
       ctx.cancellationSignal.addEventListener('abort', onCancel);
       loop.start();
+      // Checks do not wait for the database: while it is away the lease row is written again every few seconds.
+      void keepTrying(writeLease, () => loop.ended);
       try {
         return await loop.done;
       } finally {
@@ -78,3 +87,16 @@ export function createCheckLoopActivities(deps: CheckLoopDeps) {
 }
 
 export type CheckLoopActivities = ReturnType<typeof createCheckLoopActivities>;
+
+const LEASE_WRITE_RETRY_MS = 2000;
+
+async function keepTrying(write: () => Promise<unknown>, giveUp: () => boolean): Promise<void> {
+  while (!giveUp()) {
+    try {
+      await write();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, LEASE_WRITE_RETRY_MS));
+    }
+  }
+}

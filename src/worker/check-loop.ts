@@ -29,7 +29,7 @@ export class CheckLoop {
   private readonly leaseEndsAtMs: number;
   private timer: NodeJS.Timeout | null = null;
   private checking = false;
-  private ended = false;
+  private finished = false;
   private checks = 0;
   private resolve!: (r: CheckLoopResult) => void;
 
@@ -46,6 +46,10 @@ export class CheckLoop {
     this.done = new Promise((resolve) => (this.resolve = resolve));
   }
 
+  get ended(): boolean {
+    return this.finished;
+  }
+
   get configVersion(): number {
     return this.m.configVersion;
   }
@@ -57,7 +61,7 @@ export class CheckLoop {
 
   /** A newer configuration from the workflow. Applies before the next check starts; pausing ends the loop. */
   configure(config: MonitorConfig, configVersion: number): void {
-    if (this.ended || configVersion <= this.m.configVersion) return;
+    if (this.finished || configVersion <= this.m.configVersion) return;
     this.m.configure(config, this.host.now());
     this.m.configVersion = configVersion;
     if (config.paused) return this.finish('stopped', []);
@@ -69,7 +73,7 @@ export class CheckLoop {
   }
 
   private schedule(): void {
-    if (this.ended) return;
+    if (this.finished) return;
     if (this.timer) clearTimeout(this.timer);
     const now = this.host.now();
     if (now >= this.leaseEndsAtMs) return this.finish('lease_end', []);
@@ -79,7 +83,7 @@ export class CheckLoop {
 
   private async tick(): Promise<void> {
     this.timer = null;
-    if (this.ended) return;
+    if (this.finished) return;
     const now = this.host.now();
     if (!this.m.isDue(now)) return this.schedule();
     const config = this.m.config;
@@ -95,7 +99,7 @@ export class CheckLoop {
     } finally {
       this.checking = false;
     }
-    if (this.ended) return;
+    if (this.finished) return;
     // A result for settings that changed while it ran describes the old target: drop it, the next check is due.
     if (this.m.configVersion !== version) return this.schedule();
     const events = this.m.apply(result, this.host.now());
@@ -134,8 +138,8 @@ export class CheckLoop {
   }
 
   private finish(end: CheckLoopEnd, events: DomainEvent[]): void {
-    if (this.ended) return;
-    this.ended = true;
+    if (this.finished) return;
+    this.finished = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.resolve({

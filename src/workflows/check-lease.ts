@@ -14,16 +14,18 @@ const DELETE_GIVE_UP_MS = 2 * 60 * 1000;
 
 export interface LeaseOptions {
   leaseMs?: number;
+  heartbeatTimeoutMs?: number;
 }
 
 const { locateCheckLoop } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 3 } });
 
-function loopActivity(leaseMs: number) {
+function loopActivity(leaseMs: number, heartbeatTimeoutMs: number | undefined) {
   return proxyActivities<CheckLoopActivities>({
     taskQueue: checkLoopTaskQueue(workflowInfo().taskQueue),
-    // No heartbeat timeout: liveness is the worker boot's row in check_workers, and a peer (or the restarted
-    // worker) fails a dead boot's leases over at once; this timeout is only the last resort.
+    // No heartbeat timeout by default: liveness is the worker boot's row in check_workers, and a peer (or the
+    // restarted worker) fails a dead boot's leases over at once; this timeout is only the last resort.
     startToCloseTimeout: leaseMs + 10 * 60 * 1000,
+    ...(heartbeatTimeoutMs !== undefined && { heartbeatTimeout: heartbeatTimeoutMs }),
     retry: { initialInterval: '1 second', maximumInterval: '10 seconds', backoffCoefficient: 2 },
     cancellationType: ActivityCancellationType.ABANDON,
   }).runCheckLoop;
@@ -44,7 +46,7 @@ export async function runLease(m: EndpointMonitor, opts: LeaseOptions): Promise<
   const leaseMs = opts.leaseMs ?? LEASE_MS;
   let result: CheckLoopResult | undefined;
   let failed = false;
-  void loopActivity(leaseMs)({
+  void loopActivity(leaseMs, opts.heartbeatTimeoutMs)({
     config: m.config,
     configVersion: m.configVersion,
     state: m.state,

@@ -32,4 +32,10 @@ export interface EndpointWorkflowInput extends MonitorSnapshot {
   checkActivity?: 'local' | 'regular';
   /** 'loop' mode: how long a check loop runs before it hands back; default LEASE_MS (check-lease.ts). Tests lower it. */
   leaseMs?: number;
+  /**
+   * Design-study candidate (b), not the default: the loop's liveness through Temporal heartbeats with this timeout
+   * (the SDK sends one per 0.8 × timeout, with the resume point as details) instead of the worker boots' rows in
+   * check_workers. docs/PERFORMANCE.md compares both.
+   */
+  leaseHeartbeatTimeoutMs?: number;
 }

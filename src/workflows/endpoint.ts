@@ -52,7 +52,7 @@ export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<vo
   const m = new EndpointMonitor(input, Date.now());
   // Runs started before the check loop existed replay without its marker and keep checking in the workflow.
   const mode: CheckMode = input.checkMode ?? (patched('check-loop') ? 'loop' : 'workflow');
-  const lease: LeaseOptions = { leaseMs: input.leaseMs };
+  const lease: LeaseOptions = { leaseMs: input.leaseMs, heartbeatTimeoutMs: input.leaseHeartbeatTimeoutMs };
   let leases = 0;
 
   setHandler(configureSignal, (config) => m.configure(config, Date.now()));
@@ -108,6 +108,7 @@ export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<vo
         ...(input.maxChecksPerRun !== undefined && { maxChecksPerRun: input.maxChecksPerRun }),
         ...(input.checkActivity !== undefined && { checkActivity: input.checkActivity }),
         ...(input.leaseMs !== undefined && { leaseMs: input.leaseMs }),
+        ...(input.leaseHeartbeatTimeoutMs !== undefined && { leaseHeartbeatTimeoutMs: input.leaseHeartbeatTimeoutMs }),
       });
     }
   }

@@ -6,19 +6,19 @@ import type { Db } from '../../src/db/client.ts';
 import { deliveries, events } from '../../src/db/schema/index.ts';
 import { isoSecondsOrNull } from '../../src/domain/time.ts';
 import type { MonitorConfig } from '../../src/domain/types.ts';
-import type { LiveStatus } from '../../src/workflows/endpoint-definitions.ts';
+import type { ReadModelStatus } from '../../src/read-model/status-repository.ts';
 import { eventually } from './http-servers.ts';
 
 export async function assertOneDownPerFailingEndpoint(o: {
   db: Db;
   failing: MonitorConfig[];
   healthy: MonitorConfig;
-  statusOf(c: MonitorConfig): Promise<LiveStatus>;
+  statusOf(c: MonitorConfig): Promise<ReadModelStatus>;
   threshold: number;
   /** failed checks past the threshold to wait for, proving further failures send nothing */
   checksPastThreshold: number;
   /** each failing endpoint's status before the fault, in `failing` order */
-  before: LiveStatus[];
+  before: ReadModelStatus[];
   streakMessage: string;
 }) {
   const downs = await eventually(

@@ -1,17 +1,23 @@
 // The monitors every slow fault test watches through its fault: `failing` endpoints whose target answers 502 (their
 // streaks must survive the fault and reach the threshold exactly once) and one healthy endpoint, all running.
 import type { Db } from '../../src/db/client.ts';
-import { endpointWorkflowId } from '../../src/domain/ids.ts';
 import type { MonitorConfig } from '../../src/domain/types.ts';
+import { readEndpointStatuses, type ReadModelStatus } from '../../src/read-model/status-repository.ts';
 import { syncEndpoint, type TemporalTarget } from '../../src/services/endpoint-sync.ts';
-import { statusQuery, type LiveStatus } from '../../src/workflows/endpoint-definitions.ts';
 import { seedEndpoint } from './endpoint-harness.ts';
 import type { PathTarget } from './fault-receiver.ts';
 
 export interface FaultMonitors {
   failing: MonitorConfig[];
   healthy: MonitorConfig;
-  statusOf(c: MonitorConfig): Promise<LiveStatus>;
+  statusOf(c: MonitorConfig): Promise<ReadModelStatus>;
+}
+
+/** An endpoint's status as the API answers it: the read model (a check loop's state reaches its workflow only when the loop hands back). */
+export async function readModelStatus(db: Db, c: MonitorConfig): Promise<ReadModelStatus> {
+  const s = (await readEndpointStatuses(db, c.account_id, [c.endpoint_id])).get(c.endpoint_id);
+  if (!s) throw new Error(`no endpoint ${c.endpoint_id}`);
+  return s;
 }
 
 export async function startFaultMonitors(o: {
@@ -37,5 +43,5 @@ export async function startFaultMonitors(o: {
     o.onStart?.(c.endpoint_id);
     await syncEndpoint(o.temporal, c);
   }
-  return { failing, healthy, statusOf: (c) => o.temporal.client.workflow.getHandle(endpointWorkflowId(c.endpoint_id)).query(statusQuery) };
+  return { failing, healthy, statusOf: (c) => readModelStatus(o.db, c) };
 }

@@ -162,6 +162,8 @@ export interface PathTarget {
   url: string;
   /** status answered per path (the first path segment); default 200 */
   status: Map<string, number>;
+  /** body answered per path; default 'ok' below 400, 'failing' from 400 */
+  body: Map<string, string>;
   /** hit times per path */
   hits: Map<string, number[]>;
   hitsAfter(name: string, t: number): number;
@@ -171,17 +173,19 @@ export interface PathTarget {
 /** A monitored target that answers per path and remembers when each path was checked. */
 export async function startPathTarget(): Promise<PathTarget> {
   const status = new Map<string, number>();
+  const body = new Map<string, string>();
   const hits = new Map<string, number[]>();
   const server = createServer((req, res) => {
     const name = (req.url ?? '/').split('/')[1] ?? '';
     hits.set(name, [...(hits.get(name) ?? []), Date.now()]);
     const code = status.get(name) ?? 200;
-    res.writeHead(code, { 'content-type': 'text/plain' }).end(code < 400 ? 'ok' : 'failing');
+    res.writeHead(code, { 'content-type': 'text/plain' }).end(body.get(name) ?? (code < 400 ? 'ok' : 'failing'));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     status,
+    body,
     hits,
     hitsAfter: (name, t) => (hits.get(name) ?? []).filter((x) => x > t).length,
     close: () => {

@@ -62,6 +62,10 @@ export async function spawnWorkerChild(o: {
   masterKey: Buffer;
   bundlePath: string;
   readyTimeoutMs?: number;
+  /** the worker's stable name (a restarted worker reuses it); default: one per process */
+  workerName?: string;
+  /** check-loop liveness: how often the boot renews its row, and after how long a silent boot is dead */
+  checkLoopTiming?: { tickMs: number; deadAfterMs: number };
 }): Promise<WorkerChild> {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
     cwd: PROJECT_ROOT,
@@ -73,6 +77,11 @@ export async function spawnWorkerChild(o: {
       VANTA_TEST_WORKER_TASK_QUEUE: o.taskQueue,
       VANTA_TEST_WORKER_MASTER_KEY: o.masterKey.toString('hex'),
       VANTA_TEST_WORKER_BUNDLE: o.bundlePath,
+      ...(o.workerName && { VANTA_TEST_WORKER_NAME: o.workerName }),
+      ...(o.checkLoopTiming && {
+        VANTA_TEST_WORKER_TICK_MS: String(o.checkLoopTiming.tickMs),
+        VANTA_TEST_WORKER_DEAD_AFTER_MS: String(o.checkLoopTiming.deadAfterMs),
+      }),
     },
   });
   live.add(child);

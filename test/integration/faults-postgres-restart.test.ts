@@ -20,9 +20,9 @@ import { deliveries, deliveryAttempts, events } from '../../src/db/schema/index.
 import { deliveryWorkflowId, endpointWorkflowId } from '../../src/domain/ids.ts';
 import type { MonitorConfig } from '../../src/domain/types.ts';
 import { syncEndpoint } from '../../src/services/endpoint-sync.ts';
-import { statusQuery } from '../../src/workflows/endpoint-definitions.ts';
 import { deliveryWorkflow } from '../../src/workflows/delivery.ts';
 import { seedEndpoint } from '../helpers/endpoint-harness.ts';
+import { readModelStatus } from '../helpers/fault-monitors.ts';
 import { seedAccount, seedEvent, seedWebhook } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/http-servers.ts';
 import { sleep, startFaultReceiver, startPathTarget, type FaultReceiver, type PathTarget } from '../helpers/fault-receiver.ts';
@@ -109,7 +109,7 @@ test(
       endpointIds.push(c.endpoint_id);
       await syncEndpoint({ client: temporal.client, taskQueue: temporal.taskQueue }, c);
     }
-    const statusOf = (c: MonitorConfig) => temporal.client.workflow.getHandle(endpointWorkflowId(c.endpoint_id)).query(statusQuery);
+    const statusOf = (c: MonitorConfig) => readModelStatus(apiDb.db, c);
     await eventually(async () => (await statusOf(healthy)).status === 'up' && (await statusOf(flaky)).status === 'up', 60_000);
 
     const handles = await Promise.all(

@@ -2,6 +2,7 @@
 // PostgreSQL: the schedule, configuration changes, pause/resume/delete, events, the read model and the history cost.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { checkResults as checkResultsTable, endpointStatus, events } from '../../src/db/schema/index.ts';
 import { endpointWorkflowId } from '../../src/domain/ids.ts';
@@ -10,7 +11,7 @@ import { endEndpoint, syncEndpoint } from '../../src/services/endpoint-sync.ts';
 import { seedAccount } from '../helpers/fixtures.ts';
 import { seedEndpoint } from '../helpers/endpoint-harness.ts';
 import { eventually, startTarget, type TestTarget } from '../helpers/http-servers.ts';
-import { connectTemporal, createSecretBox, createTestDatabase, startTestWorker, testMasterKey } from '../helpers/services.ts';
+import { connectTemporal, createSecretBox, createTestDatabase, startTestWorker, testMasterKey, workflowBundle } from '../helpers/services.ts';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let temporal: Awaited<ReturnType<typeof connectTemporal>>;
@@ -139,4 +140,23 @@ test('pause stops checks within 2 s, resume checks at once, delete ends the work
   await sleep(4000);
   assert.deepEqual(t.arrivals.filter((a) => a > deletedAt + 2000), [], 'no check after the delete');
   assert.equal(worker.loops.registry.get(c.endpoint_id), undefined, 'the loop is gone from the worker');
+});
+
+test('a check-loop history (events, a pushed configuration, pause, resume, delete) replays with the current code', { timeout: 60_000 }, async () => {
+  const t = await target({ status: 502 });
+  const c = await monitor(t.url);
+  await eventually(async () => (await db.db.select().from(events).where(eq(events.endpointId, c.endpoint_id))).length === 1, 20_000);
+  await syncEndpoint(tq(), { ...c, check_interval_sec: 3 });
+  await eventually(async () => worker.loops.registry.get(c.endpoint_id)?.configVersion === 1 || null, 10_000);
+  await syncEndpoint(tq(), { ...c, check_interval_sec: 3, paused: true });
+  await sleep(1000);
+  await syncEndpoint(tq(), { ...c, check_interval_sec: 3, paused: false });
+  await sleep(1000);
+  await endEndpoint(tq(), c.endpoint_id);
+  const handle = temporal.client.workflow.getHandle(endpointWorkflowId(c.endpoint_id));
+  await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 10_000);
+  const history = await handle.fetchHistory();
+  const types = (history.events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+  assert.ok(types.includes('runCheckLoop') && types.includes('commandCheckLoop'), `leases and pushed commands are in the history: ${types.join(', ')}`);
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: 'check-loop' }, history);
 });
