@@ -1,52 +1,109 @@
-// The stack a benchmark scenario drives: a Temporal dev server child (in memory, or a temp sqlite file when the
-// scenario measures persistence), a throwaway PostgreSQL cluster (test/helpers/postgres-cluster.ts), the worker and
-// the API in this process (the API listens on a free loopback port). TEMPORAL_ADDRESS / DATABASE_URL, when set, are
-// used instead of starting a dev server / cluster. Everything is stopped by stop().
+// The stacks a benchmark scenario drives.
+//
+// production-like (startStack): a Temporal dev server child (in memory, or a temp sqlite file when the scenario
+// measures persistence; started by bench/lib/dev-server.ts with a Prometheus metrics port), a throwaway PostgreSQL
+// cluster (test/helpers/postgres-cluster.ts), and the product's processes — with `processes: true`, the worker
+// (`npm run worker`, one or more, each with its own VANTA_WORKER_NAME) and the API (bench/lib/api-child.ts) as their
+// own processes; otherwise the worker set (startWorkerSet: workflow worker + check loops + read-model writer) and the
+// API run in this process, mixed with the bench driver (latency, throughput). TEMPORAL_ADDRESS / DATABASE_URL, when
+// set, are used instead of starting a dev server / cluster.
+//
+// embedded (startEmbedded, bench/lib/embedded.ts): the product exactly as `npm start` runs it.
+//
+// Every stack lists its processes (procs) with a role, so a scenario sums the CPU and memory of ALL of them.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createActivities } from '../../src/activities/index.ts';
+import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../../src/api/app.ts';
 import { openPostgres, type Database } from '../../src/db/client.ts';
 import { createSecretBox } from '../../src/security/secret-box.ts';
-import { resolveTemporalBinary } from '../../src/temporal/binaries.ts';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server.ts';
+import { PROJECT_ROOT, resolveTemporalBinary } from '../../src/temporal/binaries.ts';
 import { freePort } from '../../src/temporal/ports.ts';
-import { createVantaWorker, type VantaWorkerOptions } from '../../src/worker/worker.ts';
+import type { WorkerTuning } from '../../src/worker/worker.ts';
+import { startWorkerSet, type WorkerSet } from '../../src/worker/worker-set.ts';
 import { startPgCluster, type PgCluster } from '../../test/helpers/postgres-cluster.ts';
-import { startWorkerProcess } from './worker-process.ts';
+import { startBenchDevServer } from './dev-server.ts';
+import { startApiProcess, startWorkerProcess, type ChildProcessHandle } from './worker-process.ts';
+
+export type StackKind = 'production-like' | 'embedded';
+
+export const STACK_LABELS: Record<StackKind, string> = {
+  'production-like': 'production-like: dev server in memory + PostgreSQL cluster, worker and API each as its own process',
+  embedded: 'embedded (npm start): dev server on its sqlite file + PGlite; API, worker and PGlite in one Node process',
+};
+
+/** A process of the product: 'proc' = one process (RSS), 'tree' = a process and its children (PostgreSQL: PSS),
+ * 'self' = this bench process. */
+export interface ProcRef {
+  role: string;
+  pid: number;
+  kind: 'proc' | 'tree' | 'self';
+}
 
 export interface Stack {
+  kind: StackKind;
+  label: string;
   apiUrl: string;
-  /** the benchmark account's API key */
+  /** the benchmark account's API key (the embedded stack rotates over several keys of the account in api()) */
   key: string;
+  accountId: string;
   client: Client;
-  /** the in-process worker; null when it runs as a child process (workerPid) */
-  worker: Worker | null;
+  taskQueue: string;
+  /** the in-process worker set; null when the worker runs as a child process */
+  worker: WorkerSet | null;
+  /** worker child processes, in start order */
+  workers: ChildProcessHandle[];
+  /** the process the worker runs in: the first worker child, the embedded Node process, or this one */
   workerPid: number | null;
   /** the dev server's pid, null when TEMPORAL_ADDRESS points elsewhere */
   temporalPid: number | null;
+  /** the dev server's Prometheus endpoint, when this bench started it */
+  temporalMetricsUrl: string | null;
   /** the throwaway cluster's postmaster pid, null when DATABASE_URL points elsewhere (or it was not found) */
   postgresPid: number | null;
-  /** the dev server's sqlite file, when asked for one */
+  /** the dev server's sqlite file, when it has one */
   temporalDbFile: string | null;
+  /** the embedded stack's data directory (PGlite lives in <dir>/pglite) */
+  dataDir: string | null;
+  /** the product's database, opened by the bench (production-like only) */
+  db: Database | null;
   external: { temporal: boolean; postgres: boolean };
+  /** every process of the product that is alive now */
+  procs(): ProcRef[];
+  /** another worker process (production-like with processes only) */
+  addWorker(): Promise<ChildProcessHandle>;
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
 }
 
 const ADMIN_TOKEN = 'bench-admin-token-' + randomBytes(8).toString('hex');
+/** the prebuilt workflow bundle (npm run build:workflows), used as it is when present */
+export const WORKFLOW_BUNDLE = join(PROJECT_ROOT, '.build', 'workflow-bundle.js');
 
 export interface StackOptions {
   /** the dev server on a temp sqlite file instead of in memory */
   temporalDbFile?: boolean;
   dynamicConfig?: Record<string, string | number | boolean>;
-  tuning?: VantaWorkerOptions['tuning'];
-  /** run the production worker entry point as a child process (its pid in workerPid) instead of in this process */
-  workerProcess?: boolean;
+  tuning?: WorkerTuning;
+  /** the worker (npm run worker) and the API as their own processes; otherwise both run in this process */
+  processes?: boolean;
+}
+
+export async function apiCaller(apiUrl: string) {
+  return async <T>(token: string, method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(apiUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : null) as T;
+  };
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -56,7 +113,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
   try {
     let address = process.env.TEMPORAL_ADDRESS || '';
-    let dev: DevServer | null = null;
+    let temporalPid: number | null = null;
+    let metricsUrl: string | null = null;
     let dbFile: string | null = null;
     if (!address) {
       if (opts.temporalDbFile) {
@@ -64,9 +122,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         stops.push(() => rm(dir, { recursive: true, force: true }));
         dbFile = join(dir, 'temporal.db');
       }
-      dev = await startDevServer({ binary: resolveTemporalBinary('temporal', process.env), ip: '127.0.0.1', port: await freePort(), uiPort: null, dbFile, namespace: 'default', dynamicConfig: opts.dynamicConfig });
-      stops.push(() => dev!.stop());
+      const dev = await startBenchDevServer({
+        binary: resolveTemporalBinary('temporal', process.env), port: await freePort(), metricsPort: await freePort(), dbFile, dynamicConfig: opts.dynamicConfig,
+      });
+      stops.push(() => dev.stop());
       address = dev.address;
+      temporalPid = dev.pid;
+      metricsUrl = dev.metricsUrl;
     }
     let pg: PgCluster | null = null;
     const dbUrl = process.env.DATABASE_URL || '';
@@ -74,7 +136,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       pg = await startPgCluster();
       stops.push(() => pg!.stop());
     }
-    const database: Database = await openPostgres(dbUrl || pg!.url, { max: 20 });
+    const databaseUrl = dbUrl || pg!.url;
+    const database: Database = await openPostgres(databaseUrl, { max: 20 });
     stops.push(() => database.close());
     await database.migrate();
 
@@ -83,61 +146,77 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const client = new Client({ connection, namespace: 'default' });
     const taskQueue = `bench-${Date.now().toString(36)}`;
     const masterKey = randomBytes(32);
-    const secrets = createSecretBox(masterKey);
+    const env = { databaseUrl, temporalAddress: address, taskQueue, masterKeyHex: masterKey.toString('hex') };
 
-    let worker: Worker | null = null;
-    let workerPid: number | null = null;
-    if (opts.workerProcess) {
-      const child = await startWorkerProcess({ databaseUrl: dbUrl || pg!.url, temporalAddress: address, taskQueue, masterKeyHex: masterKey.toString('hex'), tuning: opts.tuning });
+    let worker: WorkerSet | null = null;
+    const workers: ChildProcessHandle[] = [];
+    let apiChild: ChildProcessHandle | null = null;
+    let apiUrl: string;
+    const addWorker = async () => {
+      if (!opts.processes) throw new Error('addWorker: only with processes: true');
+      const child = await startWorkerProcess({ ...env, workerName: `bench-worker-${workers.length + 1}`, tuning: opts.tuning });
+      workers.push(child);
       stops.push(() => child.stop());
-      workerPid = child.pid;
+      return child;
+    };
+    if (opts.processes) {
+      await addWorker();
+      const port = await freePort();
+      apiChild = await startApiProcess({ ...env, port, adminToken: ADMIN_TOKEN });
+      stops.push(() => apiChild!.stop());
+      apiUrl = `http://127.0.0.1:${port}`;
     } else {
+      const secrets = createSecretBox(masterKey);
       const nconn = await NativeConnection.connect({ address });
       stops.push(() => nconn.close());
-      const w = await createVantaWorker({
-        connection: nconn, namespace: 'default', taskQueue,
-        activities: createActivities({ db: database.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true, userAgent: 'VantaStatus-bench' }),
+      worker = await startWorkerSet({
+        connection: nconn, client, namespace: 'default', taskQueue,
+        deps: { db: database.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true, userAgent: 'VantaStatus-bench' },
+        workerName: `bench-inprocess-${taskQueue}`,
+        maxLoops: 25_000,
+        ...(existsSync(WORKFLOW_BUNDLE) && { workflowBundle: { codePath: WORKFLOW_BUNDLE } }),
         tuning: opts.tuning,
+        log: (m) => console.log(`[bench worker] ${m}`),
       });
-      const running = w.run();
-      stops.push(async () => {
-        if (w.getState() === 'RUNNING') w.shutdown();
-        await running.catch(() => {});
+      stops.push(() => worker!.stop());
+      const app = await buildApp({
+        database,
+        temporal: { client, taskQueue },
+        secrets,
+        config: { adminToken: ADMIN_TOKEN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
+        rateLimits: { apiPerKeyPerMinute: 1_000_000_000 },
+        logger: false,
       });
-      worker = w;
+      const port = await freePort();
+      await app.listen({ port, host: '127.0.0.1' });
+      stops.push(() => app.close());
+      apiUrl = `http://127.0.0.1:${port}`;
     }
 
-    const app = await buildApp({
-      database,
-      temporal: { client, taskQueue },
-      secrets,
-      config: { adminToken: ADMIN_TOKEN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
-      rateLimits: { apiPerKeyPerMinute: 1_000_000_000 },
-      logger: false,
-    });
-    const port = await freePort();
-    await app.listen({ port, host: '127.0.0.1' });
-    stops.push(() => app.close());
-    const apiUrl = `http://127.0.0.1:${port}`;
-
-    const call = async <T>(token: string, method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(apiUrl + path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
-      return (text ? JSON.parse(text) : null) as T;
-    };
-    const created = await call<{ api_key: { key: string } }>(ADMIN_TOKEN, 'POST', '/v1/accounts', { name: `bench ${taskQueue}` });
+    const call = await apiCaller(apiUrl);
+    const created = await call<{ account: { id: string }; api_key: { key: string } }>(ADMIN_TOKEN, 'POST', '/v1/accounts', { name: `bench ${taskQueue}` });
     const key = created.api_key.key;
+    const postgresPid = pg ? await postmasterPid(Number(new URL(pg.url).port)) : null;
     return {
-      apiUrl, key, client, worker, workerPid,
-      temporalPid: dev?.pid ?? null,
-      postgresPid: pg ? await postmasterPid(Number(new URL(pg.url).port)) : null,
-      temporalDbFile: dbFile,
-      external: { temporal: !dev, postgres: !pg },
+      kind: 'production-like',
+      label: opts.processes ? STACK_LABELS['production-like'] : 'production-like services (dev server in memory + PostgreSQL cluster); API and worker in the bench process',
+      apiUrl, key, accountId: created.account.id, client, taskQueue, worker, workers,
+      get workerPid() {
+        return opts.processes ? (workers[0]?.pid ?? null) : process.pid;
+      },
+      temporalPid, temporalMetricsUrl: metricsUrl, postgresPid, temporalDbFile: dbFile, dataDir: null, db: database,
+      external: { temporal: temporalPid === null, postgres: !pg },
+      procs() {
+        const out: ProcRef[] = [];
+        if (opts.processes) {
+          workers.forEach((w, i) => !w.exited && out.push({ role: i === 0 ? 'worker' : `worker${i + 1}`, pid: w.pid, kind: 'proc' }));
+          if (apiChild && !apiChild.exited) out.push({ role: 'api', pid: apiChild.pid, kind: 'proc' });
+        } else out.push({ role: 'bench (API+worker+driver)', pid: process.pid, kind: 'self' });
+        if (temporalPid) out.push({ role: 'temporal', pid: temporalPid, kind: 'proc' });
+        if (postgresPid) out.push({ role: 'postgres', pid: postgresPid, kind: 'tree' });
+        return out;
+      },
+      addWorker,
       api: (method, path, body) => call(key, method, path, body),
       stop,
     };
@@ -148,7 +227,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 }
 
 /** /proc/<pid>/stat after the command name: f[1] is the ppid, f[11..14] utime, stime, cutime, cstime in ticks. */
-async function procStat(pid: number | string): Promise<string[]> {
+export async function procStat(pid: number | string): Promise<string[]> {
   const s = await readFile(`/proc/${pid}/stat`, 'utf8');
   return s.slice(s.lastIndexOf(')') + 2).split(' ');
 }
@@ -214,6 +293,45 @@ export function selfCpuSeconds(): number {
 
 export const selfRssMb = () => +(process.memoryUsage().rss / 1024 / 1024).toFixed(1);
 
+/** CPU seconds so far of each of the product's processes, by role. */
+export async function cpuByRole(procs: ProcRef[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const p of procs) {
+    out[p.role] = await Promise.resolve(p.kind === 'self' ? selfCpuSeconds() : p.kind === 'tree' ? procTreeCpuSeconds(p.pid) : procCpuSeconds(p.pid)).catch(() => NaN);
+  }
+  return out;
+}
+
+/** Memory now of each of the product's processes, by role, in MB: RSS, PSS for a process tree (PostgreSQL). */
+export async function memByRole(procs: ProcRef[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const p of procs) {
+    out[p.role] = await Promise.resolve(p.kind === 'self' ? selfRssMb() : p.kind === 'tree' ? procTreePssMb(p.pid) : procRssMb(p.pid)).catch(() => NaN);
+  }
+  return out;
+}
+
+/** b − a per role (roles present in both). */
+export function delta(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(b).filter((k) => k in a).map((k) => [k, b[k]! - a[k]!]));
+}
+
+export const total = (r: Record<string, number>) => Object.values(r).reduce((s, v) => s + (Number.isFinite(v) ? v : 0), 0);
+
+/** "worker 1.2 + temporal 3.4 + …" */
+export const parts = (r: Record<string, number>, digits: number) => Object.entries(r).map(([k, v]) => `${k} ${v.toFixed(digits)}`).join(' + ');
+
 export async function fileSize(path: string): Promise<number> {
   return stat(path).then((s) => s.size, () => 0);
+}
+
+/** Bytes under a directory (PGlite's data directory), following no links. */
+export async function dirSize(dir: string): Promise<number> {
+  let sum = 0;
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) sum += await dirSize(p);
+    else if (e.isFile()) sum += await fileSize(p);
+  }
+  return sum;
 }

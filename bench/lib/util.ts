@@ -59,7 +59,9 @@ export async function writeResult(scenario: string, data: unknown): Promise<stri
   return file;
 }
 
-export const CPU_NOTE = 'measured on a 2-core machine that other test runs may be sharing; in-process numbers include the API, the loopback targets/receivers and the bench driver';
+export const CPU_NOTE = 'measured on a 2-core machine that other test runs may be sharing (load averages in the rows)';
+/** for the scenarios whose worker and API run in the bench process (latency, throughput) */
+export const IN_PROCESS_NOTE = 'measured on a 2-core machine that other test runs may be sharing; in-process numbers include the API, the loopback targets/receivers and the bench driver';
 
 /** An endpoint body for POST /v1/endpoints with everything optional switched off. */
 export function endpointBody(name: string, url: string, over: Record<string, unknown> = {}) {
@@ -70,6 +72,8 @@ export interface Profile {
   full: boolean;
   /** capacity --full only: the endpoint counts to step through (default 1k, 2k, 5k, 10k) */
   endpoints?: number[];
+  /** capacity, cost, board, peer: which stacks get a row (default both) */
+  stacks?: Array<'production-like' | 'embedded'>;
 }
 export interface ScenarioResult {
   rows: Array<Record<string, unknown>>;

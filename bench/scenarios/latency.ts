@@ -2,7 +2,7 @@
 // holding the webhook POST. M endpoints with failure_threshold 1 and one webhook subscribed to endpoint.down; once
 // every endpoint has had a successful check, the target flips to 502; pairs by data.endpoint_id from the payload.
 import { startStack } from '../lib/stack.ts';
-import { CPU_NOTE, endpointBody, listen, percentile, pool, round, sleep, waitUntil, type Profile, type ScenarioResult } from '../lib/util.ts';
+import { IN_PROCESS_NOTE, endpointBody, listen, percentile, pool, round, sleep, waitUntil, type Profile, type ScenarioResult } from '../lib/util.ts';
 
 /**
  * paced: endpoints are created evenly over one interval, so their checks are spread over it (a steady M / I checks
@@ -91,6 +91,6 @@ export async function latency(profile: Profile): Promise<ScenarioResult> {
   return {
     rows,
     target: 'detection-to-delivery p99 < 250 ms (over ≥ 200 events)',
-    note: `${profile.full ? 'full' : 'quick'} profile, checks every ${I} s; row 1 is the steady state (check phases spread, as when endpoints are added over time); rows 2–3 create every endpoint at once, so each interval starts with a burst of ${M} checks and the events are detected inside it; ${CPU_NOTE}`,
+    note: `${profile.full ? 'full' : 'quick'} profile, checks every ${I} s; row 1 is the steady state (check phases spread, as when endpoints are added over time); rows 2–3 create every endpoint at once, so each interval starts with a burst of ${M} checks and the events are detected inside it; ${IN_PROCESS_NOTE}`,
   };
 }

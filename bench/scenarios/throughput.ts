@@ -2,7 +2,7 @@
 // are loopback servers; successful deliveries/s from the first request to the last successful POST. Then again with
 // half the receivers answering 500 (those deliveries go to the retry schedule; only successes count).
 import { startStack } from '../lib/stack.ts';
-import { CPU_NOTE, listen, pool, round, waitUntil, type Profile, type ScenarioResult } from '../lib/util.ts';
+import { IN_PROCESS_NOTE, listen, pool, round, waitUntil, type Profile, type ScenarioResult } from '../lib/util.ts';
 
 async function phase(opts: { webhooks: number; perWebhook: number; failHalf: boolean }) {
   const K = opts.webhooks;
@@ -107,6 +107,6 @@ export async function throughput(profile: Profile): Promise<ScenarioResult> {
   return {
     rows,
     target: '≥ 300 successful deliveries/s',
-    note: `${profile.full ? 'full' : 'quick'} profile; each event enters through POST /v1/webhooks/:id/test (32 in flight), so API cost is included (rows 1–2); the fan-out row starts deliveries from the endpoint workflow (no API call per delivery), timed from the first 502 answered; ${CPU_NOTE}`,
+    note: `${profile.full ? 'full' : 'quick'} profile; each event enters through POST /v1/webhooks/:id/test (32 in flight), so API cost is included (rows 1–2); the fan-out row starts deliveries from the endpoint workflow (no API call per delivery), timed from the first 502 answered; ${IN_PROCESS_NOTE}`,
   };
 }

@@ -1,0 +1,120 @@
+// Helpers shared by capacity, cost, board and design: a loopback target that timestamps every hit per path index,
+// paced endpoint creation through the API, waiting for first checks, history events per check, the load average.
+import { readFile } from 'node:fs/promises';
+import { endpointWorkflowId } from '../../src/domain/ids.ts';
+import type { Stack } from './stack.ts';
+import { endpointBody, listen, pool, sleep } from './util.ts';
+
+export interface HitTarget {
+  url: string;
+  /** target index → hit times (ms) */
+  hits: Map<number, number[]>;
+  /** how many indexes were hit at or after `since` */
+  seen(since: number, indexes?: Iterable<number>): number;
+  /** hits in [from, to) */
+  count(from: number, to: number): number;
+  close(): Promise<void>;
+}
+
+/** GET /t/<i> answers 200 "ok" and records the arrival time under i. */
+export async function hitTarget(): Promise<HitTarget> {
+  const hits = new Map<number, number[]>();
+  const server = await listen((req, res) => {
+    const i = Number(req.url?.split('/')[2]);
+    let l = hits.get(i);
+    if (!l) hits.set(i, (l = []));
+    l.push(Date.now());
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  });
+  return {
+    url: server.url,
+    hits,
+    seen(since, indexes) {
+      let n = 0;
+      for (const i of indexes ?? hits.keys()) {
+        const l = hits.get(i);
+        if (l && l.length > 0 && l[l.length - 1]! >= since) n++;
+      }
+      return n;
+    },
+    count(from, to) {
+      let n = 0;
+      for (const l of hits.values()) for (const t of l) if (t >= from && t < to) n++;
+      return n;
+    },
+    close: server.close,
+  };
+}
+
+/**
+ * N endpoints at interval I through POST /v1/endpoints, paced evenly over `overSec` (the checks then spread over
+ * the interval, as when endpoints are added over time); when the API is slower than that, as fast as it goes with
+ * `concurrency` requests in flight. Answers the ids (index i ↔ target /t/i) and how long creation took.
+ */
+export async function createEndpoints(stack: Stack, o: { n: number; intervalSec: number; url: (i: number) => string; overSec?: number; concurrency?: number; prefix?: string; over?: Record<string, unknown> }) {
+  const t0 = Date.now();
+  const over = o.overSec ?? o.intervalSec;
+  let done = 0;
+  const progress = setInterval(() => console.log(`[bench]   created ${done}/${o.n} endpoints in ${((Date.now() - t0) / 1000).toFixed(0)} s`), 30_000);
+  try {
+    const ids = await pool(Array.from({ length: o.n }, (_, i) => i), o.concurrency ?? 16, async (i) => {
+      await sleep(Math.max(0, t0 + (i * over * 1000) / o.n - Date.now()));
+      const body = endpointBody(`${o.prefix ?? 'ep'}-${i}`, o.url(i), { check_interval_sec: o.intervalSec, ...o.over });
+      const id = (await stack.api<{ id: string }>('POST', '/v1/endpoints', body)).id;
+      done++;
+      return id;
+    });
+    return { ids, createSec: (Date.now() - t0) / 1000 };
+  } finally {
+    clearInterval(progress);
+  }
+}
+
+/** Waits (up to timeoutMs) until every index in [0, n) was hit at or after `since`; answers how many were. */
+export async function waitSeen(target: HitTarget, n: number, since: number, timeoutMs: number): Promise<number> {
+  const end = Date.now() + timeoutMs;
+  const all = Array.from({ length: n }, (_, i) => i);
+  let seen = 0;
+  while ((seen = target.seen(since, all)) < n && Date.now() < end) await sleep(1000);
+  return seen;
+}
+
+/**
+ * History events per check over a sample of endpoint workflows: events of the current run (fetchHistory) divided by
+ * the checks the target saw for those endpoints since they were created (no run here reaches a continue-as-new: 500
+ * checks in 'workflow' mode, 100 leases in 'loop' mode). A stack past its limit may not answer in time: two
+ * failures end the sampling.
+ */
+export async function historyEventsPerCheck(stack: Stack, ids: string[], target: HitTarget, sample = 20): Promise<number | null> {
+  let events = 0;
+  let checks = 0;
+  let failures = 0;
+  for (let i = 0; i < Math.min(sample, ids.length); i++) {
+    if (failures >= 2) break;
+    const k = Math.floor((i * ids.length) / Math.min(sample, ids.length));
+    try {
+      const h = await stack.client.workflow.getHandle(endpointWorkflowId(ids[k]!)).fetchHistory();
+      events += h.events?.length ?? 0;
+      checks += target.hits.get(k)?.length ?? 0;
+    } catch (err) {
+      failures++;
+      console.log(`[bench] history sample of ${ids[k]} skipped: ${String(err).split('\n')[0]}`);
+    }
+  }
+  return checks > 0 ? +(events / checks).toFixed(3) : null;
+}
+
+/** The 1-, 5- and 15-minute load averages, e.g. "3.10 2.80 1.40". */
+export async function loadAvg(): Promise<string> {
+  return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
+}
+
+/** The lowest of `n` readings a second apart (no forced GC in another process). */
+export async function lowest(read: () => Promise<number>, n = 5): Promise<number> {
+  let min = Infinity;
+  for (let k = 0; k < n; k++) {
+    min = Math.min(min, await read());
+    if (k < n - 1) await sleep(1000);
+  }
+  return min;
+}
