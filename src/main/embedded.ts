@@ -8,6 +8,7 @@ import { accounts } from '../db/schema/index.ts';
 import { createAccount, incomingUrl } from '../services/accounts.ts';
 import { findTemporalBinary, resolveTemporalBinary } from '../temporal/binaries.ts';
 import { startDevServer, type DevServer } from '../temporal/dev-server.ts';
+import { removeDevServerPid, stopOrphanedDevServer, writeDevServerPid } from '../temporal/dev-server-pid.ts';
 import { installTemporalBinaries } from '../temporal/install.ts';
 import { assertPortFree, PortInUseError } from '../temporal/ports.ts';
 import { startApi, startWorker, type Running } from './components.ts';
@@ -50,6 +51,10 @@ async function main(): Promise<void> {
   let temporalAddress = config.temporalAddress;
   let dev: DevServer | null = null;
   if (!temporalAddress) {
+    const dbFile = join(config.dataDir, 'temporal.db');
+    const pidFile = join(config.dataDir, 'temporal.pid');
+    const orphan = await stopOrphanedDevServer(pidFile, dbFile);
+    if (orphan !== null) log(`stopped the Temporal dev server (pid ${orphan}) that a previous run left behind on this data directory`);
     await assertPortFree(config.temporalPort, '127.0.0.1', 'Temporal gRPC', 'TEMPORAL_PORT');
     await assertPortFree(config.temporalUiPort, '127.0.0.1', 'Temporal Web UI', 'TEMPORAL_UI_PORT');
     if (!findTemporalBinary('temporal', process.env)) {
@@ -61,10 +66,14 @@ async function main(): Promise<void> {
       ip: '127.0.0.1',
       port: config.temporalPort,
       uiPort: config.temporalUiPort,
-      dbFile: join(config.dataDir, 'temporal.db'),
+      dbFile,
       namespace: config.temporalNamespace,
     });
-    stops.push(() => dev!.stop());
+    await writeDevServerPid(pidFile, dev.pid);
+    stops.push(async () => {
+      await dev!.stop();
+      await removeDevServerPid(pidFile);
+    });
     temporalAddress = dev.address;
   }
 

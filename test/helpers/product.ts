@@ -10,6 +10,7 @@ import { descendants, isAlive } from './process-tree.ts';
 
 export interface RunningProduct {
   child: ChildProcess;
+  place: ProductPlace;
   api: string;
   apiKey: string;
   temporalUi: string;
@@ -19,9 +20,23 @@ export interface RunningProduct {
   stop(): Promise<void>;
 }
 
-export async function startProduct(env: NodeJS.ProcessEnv = {}): Promise<RunningProduct> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'vanta-product-'));
-  const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+export interface ProductPlace {
+  dataDir: string;
+  port: number;
+  temporalPort: number;
+  uiPort: number;
+}
+
+/** A data dir and free ports for the product; startProduct makes one unless given one (to start it again there). */
+export async function productPlace(): Promise<ProductPlace> {
+  return { dataDir: await mkdtemp(join(tmpdir(), 'vanta-product-')), port: await freePort(), temporalPort: await freePort(), uiPort: await freePort() };
+}
+
+/** `again`: start it once more on the place of an earlier start, whose API key it no longer prints. */
+export async function startProduct(env: NodeJS.ProcessEnv = {}, again?: { place: ProductPlace; apiKey: string }): Promise<RunningProduct> {
+  const place = again?.place;
+  const ownPlace = place === undefined;
+  const { dataDir, port, temporalPort, uiPort } = place ?? (await productPlace());
   const child = spawn('npm', ['start'], {
     cwd: PROJECT_ROOT,
     env: {
@@ -63,12 +78,13 @@ export async function startProduct(env: NodeJS.ProcessEnv = {}): Promise<Running
       await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
     }
     for (const pid of tree) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-    await rm(dataDir, { recursive: true, force: true });
+    if (ownPlace) await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    const [, apiKey] = await waitFor(/API key:\s+(vsk_\S+)/);
+    // The key is printed on the first start only; a start on an existing data dir gets it from the caller.
+    const [, apiKey] = again ? [null, again.apiKey] : await waitFor(/API key:\s+(vsk_\S+)/);
     await waitFor(/ready in \d+ ms/);
-    return { child, api: `http://127.0.0.1:${port}`, apiKey: apiKey!, temporalUi: `http://127.0.0.1:${uiPort}`, output: () => out, waitFor, stop };
+    return { child, place: { dataDir, port, temporalPort, uiPort }, api: `http://127.0.0.1:${port}`, apiKey: apiKey!, temporalUi: `http://127.0.0.1:${uiPort}`, output: () => out, waitFor, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -73,6 +73,7 @@ export async function startTestWorker(opts: {
   deps: Omit<ActivityDeps, 'userAgent'> & { userAgent?: string };
   address?: string;
   workerName?: string;
+  maxLoops?: number;
 }): Promise<WorkerSet & { stop(): Promise<void> }> {
   quietTemporalRuntime();
   const address = opts.address ?? requireEnv('TEST_TEMPORAL_ADDRESS');
@@ -85,7 +86,7 @@ export async function startTestWorker(opts: {
     taskQueue: opts.taskQueue,
     deps: { userAgent: 'VantaStatus-Webhooks/test', ...opts.deps },
     workerName: opts.workerName ?? `test-${randomBytes(4).toString('hex')}`,
-    maxLoops: 10_000,
+    maxLoops: opts.maxLoops ?? 10_000,
     workflowBundle: await workflowBundle(),
     checkLoopTiming: TEST_CHECK_LOOP_TIMING,
     log: () => {},

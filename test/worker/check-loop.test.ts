@@ -160,3 +160,47 @@ test('a check-loop history (events, a pushed configuration, pause, resume, delet
   assert.ok(types.includes('runCheckLoop') && types.includes('commandCheckLoop'), `leases and pushed commands are in the history: ${types.join(', ')}`);
   await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: 'check-loop' }, history);
 });
+
+test('a check that cannot run at all counts as a failed check, and the loop goes on', { timeout: 60_000 }, async () => {
+  // A URL the checker refuses to parse: every attempt throws before any request.
+  const c = await monitor('http://[not-an-address/health', { failure_threshold: 2 });
+  const down = await eventually(async () => {
+    const e = await db.db.select().from(events).where(eq(events.endpointId, c.endpoint_id));
+    return e.length >= 1 && e;
+  }, 20_000);
+  assert.equal(down[0]!.type, 'endpoint.down');
+  assert.equal(down[0]!.data.failure_count, 2);
+  const before = down[0]!.data.failure_count;
+  await eventually(async () => {
+    const [s] = await db.db.select().from(endpointStatus).where(eq(endpointStatus.endpointId, c.endpoint_id));
+    return (s?.failureCount ?? 0) > before + 1;
+  }, 20_000);
+  await endEndpoint(tq(), c.endpoint_id);
+});
+
+test('a worker runs at most its configured number of check loops; the rest wait for another worker', { timeout: 60_000 }, async () => {
+  const small = await connectTemporal();
+  const limited = await startTestWorker({ taskQueue: small.taskQueue, maxLoops: 3, deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true } });
+  try {
+    const t = await target();
+    const configs: MonitorConfig[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await seedEndpoint(db.db, accountId, { url: `${t.url}/${i}`, check_interval_sec: 2 });
+      configs.push(c);
+      await syncEndpoint({ client: small.client, taskQueue: small.taskQueue }, c);
+    }
+    await eventually(async () => limited.loops.registry.size === 3, 20_000);
+    await sleep(5000);
+    assert.equal(limited.loops.registry.size, 3, 'never more than the limit');
+    const other = await startTestWorker({ taskQueue: small.taskQueue, deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true } });
+    try {
+      await eventually(async () => other.loops.registry.size === 2, 20_000);
+    } finally {
+      for (const c of configs) await endEndpoint({ client: small.client, taskQueue: small.taskQueue }, c.endpoint_id);
+      await other.stop();
+    }
+  } finally {
+    await limited.stop();
+    await small.close();
+  }
+});
