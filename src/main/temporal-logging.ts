@@ -1,4 +1,4 @@
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import type { AppConfig } from '../config/config.ts';
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel> = {
@@ -11,7 +11,18 @@ const LEVELS: Record<AppConfig['logLevel'], LogLevel> = {
   silent: 'ERROR',
 };
 
+/**
+ * The SDK's logger, less one warning: the check-loop workers poll activity task queues only, by design, and the SDK
+ * warns at each start that they have no workflows.
+ */
+export class TemporalLogger extends DefaultLogger {
+  override log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    if (message.startsWith('No workflows registered')) return;
+    super.log(level, message, meta);
+  }
+}
+
 /** Must run before the first worker or native connection is created. */
 export function installTemporalLogging(level: AppConfig['logLevel']): void {
-  Runtime.install({ logger: new DefaultLogger(LEVELS[level]) });
+  Runtime.install({ logger: new TemporalLogger(LEVELS[level]) });
 }

@@ -7,6 +7,7 @@ import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Work
 import { openPostgres, type Database } from '../../src/db/client.ts';
 import type { ActivityDeps } from '../../src/activities/index.ts';
 import { createSecretBox } from '../../src/security/secret-box.ts';
+import { TemporalLogger } from '../../src/main/temporal-logging.ts';
 import { WORKFLOWS_PATH } from '../../src/worker/worker.ts';
 import { startWorkerSet, type WorkerSet } from '../../src/worker/worker-set.ts';
 
@@ -21,7 +22,7 @@ let runtimeInstalled = false;
 export function quietTemporalRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new TemporalLogger('WARN') });
 }
 
 export async function createTestDatabase(): Promise<Database & { url: string; drop(): Promise<void> }> {

@@ -8,7 +8,8 @@
 // Prints `ready` on stdout once it polls. Exits on SIGTERM/SIGINT (graceful) and when its stdin closes, so it
 // cannot outlive a parent test process that died without cleaning up.
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { TemporalLogger } from '../../src/main/temporal-logging.ts';
 import { openPostgres } from '../../src/db/client.ts';
 import { createSecretBox, parseMasterKey } from '../../src/security/secret-box.ts';
 import { startWorkerSet } from '../../src/worker/worker-set.ts';
@@ -31,7 +32,7 @@ const bundlePath = process.env.VANTA_TEST_WORKER_BUNDLE;
 const workerName = process.env.VANTA_TEST_WORKER_NAME ?? `worker-process-${process.pid}`;
 const timing = { tickMs: Number(process.env.VANTA_TEST_WORKER_TICK_MS ?? 1000), deadAfterMs: Number(process.env.VANTA_TEST_WORKER_DEAD_AFTER_MS ?? 5000) };
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+Runtime.install({ logger: new TemporalLogger('WARN') });
 const database = await openPostgres(databaseUrl);
 const connection = await NativeConnection.connect({ address });
 const clientConnection = await Connection.connect({ address });
