@@ -3,6 +3,7 @@
 // runs the loop). See docs/ARCHITECTURE.md, "Check loops".
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { checkLeases } from '../db/schema/index.ts';
 import type { CheckResult, MonitorConfig } from '../domain/types.ts';
@@ -69,7 +70,12 @@ export function createCheckLoopActivities(deps: CheckLoopDeps) {
       // Checks do not wait for the database: while it is away the lease row is written again every few seconds.
       void keepTrying(writeLease, () => loop.ended);
       try {
-        return await loop.done;
+        const result = await loop.done;
+        // A paused or deleted endpoint has no loop until it resumes: its row would only skew the workers' shares.
+        if (result.end === 'stopped') {
+          await deps.db.delete(checkLeases).where(and(eq(checkLeases.endpointId, endpointId), eq(checkLeases.leaseId, leaseId))).catch(() => {});
+        }
+        return result;
       } finally {
         ctx.cancellationSignal.removeEventListener('abort', onCancel);
       }

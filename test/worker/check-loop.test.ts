@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
-import { checkResults as checkResultsTable, endpointStatus, events } from '../../src/db/schema/index.ts';
+import { checkLeases, checkResults as checkResultsTable, endpointStatus, events } from '../../src/db/schema/index.ts';
 import { endpointWorkflowId } from '../../src/domain/ids.ts';
 import type { MonitorConfig } from '../../src/domain/types.ts';
 import { endEndpoint, syncEndpoint } from '../../src/services/endpoint-sync.ts';
@@ -127,6 +127,7 @@ test('pause stops checks within 2 s, resume checks at once, delete ends the work
   const pausedAt = Date.now();
   await sleep(6000);
   assert.deepEqual(t.arrivals.filter((a) => a > pausedAt + 2000), [], 'no check started later than 2 s after the pause');
+  assert.deepEqual(await db.db.select().from(checkLeases).where(eq(checkLeases.endpointId, c.endpoint_id)), [], 'a paused endpoint holds no lease');
 
   await syncEndpoint(tq(), { ...c, paused: false });
   const resumedAt = Date.now();
