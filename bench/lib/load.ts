@@ -80,28 +80,46 @@ export async function waitSeen(target: HitTarget, n: number, since: number, time
 }
 
 /**
- * History events per check over a sample of endpoint workflows: events of the current run (fetchHistory) divided by
- * the checks the target saw for those endpoints since they were created (no run here reaches a continue-as-new: 500
- * checks in 'workflow' mode, 100 leases in 'loop' mode). A stack past its limit may not answer in time: two
- * failures end the sampling.
+ * History events of a sample of endpoint workflows' current runs (fetchHistory), by target index. A stack past its
+ * limit may not answer in time: two failures end the sampling (the rest are left out).
  */
-export async function historyEventsPerCheck(stack: Stack, ids: string[], target: HitTarget, sample = 20): Promise<number | null> {
-  let events = 0;
-  let checks = 0;
+export async function historySample(stack: Stack, ids: string[], sample = 20): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
   let failures = 0;
-  for (let i = 0; i < Math.min(sample, ids.length); i++) {
-    if (failures >= 2) break;
-    const k = Math.floor((i * ids.length) / Math.min(sample, ids.length));
+  const n = Math.min(sample, ids.length);
+  for (let s = 0; s < n && failures < 2; s++) {
+    const k = Math.floor((s * ids.length) / n);
     try {
-      const h = await stack.client.workflow.getHandle(endpointWorkflowId(ids[k]!)).fetchHistory();
-      events += h.events?.length ?? 0;
-      checks += target.hits.get(k)?.length ?? 0;
+      out.set(k, (await stack.client.workflow.getHandle(endpointWorkflowId(ids[k]!)).fetchHistory()).events?.length ?? 0);
     } catch (err) {
       failures++;
       console.log(`[bench] history sample of ${ids[k]} skipped: ${String(err).split('\n')[0]}`);
     }
   }
-  return checks > 0 ? +(events / checks).toFixed(3) : null;
+  return out;
+}
+
+/**
+ * History events per check of the sampled workflows: `window` = events added between two samples ÷ those endpoints'
+ * checks between them (the steady state: ~0 while a loop runs without events); `sinceStart` = all events of the
+ * run ÷ all checks since creation (includes the start and the first lease). No run here reaches a continue-as-new
+ * (500 checks in 'workflow' mode, 100 leases in 'loop' mode).
+ */
+export function historyPerCheck(target: HitTarget, h0: Map<number, number>, h1: Map<number, number>, from: number, to: number) {
+  let dEvents = 0;
+  let dChecks = 0;
+  let events = 0;
+  let checks = 0;
+  for (const [k, e1] of h1) {
+    const list = target.hits.get(k) ?? [];
+    events += e1;
+    checks += list.filter((t) => t < to).length;
+    const e0 = h0.get(k);
+    if (e0 === undefined) continue;
+    dEvents += e1 - e0;
+    dChecks += list.filter((t) => t >= from && t < to).length;
+  }
+  return { window: dChecks > 0 ? +(dEvents / dChecks).toFixed(3) : null, sinceStart: checks > 0 ? +(events / checks).toFixed(3) : null };
 }
 
 /** The 1-, 5- and 15-minute load averages, e.g. "3.10 2.80 1.40". */

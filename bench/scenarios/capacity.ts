@@ -4,7 +4,7 @@
 // with the Temporal server's own column, memory, and history events per check.
 import { cpuByRole, delta, memByRole, parts, startStack, total, type Stack, type StackKind } from '../lib/stack.ts';
 import { startEmbedded } from '../lib/embedded.ts';
-import { createEndpoints, historyEventsPerCheck, hitTarget, loadAvg, waitSeen } from '../lib/load.ts';
+import { createEndpoints, historyPerCheck, historySample, hitTarget, loadAvg, waitSeen } from '../lib/load.ts';
 import { CPU_NOTE, percentile, round, sleep, type Profile, type ScenarioResult } from '../lib/util.ts';
 
 export interface CapacityStep { endpoints: number; intervalSec: number; seconds: number }
@@ -28,11 +28,14 @@ export async function capacityStep(step: CapacityStep, kind: StackKind) {
     const seen = await waitSeen(target, N, t0, Math.max(2 * I * 1000, 60_000));
     await sleep(Math.min(I, 15) * 1000);
     const procs = stack.procs();
+    const hFrom = Date.now();
+    const h0 = await historySample(stack, ids);
     const c0 = await cpuByRole(procs);
     const w0 = Date.now();
     await sleep(seconds * 1000);
     const w1 = Date.now();
     const cpu = delta(c0, await cpuByRole(procs));
+    const history = historyPerCheck(target, h0, await historySample(stack, ids), hFrom, Date.now());
     const mem = await memByRole(procs);
     const load1 = await loadAvg();
 
@@ -61,7 +64,8 @@ export async function capacityStep(step: CapacityStep, kind: StackKind) {
       cpu_sec_parts: parts(cpu, 2),
       worker_rss_mb: mem['worker'] ?? mem['node (API+worker+PGlite)'] ?? null,
       mem_mb_all: round(total(mem), 1), mem_mb_parts: parts(mem, 0),
-      history_events_per_check: await historyEventsPerCheck(stack, ids, target),
+      history_events_per_check: history.window, history_events_per_check_since_creation: history.sinceStart,
+      never_checked: N - target.seen(0, Array.from({ length: N }, (_, i) => i)),
       loadavg_before: load0, loadavg_after: load1,
     };
   } finally {
@@ -92,6 +96,6 @@ export async function capacity(profile: Profile): Promise<ScenarioResult> {
       `${profile.full ? 'full' : 'quick'} profile; endpoints created through the API paced evenly over one interval (as fast as the API goes when it cannot keep up: see create_sec); ` +
       'cpu_s_per_1k_checks_all sums every process of the product (production-like: worker process + API process + Temporal dev server + PostgreSQL postmaster and children; embedded: the Node process with API, worker and PGlite + its dev server child); ' +
       'the targets and the driver run in the bench process and are counted nowhere; mem = RSS, PSS for the PostgreSQL cluster; worker_rss_mb on the embedded stack is the whole Node process; ' +
-      `history events per check = events of 20 sampled workflows' current runs ÷ their checks since creation; ${CPU_NOTE}`,
+      `history_events_per_check = events added to 20 sampled workflows' histories during the window ÷ their checks in it (since_creation: whole run ÷ all checks); ${CPU_NOTE}`,
   };
 }

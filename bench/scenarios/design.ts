@@ -18,7 +18,7 @@ import { SA_ENDPOINT_ID } from '../../src/temporal/search-attributes.ts';
 import type { EndpointWorkflowInput } from '../../src/workflows/endpoint-definitions.ts';
 import { seedEndpoint } from '../../test/helpers/endpoint-harness.ts';
 import { frontendRequests } from '../lib/dev-server.ts';
-import { historyEventsPerCheck, hitTarget, loadAvg, waitSeen } from '../lib/load.ts';
+import { historyPerCheck, historySample, hitTarget, loadAvg, waitSeen } from '../lib/load.ts';
 import { cpuByRole, delta, memByRole, parts, startStack, total } from '../lib/stack.ts';
 import { CPU_NOTE, percentile, pool, round, sleep, waitUntil, type Profile, type ScenarioResult } from '../lib/util.ts';
 import { per1k } from './capacity.ts';
@@ -72,6 +72,8 @@ async function candidateRow(c: Candidate, N: number, I: number, W: number) {
 
     // steady window: CPU of every process, the server's request counters, checks
     const procs = stack.procs();
+    const hFrom = Date.now();
+    const h0 = await historySample(stack, ids);
     const c0 = await cpuByRole(procs);
     const r0 = await frontendRequests(stack.temporalMetricsUrl!);
     const w0 = Date.now();
@@ -84,7 +86,7 @@ async function candidateRow(c: Candidate, N: number, I: number, W: number) {
     const heartbeats = req('RecordActivityTaskHeartbeat') + req('RecordActivityTaskHeartbeatById');
     const rss1 = await lowestWorkerRss(workerRss);
     const mem = await memByRole(procs);
-    const history = await historyEventsPerCheck(stack, ids, target);
+    const history = historyPerCheck(target, h0, await historySample(stack, ids), hFrom, Date.now());
 
     // config change: 20 endpoints move to another loopback target through the API (PATCH → configure signal)
     const changed = Array.from({ length: 20 }, (_, k) => Math.floor((k * N) / 20));
@@ -133,7 +135,7 @@ async function candidateRow(c: Candidate, N: number, I: number, W: number) {
       worker_cpu_s_per_1k_checks: per1k(cpu['worker'] ?? NaN, checks), cpu_sec_parts: parts(cpu, 2),
       worker_rss_mb_before: rss0, worker_rss_mb_after: rss1, worker_rss_kb_per_endpoint: round(((rss1 - rss0) * 1024) / N, 1),
       mem_mb_all: round(total(mem), 1), mem_mb_parts: parts(mem, 0),
-      history_events_per_check: history,
+      history_events_per_check: history.window, history_events_per_check_since_creation: history.sinceStart,
       heartbeat_rpcs_per_check: round(heartbeats / checks, 4),
       workflow_tasks_per_check: round(req('RespondWorkflowTaskCompleted') / checks, 4),
       frontend_rpcs_per_check: round((Object.keys(r1).reduce((s, k) => s + (k.startsWith('Poll') ? 0 : (r1[k] ?? 0) - (r0[k] ?? 0)), 0)) / checks, 3),
