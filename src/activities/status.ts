@@ -1,5 +1,5 @@
 import type { MonitorState } from '../domain/types.ts';
-import { statusSnapshot } from '../read-model/status-snapshot.ts';
+import { statusSnapshot } from '../domain/endpoint-monitor.ts';
 import type { ActivityDeps } from './deps.ts';
 
 export function createStatusActivities(deps: ActivityDeps) {

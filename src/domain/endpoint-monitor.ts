@@ -2,7 +2,7 @@
 // loops (and runs push endpoints with it), and the check loop in the worker runs active checks with the same one.
 // Deterministic: time comes in as a parameter.
 import { applyCheckResult, initialMonitorState } from './status-machine.ts';
-import type { CheckResult, DomainEvent, EndpointStatus, MonitorConfig, MonitorState } from './types.ts';
+import type { CheckResult, DomainEvent, MonitorConfig, MonitorState, StatusSnapshot } from './types.ts';
 
 /** Everything carried across continue-as-new, and from the workflow to a check loop and back. */
 export interface MonitorSnapshot {
@@ -20,18 +20,10 @@ export interface MonitorSnapshot {
   inbox?: CheckResult[];
 }
 
-export interface LiveStatus {
+/** The workflow's own view, answered by its status query (for debugging: the API reads the read model). */
+export interface LiveStatus extends StatusSnapshot {
   endpoint_id: string;
-  status: EndpointStatus;
   paused: boolean;
-  failure_count: number;
-  first_failure: string | null;
-  last_success: string | null;
-  last_check_at: string | null;
-  last_response_code: number | null;
-  last_response_time_ms: number | null;
-  last_error_class: string | null;
-  next_check_at: string | null;
   checks_in_this_run: number;
 }
 
@@ -164,20 +156,11 @@ export class EndpointMonitor {
   }
 
   liveStatus(): LiveStatus {
-    const s = this.state;
     const next = this.config.paused ? null : this.dueAtMs();
     return {
       endpoint_id: this.config.endpoint_id,
-      status: s.status,
       paused: this.config.paused,
-      failure_count: s.failure_count,
-      first_failure: s.first_failure,
-      last_success: s.last_success,
-      last_check_at: s.last_check_at,
-      last_response_code: s.last_response_code,
-      last_response_time_ms: s.last_response_time_ms,
-      last_error_class: s.last_error_class,
-      next_check_at: next === null ? null : new Date(next).toISOString(),
+      ...statusSnapshot(this.state, next),
       checks_in_this_run: this.checksInThisRun,
     };
   }
@@ -208,4 +191,19 @@ export function nextSlotAfter(scheduledMs: number, intervalMs: number, nowMs: nu
   if (intervalMs <= 0) return nowMs;
   const k = Math.max(1, Math.floor((nowMs - scheduledMs) / intervalMs) + 1);
   return scheduledMs + k * intervalMs;
+}
+
+/** The status fields of a state, with the next planned check. */
+export function statusSnapshot(s: MonitorState, nextCheckAtMs: number | null): StatusSnapshot {
+  return {
+    status: s.status,
+    failure_count: s.failure_count,
+    first_failure: s.first_failure,
+    last_success: s.last_success,
+    last_check_at: s.last_check_at,
+    last_response_code: s.last_response_code,
+    last_response_time_ms: s.last_response_time_ms,
+    last_error_class: s.last_error_class,
+    next_check_at: nextCheckAtMs === null ? null : new Date(nextCheckAtMs).toISOString(),
+  };
 }

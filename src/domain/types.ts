@@ -81,8 +81,8 @@ export interface CertificateNotices {
   thresholds_sent: number[];
 }
 
-/** Everything the monitor carries from check to check (and across continue-as-new). */
-export interface MonitorState {
+/** The part of a monitor's state that people see: the status routes, the board, the read model. */
+export interface StatusFields {
   status: EndpointStatus;
   failure_count: number;
   first_failure: string | null;
@@ -91,6 +91,15 @@ export interface MonitorState {
   last_response_code: number | null;
   last_response_time_ms: number | null;
   last_error_class: ErrorClass | null;
+}
+
+/** Status fields plus the next planned check: what the read model keeps per endpoint. */
+export interface StatusSnapshot extends StatusFields {
+  next_check_at: string | null;
+}
+
+/** Everything the monitor carries from check to check (and across continue-as-new). */
+export interface MonitorState extends StatusFields {
   dns_baseline: string[] | null;
   body_baseline: string | null;
   cert_notices: CertificateNotices | null;

@@ -4,20 +4,9 @@
 // are one per endpoint).
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import type { EndpointStatus, ErrorClass } from '../domain/types.ts';
+import type { ErrorClass, StatusSnapshot } from '../domain/types.ts';
 
-/** ISO strings */
-export interface StatusSnapshot {
-  status: EndpointStatus;
-  failure_count: number;
-  first_failure: string | null;
-  last_success: string | null;
-  last_check_at: string | null;
-  last_response_code: number | null;
-  last_response_time_ms: number | null;
-  last_error_class: ErrorClass | null;
-  next_check_at: string | null;
-}
+export type { StatusSnapshot } from '../domain/types.ts';
 
 export interface CheckRecord {
   endpointId: string;

@@ -3,20 +3,11 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { endpointStatus, endpoints } from '../db/schema/index.ts';
-import type { EndpointStatus } from '../domain/types.ts';
+import type { StatusSnapshot } from '../domain/types.ts';
 
-export interface ReadModelStatus {
+export interface ReadModelStatus extends StatusSnapshot {
   endpoint_id: string;
-  status: EndpointStatus;
   paused: boolean;
-  failure_count: number;
-  first_failure: string | null;
-  last_success: string | null;
-  last_check_at: string | null;
-  last_response_code: number | null;
-  last_response_time_ms: number | null;
-  last_error_class: string | null;
-  next_check_at: string | null;
 }
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);

@@ -1,10 +1,9 @@
 // One endpoint's check loop inside a worker: its own timer, the same monitor class and state machine as the
 // workflow, results batched into the read model. It ends (and its activity returns to the workflow) when the state
 // machine emits events, when its lease is over, or when it is stopped.
-import { EndpointMonitor } from '../domain/endpoint-monitor.ts';
+import { EndpointMonitor, statusSnapshot } from '../domain/endpoint-monitor.ts';
 import type { CheckResult, DomainEvent, MonitorConfig } from '../domain/types.ts';
 import type { CheckRecord } from '../read-model/check-writer.ts';
-import { statusSnapshot } from '../read-model/status-snapshot.ts';
 import type { CheckLoopEnd, CheckLoopInput, CheckLoopResult } from '../workflows/check-loop-definitions.ts';
 
 export interface CheckLoopHost {

@@ -1,11 +1,11 @@
 // check_results retention against the run's real PostgreSQL: only rows older than the cut-off go, in bounded batches.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { checkResults, endpoints } from '../../src/db/schema/index.ts';
+import { checkResults } from '../../src/db/schema/index.ts';
 import { pruneCheckResults, startRetention } from '../../src/read-model/retention.ts';
 import { createTestDatabase } from '../helpers/services.ts';
 import { seedAccount } from '../helpers/fixtures.ts';
+import { seedEndpoint } from '../helpers/endpoint-harness.ts';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let endpointId: string;
@@ -13,21 +13,7 @@ let endpointId: string;
 before(async () => {
   database = await createTestDatabase();
   const account = await seedAccount(database.db);
-  endpointId = `ep_${randomBytes(8).toString('hex')}`;
-  await database.db.insert(endpoints).values({
-    id: endpointId,
-    accountId: account.id,
-    name: 'retention',
-    url: 'https://example.test/health',
-    expectedStatus: ['200-399'],
-    checkIntervalSec: 60,
-    timeoutMs: 5000,
-    failureThreshold: 3,
-    degradedThresholdMs: 2000,
-    certificateExpiryDays: [14],
-    trackDns: false,
-    trackBody: false,
-  });
+  endpointId = (await seedEndpoint(database.db, account.id, { name: 'retention', url: 'https://example.test/health' })).endpoint_id;
 });
 
 after(async () => {
