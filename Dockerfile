@@ -3,7 +3,8 @@
 #   npm run worker   Temporal worker
 #   npm run migrate  database migrations against $DATABASE_URL, then exit
 # TypeScript runs directly through tsx (a runtime dependency), so the server
-# has no build step; the web console is built in its own stage. See docs/DEPLOY.md.
+# has no build step; the web console and the workflow bundle are built in
+# their own stages. See docs/DEPLOY.md.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -32,6 +33,15 @@ COPY scripts/build-web.ts ./scripts/build-web.ts
 COPY src/temporal/binaries.ts ./src/temporal/binaries.ts
 RUN node --import tsx scripts/build-web.ts --force
 
+# ---- workflow bundle: built ahead of time, so the worker does not run webpack at every start ----
+# Uses the production packages (the SDK's bundler is one of them); the manifest beside the bundle fingerprints
+# src/ and the package versions, which are the same in the runtime stage (docs/footprint-notes.md).
+FROM deps AS workflows
+COPY package.json tsconfig.json ./
+COPY src ./src
+COPY scripts/build-workflows.ts ./scripts/build-workflows.ts
+RUN node --import tsx scripts/build-workflows.ts --force
+
 # ---- runtime -----------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -49,6 +59,8 @@ COPY drizzle ./drizzle
 COPY src ./src
 # The operator console that the API serves at / (static files, no build at run time).
 COPY --from=web /app/web/dist ./web/dist
+# The prebuilt workflow bundle and its manifest (src/worker/workflow-bundle.ts).
+COPY --from=workflows /app/.build ./.build
 
 # The official Node image's unprivileged "node" user, given by number so
 # that runtimes enforcing non-root (e.g. runAsNonRoot) can verify it.
