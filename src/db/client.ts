@@ -41,7 +41,9 @@ export async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  const client = new PGlite(dataDir);
+  // PostgreSQL's default 128 MB of shared buffers is touched at start; 16 MB holds the embedded working set and
+  // cuts PGlite's resident memory by about 120 MB (docs/PERFORMANCE.md, footprint).
+  const client = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] });
   await client.waitReady;
   const pdb = drizzle(client, { schema });
   return {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities/index.ts';
+import { workflowCodeOption } from './workflow-bundle.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -25,18 +26,19 @@ export interface VantaWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: Activities;
-  /** a pre-built bundle (tests build one per file and reuse it); otherwise the worker bundles WORKFLOWS_PATH */
+  /** a bundle the caller built (tests build one per file); otherwise the prebuilt one, or WORKFLOWS_PATH at start */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: WorkerTuning;
 }
 
-export function createVantaWorker(o: VantaWorkerOptions): Promise<Worker> {
+export async function createVantaWorker(o: VantaWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     activities: o.activities,
-    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    // The bundle built ahead of time (npm run build:workflows); bundling at start only when it is missing or stale.
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : await workflowCodeOption()),
     // The worker must drain in-flight attempts on shutdown, but not hang a deploy forever.
     shutdownGraceTime: '10 seconds',
     // Checks run on the sticky queue; a new delivery's first task comes on the normal one. The SDK's default (one
