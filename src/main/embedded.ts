@@ -1,6 +1,5 @@
 // `npm start`: everything on one machine with no services — a Temporal dev server child process, PGlite,
 // migrations, the API and the worker in this process. Ctrl-C stops it all.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { count } from 'drizzle-orm';
 import { ConfigError, loadConfig } from '../config/config.ts';
@@ -15,6 +14,7 @@ import { startApi, startWorker, type Running } from './components.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { connectClient, loadSecrets, openDatabase } from './runtime.ts';
 import { installTemporalLogging } from './temporal-logging.ts';
+import { secureDataDir } from './data-dir.ts';
 
 const log = (msg: string) => console.log(`[vantastatus] ${msg}`);
 
@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const config = loadConfig(process.env);
   installTemporalLogging(config.logLevel);
-  await mkdir(config.dataDir, { recursive: true });
+  const loosened = await secureDataDir(config.dataDir);
+  if (loosened > 0) log(`data directory: removed group and other access from ${loosened} existing files and folders`);
 
   const stops: Array<() => Promise<void>> = [];
   let stopping = false;

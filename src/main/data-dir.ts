@@ -1,0 +1,30 @@
+// The embedded data directory holds the database (API-key hashes, webhook URLs), Temporal's history and the master
+// key: only the product's own user may read or change any of it. PGlite and the dev server create their files with
+// the process umask, so the umask is set before anything is created, and a data dir from an older version (files
+// 0644/0666, folders 0755) is tightened at start.
+import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const OWNER_ONLY_UMASK = 0o077;
+
+async function tighten(path: string): Promise<number> {
+  const st = await lstat(path);
+  if (st.isSymbolicLink()) return 0;
+  let changed = 0;
+  const want = st.isDirectory() ? st.mode & 0o700 : st.mode & 0o600;
+  if ((st.mode & 0o777) !== want) {
+    await chmod(path, want);
+    changed++;
+  }
+  if (st.isDirectory()) for (const name of await readdir(path)) changed += await tighten(join(path, name));
+  return changed;
+}
+
+/** Creates the data dir 0700 (or tightens it); answers how many existing entries lost group/other permissions. */
+export async function secureDataDir(dir: string): Promise<number> {
+  // Also covers the Temporal dev server child, which inherits it.
+  process.umask(OWNER_ONLY_UMASK);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  return tighten(dir);
+}
