@@ -1,6 +1,7 @@
 // Helpers shared by capacity, cost, board and design: a loopback target that timestamps every hit per path index,
 // paced endpoint creation through the API, waiting for first checks, history events per check, the load average.
 import { readFile } from 'node:fs/promises';
+import proto from '@temporalio/proto';
 import { endpointWorkflowId } from '../../src/domain/ids.ts';
 import type { Stack } from './stack.ts';
 import { endpointBody, listen, pool, sleep } from './util.ts';
@@ -83,14 +84,16 @@ export async function waitSeen(target: HitTarget, n: number, since: number, time
  * History events of a sample of endpoint workflows' current runs (fetchHistory), by target index. A stack past its
  * limit may not answer in time: two failures end the sampling (the rest are left out).
  */
-export async function historySample(stack: Stack, ids: string[], sample = 20): Promise<Map<number, number>> {
+export async function historySample(stack: Stack, ids: string[], sample = 20, types?: Map<number, string[]>): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   let failures = 0;
   const n = Math.min(sample, ids.length);
   for (let s = 0; s < n && failures < 2; s++) {
     const k = Math.floor((s * ids.length) / n);
     try {
-      out.set(k, (await stack.client.workflow.getHandle(endpointWorkflowId(ids[k]!)).fetchHistory()).events?.length ?? 0);
+      const events = (await stack.client.workflow.getHandle(endpointWorkflowId(ids[k]!)).fetchHistory()).events ?? [];
+      out.set(k, events.length);
+      types?.set(k, events.map((e) => String(proto.temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? e.eventType).replace(/^EVENT_TYPE_/, '')));
     } catch (err) {
       failures++;
       console.log(`[bench] history sample of ${ids[k]} skipped: ${String(err).split('\n')[0]}`);
@@ -120,6 +123,13 @@ export function historyPerCheck(target: HitTarget, h0: Map<number, number>, h1: 
     dChecks += list.filter((t) => t >= from && t < to).length;
   }
   return { window: dChecks > 0 ? +(dEvents / dChecks).toFixed(3) : null, sinceStart: checks > 0 ? +(events / checks).toFixed(3) : null };
+}
+
+/** Event types added between two samples (the later sample's events past the earlier one's count), summed over the sample. */
+export function eventTypesAdded(h0: Map<number, number>, t1: Map<number, string[]>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, types] of t1) for (const t of types.slice(h0.get(k) ?? 0)) out[t] = (out[t] ?? 0) + 1;
+  return out;
 }
 
 /** The 1-, 5- and 15-minute load averages, e.g. "3.10 2.80 1.40". */

@@ -4,7 +4,7 @@
 // with the Temporal server's own column, memory, and history events per check.
 import { cpuByRole, delta, memByRole, parts, startStack, total, type Stack, type StackKind } from '../lib/stack.ts';
 import { startEmbedded } from '../lib/embedded.ts';
-import { createEndpoints, historyPerCheck, historySample, hitTarget, loadAvg, waitSeen } from '../lib/load.ts';
+import { createEndpoints, eventTypesAdded, historyPerCheck, historySample, hitTarget, loadAvg, waitSeen } from '../lib/load.ts';
 import { CPU_NOTE, percentile, round, sleep, type Profile, type ScenarioResult } from '../lib/util.ts';
 
 export interface CapacityStep { endpoints: number; intervalSec: number; seconds: number }
@@ -35,7 +35,8 @@ export async function capacityStep(step: CapacityStep, kind: StackKind) {
     await sleep(seconds * 1000);
     const w1 = Date.now();
     const cpu = delta(c0, await cpuByRole(procs));
-    const history = historyPerCheck(target, h0, await historySample(stack, ids), hFrom, Date.now());
+    const types = new Map<number, string[]>();
+    const history = historyPerCheck(target, h0, await historySample(stack, ids, 20, types), hFrom, Date.now());
     const mem = await memByRole(procs);
     const load1 = await loadAvg();
 
@@ -65,6 +66,7 @@ export async function capacityStep(step: CapacityStep, kind: StackKind) {
       worker_rss_mb: mem['worker'] ?? mem['node (API+worker+PGlite)'] ?? null,
       mem_mb_all: round(total(mem), 1), mem_mb_parts: parts(mem, 0),
       history_events_per_check: history.window, history_events_per_check_since_creation: history.sinceStart,
+      history_events_added_in_window: JSON.stringify(eventTypesAdded(h0, types)),
       never_checked: N - target.seen(0, Array.from({ length: N }, (_, i) => i)),
       loadavg_before: load0, loadavg_after: load1,
     };
