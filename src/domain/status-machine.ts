@@ -64,6 +64,13 @@ export function applyCheckResult(
     last_error_class: result.error_class,
   };
 
+  if (result.config_error === true) {
+    // The request could not be built from the endpoint's own settings (a stored header node cannot send), so nothing
+    // reached the endpoint and the result says nothing about it: it is the last check, with its error class, but it
+    // neither counts towards down nor ends a failure streak, and moves no baseline. An alert here would be false.
+    return { state: next, events: [] };
+  }
+
   // Event data is built after all state changes, so pending events keep only their type-specific parts here.
   const pending: Array<{ type: EventType; statusEvent: boolean; extra: Partial<EventData> }> = [];
 

@@ -45,6 +45,11 @@ export interface CheckResult {
   certificate: CertificateInfo | null;
   /** incoming `degraded`: a success that counts as over the threshold whatever its time */
   forced_degraded: boolean;
+  /**
+   * Set (true) when the check could not be sent as configured: node refuses to build the request (a stored header it
+   * cannot send). Nothing reached the endpoint, so the state machine records the check but does not count it.
+   */
+  config_error?: boolean;
 }
 
 export type EndpointType = 'http' | 'push';

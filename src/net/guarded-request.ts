@@ -11,6 +11,7 @@ import type { CertificateInfo, ErrorClass } from '../domain/types.ts';
 import { blockedReason } from './address-policy.ts';
 import { peerCertificateInfo } from './certificate.ts';
 import { classifyConnectionError, describeError } from './error-class.ts';
+import { outgoingHeaders } from './header-rules.ts';
 import { bareAddress } from './ip.ts';
 import { pinnedLookup } from './pinned-lookup.ts';
 import { sortAddresses, systemResolver, type Resolver } from './resolver.ts';
@@ -61,6 +62,11 @@ export interface GuardedResponse {
   certificate: CertificateInfo | null;
   errorClass: ErrorClass | null;
   errorMessage: string | null;
+  /**
+   * True when the request could not be built from the caller's settings (a header or method node refuses to send):
+   * nothing went out, the class is `blocked`, and sending it again unchanged fails the same way.
+   */
+  configError: boolean;
 }
 
 /** RFC 9110 calls every 3xx a redirection; callers decide what one means, none is ever followed. */
@@ -137,13 +143,17 @@ function withContentLength(headers: Record<string, string>, body: Buffer | undef
   return out;
 }
 
-type Outcome = { kind: 'done' } | { kind: 'failed'; errorClass: ErrorClass; message: string } | { kind: 'aborted' };
+type Outcome =
+  | { kind: 'done' }
+  | { kind: 'failed'; errorClass: ErrorClass; message: string; configError?: boolean }
+  | { kind: 'aborted' };
 
 /** One HTTP/1.1 exchange on a fresh socket to approved addresses; fills `out` as facts become known. */
 function exchange(
   target: Target,
   addresses: string[],
   opts: GuardedRequestOptions,
+  headers: Record<string, string>,
   signal: AbortSignal,
   out: GuardedResponse,
 ): Promise<Outcome> {
@@ -169,22 +179,29 @@ function exchange(
       port: target.port,
       path: target.path,
       method: opts.method,
-      headers: withContentLength(opts.headers, opts.body),
+      headers: withContentLength(headers, opts.body),
       // A pooled socket would skip the address check; a fresh agent-less connection cannot.
       agent: false as const,
       lookup: pinnedLookup(addresses),
     };
     const ca = target.https ? trustedCas(opts.tls.ca) : undefined;
-    req = target.https
-      ? https.request({
-          ...common,
-          // SNI must not carry an IP address; node then checks the certificate against the IP itself.
-          ...(target.literal ? {} : { servername: target.host }),
-          minVersion: opts.tls.minVersion,
-          rejectUnauthorized: opts.tls.rejectUnauthorized,
-          ...(ca !== undefined ? { ca } : {}),
-        })
-      : http.request(common);
+    try {
+      req = target.https
+        ? https.request({
+            ...common,
+            // SNI must not carry an IP address; node then checks the certificate against the IP itself.
+            ...(target.literal ? {} : { servername: target.host }),
+            minVersion: opts.tls.minVersion,
+            rejectUnauthorized: opts.tls.rejectUnauthorized,
+            ...(ca !== undefined ? { ca } : {}),
+          })
+        : http.request(common);
+    } catch (err) {
+      // node validates method, path and headers synchronously (ERR_INVALID_CHAR, ERR_INVALID_HTTP_TOKEN, …): a request
+      // it refuses to build is a result like any other failure, never an exception for the caller to retry.
+      settle({ kind: 'failed', errorClass: 'blocked', message: `the request cannot be sent: ${describeError(err)}`, configError: true });
+      return;
+    }
 
     req.on('socket', (socket: Socket) => {
       socket.once('connect', () => {
@@ -274,13 +291,19 @@ export async function guardedRequest(opts: GuardedRequestOptions): Promise<Guard
     certificate: null,
     errorClass: null,
     errorMessage: null,
+    configError: false,
   };
-  const finish = (errorClass: ErrorClass | null, message: string | null): GuardedResponse => {
+  const finish = (errorClass: ErrorClass | null, message: string | null, configError = false): GuardedResponse => {
     out.durationMs = Math.round(performance.now() - started);
     out.errorClass = errorClass;
     out.errorMessage = message;
+    out.configError = configError;
     return out;
   };
+
+  // Stored headers get the API's rules again before anything is resolved or sent (rows may predate them).
+  const headers = outgoingHeaders(opts.headers);
+  if (!headers.ok) return finish('blocked', headers.message, true);
 
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new DeadlineReached(opts.deadlineMs)), opts.deadlineMs);
@@ -319,9 +342,9 @@ export async function guardedRequest(opts: GuardedRequestOptions): Promise<Guard
       }
     }
 
-    const outcome = await exchange(target, addresses, opts, deadline.signal, out);
+    const outcome = await exchange(target, addresses, opts, headers.headers, deadline.signal, out);
     if (outcome.kind === 'aborted') return stopped();
-    if (outcome.kind === 'failed') return finish(outcome.errorClass, outcome.message);
+    if (outcome.kind === 'failed') return finish(outcome.errorClass, outcome.message, outcome.configError === true);
     return finish(null, null);
   } finally {
     clearTimeout(timer);

@@ -61,5 +61,7 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
     addresses: res.addresses,
     certificate: res.certificate,
     forced_degraded: false,
+    // Only when set, so every ordinary result keeps its shape.
+    ...(res.configError ? { config_error: true } : {}),
   };
 }

@@ -493,3 +493,58 @@ describe('secret rotation', () => {
     assert.ok(customerVerify(req.rawBody, req.headers['x-vantastatus-signature'], r.newSecret));
   });
 });
+
+describe('custom headers stored before the API validated them (or written by hand)', () => {
+  test('a header value node cannot send fails the attempt as blocked with a message naming the header, and the attempt after a fix is delivered', T, async () => {
+    const rec = await httpReceiver(ok);
+    const deps = { allowPrivateTargets: true, allowInsecureTargets: true };
+    const { wh, deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
+    await db.db.update(webhooks).set({ headers: { 'X-Foo': 'price in €', 'X-Bar': 'ok' } }).where(eq(webhooks.id, wh.id));
+
+    // Before the fix this threw ERR_INVALID_CHAR out of the activity: no attempt row, and Temporal retried it for hours.
+    const { outcome, row } = await attempt(deliveryId, 1, deps);
+    assert.deepEqual(outcome, { result: 'failed', responseCode: null, errorClass: 'blocked' });
+    assert.equal(row.errorClass, 'blocked');
+    assert.match(row.errorMessage ?? '', /"X-Foo"/);
+    assert.ok(!(row.errorMessage ?? '').includes('€'), 'the message does not echo the value');
+    assert.equal(rec.lb.connections, 0);
+    const [stored] = await db.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+    assert.equal(stored?.attemptCount, 1);
+    assert.equal(stored?.lastErrorClass, 'blocked');
+
+    // Each attempt reads the webhook's current headers, so fixing them lets the next scheduled attempt through.
+    await db.db.update(webhooks).set({ headers: { 'X-Foo': 'price in EUR', 'X-Bar': 'ok' } }).where(eq(webhooks.id, wh.id));
+    const fixed = await attempt(deliveryId, 2, deps);
+    assert.equal(fixed.outcome.result, 'succeeded');
+    assert.equal(rec.seen[0]!.headers['x-foo'], 'price in EUR');
+  });
+
+  test('stored hop-by-hop and framing headers are not sent, so the body is framed by us and the signature arrives intact', T, async () => {
+    const rec = await httpReceiver(ok);
+    const deps = { allowPrivateTargets: true, allowInsecureTargets: true };
+    const { wh, deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
+    await db.db
+      .update(webhooks)
+      .set({
+        headers: {
+          'Transfer-Encoding': 'chunked',
+          Connection: 'keep-alive, X-VantaStatus-Signature',
+          TE: 'trailers',
+          Upgrade: 'h2c',
+          Expect: '100-continue',
+          'Proxy-Authorization': 'Basic Zm9vOmJhcg==',
+          'X-Customer-Tag': 'blue-team',
+        },
+      })
+      .where(eq(webhooks.id, wh.id));
+
+    const { outcome } = await attempt(deliveryId, 1, deps);
+    assert.deepEqual(outcome, { result: 'succeeded', responseCode: 200, errorClass: null });
+    const req = rec.seen[0]!;
+    assert.equal(req.headers['content-length'], String(req.rawBody.length));
+    for (const name of ['transfer-encoding', 'te', 'upgrade', 'expect', 'proxy-authorization']) assert.equal(req.headers[name], undefined, name);
+    assert.equal(req.headers.connection, 'close');
+    assert.ok(customerVerify(req.rawBody, req.headers['x-vantastatus-signature'], wh.secret), 'X-VantaStatus-Signature verifies');
+    assert.equal(req.headers['x-customer-tag'], 'blue-team');
+  });
+});

@@ -44,6 +44,9 @@ before(async () => {
     temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
     secrets: createSecretBox(testMasterKey()),
     config: { adminToken: ADMIN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
+    // the 401 walk below fails authentication hundreds of times from one address, which the default limit (20 a
+    // minute, test/api/rate-limits.test.ts) would turn into 429s
+    rateLimits: { authFailuresPerIpPerMinute: 1_000_000 },
     logger: false,
   };
   app = await buildApp(base);
@@ -274,6 +277,16 @@ test('a duplicate group name answers 409 in the error shape and leaves one group
 const long = (n: number) => 'x'.repeat(n);
 
 /** [what, body fields, the field the 400 must name]. Shared by create and PATCH. */
+/** Header values node cannot send (ERR_INVALID_CHAR), and hop-by-hop or framing headers (security review, findings 2 and 8). */
+const UNSENDABLE_HEADER_CASES: Array<[string, Record<string, unknown>, string]> = [
+  ['a header value with a euro sign', { headers: { 'X-Foo': 'price in \u20ac' } }, 'headers.X-Foo'],
+  ['a header value with a control character', { headers: { 'X-Foo': 'a\u0001b' } }, 'headers.X-Foo'],
+  ['a header value with DEL', { headers: { 'X-Foo': 'a\u007fb' } }, 'headers.X-Foo'],
+  ...['Transfer-Encoding', 'transfer-encoding', 'Connection', 'TE', 'Trailer', 'Upgrade', 'Keep-Alive', 'Expect', 'Proxy-Authorization', 'proxy-connection', 'Content-Length'].map(
+    (h): [string, Record<string, unknown>, string] => [`the hop-by-hop or framing header ${h}`, { headers: { [h]: 'x' } }, `headers.${h}`],
+  ),
+];
+
 const ENDPOINT_CASES: Array<[string, Record<string, unknown>, string]> = [
   ['an ftp: URL', { url: 'ftp://example.com/file' }, 'url'],
   ['a URL over 2048 characters', { url: `https://example.com/${long(2048)}` }, 'url'],
@@ -296,6 +309,7 @@ const ENDPOINT_CASES: Array<[string, Record<string, unknown>, string]> = [
   ['a header value with LF', { headers: { 'X-Trace': 'a\nb' } }, 'headers.X-Trace'],
   ['a header value with an unpaired surrogate', { headers: { 'X-Trace': 'a\ud800' } }, 'headers.X-Trace'],
   ['a header name with a space', { headers: { 'Bad Name': 'x' } }, 'headers.Bad Name'],
+  ...UNSENDABLE_HEADER_CASES,
   ['an empty group_id', { group_id: '' }, 'group_id'],
   ['a group_id that does not exist', { group_id: 'grp_0000000000000000' }, 'group_id'],
   ['an unknown field', { colour: 'red' }, 'colour'],
@@ -343,6 +357,7 @@ const WEBHOOK_CASES: Array<[string, Record<string, unknown>, string]> = [
   ['a header value with CR LF', { headers: { 'X-Custom': 'a\r\nX-Evil: 1' } }, 'headers.X-Custom'],
   ['a header value with CR', { headers: { 'X-Custom': 'a\rb' } }, 'headers.X-Custom'],
   ['a header value with LF', { headers: { 'X-Custom': 'a\nb' } }, 'headers.X-Custom'],
+  ...UNSENDABLE_HEADER_CASES,
   ['a description over 1000 characters', { description: long(1001) }, 'description'],
   ['a NUL in the description', { description: 'a\u0000' }, 'description'],
   ['format xml', { format: 'xml' }, 'format'],
@@ -372,6 +387,23 @@ test('invalid webhook bodies are refused with 400 naming the field, on create an
     assertNamesField(res, field, `PATCH with ${what}`);
   }
   assert.deepEqual((await app.inject({ method: 'GET', url: `/v1/webhooks/${id}`, headers: a.auth })).json(), stored, 'the webhook is unchanged');
+});
+
+test('headers node can send are still accepted: Latin-1 values, Authorization, and on endpoints Host and Content-Type', async () => {
+  const a = await newAccount();
+  const headers = { Authorization: 'Bearer abc', 'X-Team': 'caf\u00e9', 'X-Empty': '' };
+  const ep = await app.inject({
+    method: 'POST',
+    url: '/v1/endpoints',
+    headers: a.auth,
+    payload: { name: 'vhost', url: 'https://example.com/health', headers: { ...headers, Host: 'api.example.com', 'Content-Type': 'application/json' } },
+  });
+  assert.equal(ep.statusCode, 201, ep.body);
+  assert.equal(ep.json().headers.Host, 'api.example.com');
+  const hook = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: a.auth, payload: { url: 'https://hooks.example.com/in', headers } });
+  assert.equal(hook.statusCode, 201, hook.body);
+  // values are masked in webhook answers; the names show they were all stored
+  assert.deepEqual(Object.keys(hook.json().headers).sort(), Object.keys(headers).sort());
 });
 
 test('names over 200 characters or holding a NUL are refused for groups, API keys and the account', async () => {

@@ -636,3 +636,45 @@ describe('purity', () => {
     assert.notEqual(initialMonitorState(), initialMonitorState());
   });
 });
+
+describe('a check that could not be sent as configured (a stored header node refuses)', () => {
+  const notSent = (at: string) =>
+    failure(at, { response_code: null, response_time_ms: null, error_class: 'blocked', message: 'header "X-Foo" cannot be sent', config_error: true });
+
+  it('never sends endpoint.down however often it repeats, and keeps the status', () => {
+    const { state, events } = run([success(minute(0)), notSent(minute(1)), notSent(minute(2)), notSent(minute(3)), notSent(minute(4))]);
+    assert.deepEqual(events, []);
+    assert.equal(state.status, 'up');
+    assert.equal(state.failure_count, 0);
+    assert.equal(state.first_failure, null);
+  });
+
+  it('is recorded as the last check with its error class and no response', () => {
+    const { state } = run([success(minute(0)), notSent(minute(1))]);
+    assert.equal(state.last_check_at, minute(1));
+    assert.equal(state.last_error_class, 'blocked');
+    assert.equal(state.last_response_code, null);
+    assert.equal(state.last_response_time_ms, null);
+    assert.equal(state.last_success, minute(0));
+  });
+
+  it('neither extends nor ends a failure streak: real failures around it still count from the first', () => {
+    const { state, events } = run([failure(minute(0)), notSent(minute(1)), failure(minute(2)), notSent(minute(3)), failure(minute(4))]);
+    assert.deepEqual(summarize(events), [{ type: 'endpoint.down', from: 'unknown', to: 'down' }]);
+    assert.equal(state.failure_count, 3);
+    assert.equal(state.first_failure, minute(0));
+  });
+
+  it('does not move the DNS baseline, even when it resolved the host before it failed', () => {
+    const { state, events } = run(
+      [
+        success(minute(0), { addresses: ['192.0.2.1'] }),
+        { ...notSent(minute(1)), addresses: ['198.51.100.9'] },
+        success(minute(2), { addresses: ['192.0.2.1'] }),
+      ],
+      makeConfig({ track_dns: true }),
+    );
+    assert.deepEqual(state.dns_baseline, ['192.0.2.1']);
+    assert.deepEqual(events, []);
+  });
+});

@@ -179,6 +179,24 @@ test('a check that cannot run at all counts as a failed check, and the loop goes
   await endEndpoint(tq(), c.endpoint_id);
 });
 
+test('an endpoint whose stored header node cannot send records blocked checks and sends no false endpoint.down', { timeout: 60_000 }, async () => {
+  // Written past the API (a row from before it validated headers, or by hand): the request cannot even be built.
+  const t = await target();
+  const c = await monitor(t.url, { failure_threshold: 1, headers: { 'X-Foo': 'price in \u20ac' } });
+  const rows = await eventually(async () => {
+    const r = await db.db.select().from(checkResultsTable).where(eq(checkResultsTable.endpointId, c.endpoint_id));
+    return r.length >= 3 && r;
+  }, 20_000);
+  assert.ok(rows.every((r) => !r.ok && r.errorClass === 'blocked' && r.responseCode === null), JSON.stringify(rows));
+  assert.deepEqual(await db.db.select().from(events).where(eq(events.endpointId, c.endpoint_id)), [], 'no endpoint.down for a check that never went out');
+  const [status] = await db.db.select().from(endpointStatus).where(eq(endpointStatus.endpointId, c.endpoint_id));
+  assert.equal(status?.status, 'unknown');
+  assert.equal(status?.failureCount, 0);
+  assert.equal(status?.lastErrorClass, 'blocked');
+  assert.equal(t.hits, 0);
+  await endEndpoint(tq(), c.endpoint_id);
+});
+
 test('a worker runs at most its configured number of check loops; the rest wait for another worker', { timeout: 60_000 }, async () => {
   const small = await connectTemporal();
   const limited = await startTestWorker({ taskQueue: small.taskQueue, maxLoops: 3, deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true } });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { headerNameProblem, headerValueProblem, type HeaderOwner } from '../../net/header-rules.ts';
 
 /** Text PostgreSQL cannot store: a NUL character, or an unpaired UTF-16 surrogate (refused in jsonb). */
 const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -22,11 +23,12 @@ export const name = z
   .max(200, 'must be at most 200 characters')
   .refine(isStorableText, UNSTORABLE_MESSAGE);
 
-/** Header names a customer may not set, or that we set ourselves (SPEC §3). */
-const FORBIDDEN_HEADER = /^(x-vantastatus-|webhook-)|^(host|content-length|content-type)$/i;
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-export const customHeaders = (opts: { forbidReserved: boolean }) =>
+/**
+ * Custom request headers of a webhook or an endpoint: names and values node can send (node's own rules), no
+ * connection or framing headers, and for webhooks none of the headers a delivery sets itself (src/net/header-rules.ts,
+ * which guardedRequest applies again before every request).
+ */
+export const customHeaders = (opts: { owner: HeaderOwner }) =>
   z
     .record(z.string(), z.string().max(4096, 'header values must be at most 4096 characters'))
     .default({})
@@ -34,11 +36,13 @@ export const customHeaders = (opts: { forbidReserved: boolean }) =>
       const names = Object.keys(h);
       if (names.length > 50) ctx.addIssue({ code: 'custom', message: 'at most 50 headers' });
       for (const [k, v] of Object.entries(h)) {
-        if (!HEADER_NAME.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" is not a valid header name` });
-        else if (opts.forbidReserved && FORBIDDEN_HEADER.test(k))
-          ctx.addIssue({ code: 'custom', path: [k], message: `header "${k}" is reserved and cannot be set` });
+        const nameProblem = headerNameProblem(k, opts.owner);
+        if (nameProblem) ctx.addIssue({ code: 'custom', path: [k], message: nameProblem });
         if (/[\r\n\0]/.test(v)) ctx.addIssue({ code: 'custom', path: [k], message: 'header values must not contain CR, LF or NUL' });
-        else if (!isStorableText(v)) ctx.addIssue({ code: 'custom', path: [k], message: `header values ${UNSTORABLE_MESSAGE}` });
+        else {
+          const valueProblem = headerValueProblem(v);
+          if (valueProblem) ctx.addIssue({ code: 'custom', path: [k], message: valueProblem });
+        }
       }
     });
 

@@ -29,7 +29,7 @@ export const endpointFields = (p: TargetPolicy) => ({
   type: z.enum(['http', 'push']),
   url: url(p, false).nullable(),
   method: z.enum(['GET', 'HEAD', 'POST']),
-  headers: customHeaders({ forbidReserved: false }),
+  headers: customHeaders({ owner: 'endpoint' }),
   expected_status: expectedStatus,
   check_interval_sec: z.number().int().min(10).max(86400),
   timeout_ms: z.number().int().min(100).max(30000),

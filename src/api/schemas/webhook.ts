@@ -17,7 +17,7 @@ export function webhookFields(p: TargetPolicy) {
       else if (!isStorableText(u)) ctx.addIssue({ code: 'custom', message: UNSTORABLE_MESSAGE });
     }),
     events: eventList,
-    headers: customHeaders({ forbidReserved: true }),
+    headers: customHeaders({ owner: 'webhook' }),
     enabled: z.boolean(),
     format: z.enum(['vantastatus', 'slack']),
     description: z.string().max(1000, 'must be at most 1000 characters').refine(isStorableText, UNSTORABLE_MESSAGE).nullable(),
