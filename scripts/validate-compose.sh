@@ -40,7 +40,7 @@ dclint=node_modules/.bin/dclint
 empty_env_file=$(mktemp)
 trap 'rm -f "$empty_env_file"' EXIT
 run_compose_config() {
-  env -u VANTA_ADMIN_TOKEN -u VANTA_MASTER_KEY "$@" \
+  env -u VANTA_ADMIN_TOKEN -u VANTA_MASTER_KEY -u VANTA_METRICS_TOKEN "$@" \
     "${compose[@]}" --env-file "$empty_env_file" -f "$compose_file" config -q
 }
 
@@ -48,10 +48,11 @@ echo "== ${compose[*]} config (required variables set to dummy values)"
 run_compose_config \
   VANTA_ADMIN_TOKEN=dummy-admin-token \
   VANTA_MASTER_KEY=0000000000000000000000000000000000000000000000000000000000000000 \
+  VANTA_METRICS_TOKEN=dummy-metrics-token-0000 \
   || fail "docker-compose config rejected $compose_file"
 echo "ok"
 
-echo "== ${compose[*]} config without VANTA_ADMIN_TOKEN / VANTA_MASTER_KEY (must fail)"
+echo "== ${compose[*]} config without VANTA_ADMIN_TOKEN / VANTA_MASTER_KEY / VANTA_METRICS_TOKEN (must fail)"
 check_refused() {
   local variable=$1
   shift
@@ -63,8 +64,9 @@ check_refused() {
     || fail "missing $variable was refused, but without the expected message: $output"
   echo "ok: refused without $variable"
 }
-check_refused VANTA_ADMIN_TOKEN VANTA_MASTER_KEY=dummy
-check_refused VANTA_MASTER_KEY VANTA_ADMIN_TOKEN=dummy
+check_refused VANTA_ADMIN_TOKEN VANTA_MASTER_KEY=dummy VANTA_METRICS_TOKEN=dummy
+check_refused VANTA_MASTER_KEY VANTA_ADMIN_TOKEN=dummy VANTA_METRICS_TOKEN=dummy
+check_refused VANTA_METRICS_TOKEN VANTA_ADMIN_TOKEN=dummy VANTA_MASTER_KEY=dummy
 
 echo "== dclint $compose_file"
 "$dclint" --max-warnings 0 "$compose_file" || fail "dclint found problems in $compose_file"

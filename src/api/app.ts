@@ -7,9 +7,9 @@ import rateLimit from '@fastify/rate-limit';
 import { createMetrics } from '../observability/metrics.ts';
 import { requireApiKey } from './auth.ts';
 import type { AppDeps } from './deps.ts';
-import { apiKeyRateLimit, DEFAULT_RATE_LIMITS, incomingRateLimits, type RateLimits } from './rate-limits.ts';
+import { apiKeyRateLimit, authFailureLockout, DEFAULT_RATE_LIMITS, incomingRateLimits, type RateLimits } from './rate-limits.ts';
 import { metricsRoutes, recordHttpMetrics } from './routes/metrics.ts';
-import { errorHandler, frameworkErrorHandler } from './errors.ts';
+import { API_SECURITY_HEADERS, clientErrorHandler, errorHandler, frameworkErrorHandler } from './errors.ts';
 import { accountRoutes, adminRoutes } from './routes/accounts.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
@@ -22,6 +22,27 @@ import { incomingRoutes } from './routes/incoming.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * /docs (Swagger UI): its page has no inline script (every script is a file under /docs/static), its stylesheets are
+ * files, the spec comes from /docs/json, and its only images are its own files and data: URIs. The one inline style
+ * is the <style> inside the top bar's SVG logo, allowed by its hash alone (test/web/docs-csp.test.ts loads /docs in
+ * Chromium and fails on any violation, so a Swagger UI upgrade that changes it is caught). The online validator
+ * badge is off (validatorUrl: null), so nothing leaves the origin.
+ */
+const SWAGGER_LOGO_STYLE_SHA256 = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
+export const DOCS_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  `style-src 'self' ${SWAGGER_LOGO_STYLE_SHA256}`,
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
 
 /** Paths whose last segment is a secret: logged with it masked. */
 const SECRET_IN_PATH = /^(\/v1\/incoming\/)[^/?]+/;
@@ -42,6 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           },
     genReqId: () => crypto.randomUUID(),
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -56,6 +78,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
     body === '' ? done(null, undefined) : parseJson(req, body as string, done),
   );
+  // Every /v1 answer, errors and the ones that carry a secret included: never sniffed, never cached.
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/v1/')) reply.headers(API_SECURITY_HEADERS);
+  });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
 
   await app.register(swagger, {
@@ -68,20 +94,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
     transformObject: (doc) => ('openapiObject' in doc ? markOptionalBodies(doc.openapiObject) : doc.swaggerObject),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP, uiConfig: { validatorUrl: null } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   const metrics = deps.metrics ?? createMetrics({ defaultMetrics: false });
   await app.register(rateLimit, { global: false });
+  // one count of failed authentications per address, for API keys and the admin token alike
+  const authFailures = authFailureLockout(app, limits);
   recordHttpMetrics(app, metrics);
-  await app.register(metricsRoutes(metrics));
+  await app.register(metricsRoutes(metrics, deps.config.metricsToken ?? null));
   await app.register(healthRoutes(deps));
-  await app.register(adminRoutes(deps));
-  // Every /v1 route of an account, behind one rate limit per key and one API-key check.
+  await app.register(adminRoutes(deps, authFailures));
+  // Every /v1 route of an account: an address locked out for failed authentications is refused before any lookup,
+  // then the API-key check, then one rate limit per authenticated key.
   await app.register(async (v1) => {
+    v1.addHook('onRequest', authFailures.check);
+    v1.addHook('onRequest', requireApiKey(deps.database.db, authFailures));
     v1.addHook('onRequest', apiKeyRateLimit(v1, limits));
-    v1.addHook('onRequest', requireApiKey(deps.database.db));
     await v1.register(accountRoutes(deps));
     await v1.register(groupRoutes(deps));
     await v1.register(endpointRoutes(deps));

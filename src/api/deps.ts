@@ -11,11 +11,12 @@ export interface AppDeps {
   temporal: TemporalTarget;
   secrets: SecretCipher;
   config: Pick<AppConfig, 'adminToken' | 'allowPrivateTargets' | 'allowInsecureTargets' | 'publicUrl' | 'logLevel'> &
-    Partial<Pick<AppConfig, 'temporalUiUrl' | 'temporalNamespace'>>;
+    Partial<Pick<AppConfig, 'temporalUiUrl' | 'temporalNamespace' | 'metricsToken' | 'incomingMaxAgeSec'>>;
   /** the built web console (index.html and assets/); web/dist when absent (tests point it elsewhere) */
   consoleDir?: string;
   /** the process's metrics; /metrics serves them (a private registry is made when absent) */
   metrics?: Metrics;
+  /** the API's abuse limits; DEFAULT_RATE_LIMITS for any left out (production passes config.rateLimits) */
   rateLimits?: Partial<RateLimits>;
   /** DNS for the create-time SSRF check of endpoint and webhook URLs; the system resolver when absent (tests swap it) */
   resolver?: Resolver;

@@ -1,4 +1,6 @@
 // One error shape for the whole API (SPEC §7): {"error": {"code", "message", "details"?}}.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
@@ -57,6 +59,37 @@ export function frameworkErrorHandler(err: FastifyError, _req: FastifyRequest, r
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.status(404).send({ error: { code: 'not_found', message: 'not found: a path segment is too long' } });
   if (err.code === 'FST_ERR_BAD_URL') return reply.status(400).send({ error: { code: 'bad_request', message: 'the URL is not valid (bad percent-encoding)' } });
   return reply.status(500).send({ error: { code: 'internal_error', message: 'internal error' } });
+}
+
+/** Headers every /v1 answer carries (src/api/app.ts), and the raw answers below. */
+export const API_SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
+
+/** What Node's HTTP parser refused before Fastify saw a request, in the error shape. */
+function clientErrorBody(err: NodeJS.ErrnoException): { status: number; code: string; message: string } {
+  if (err.code === 'HPE_HEADER_OVERFLOW')
+    return { status: 431, code: 'request_header_too_large', message: 'the request headers are larger than the server accepts (16 KiB in all)' };
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, code: 'request_timeout', message: 'the request was not received in time' };
+  return { status: 400, code: 'bad_request', message: 'the request is not valid HTTP' };
+}
+
+/**
+ * Fastify's clientErrorHandler: a request Node's parser refused (headers too large, malformed, too slow) never
+ * reaches a route or the error handler, so the answer is written to the socket here, in the same shape.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, code, message } = clientErrorBody(err);
+  const body = JSON.stringify({ error: { code, message } });
+  const headers = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    ...API_SECURITY_HEADERS,
+    connection: 'close',
+  };
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
 
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {

@@ -2,7 +2,9 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import type { WorkerTuning } from '../worker/worker.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit-defaults.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -18,6 +20,25 @@ export const WORKER_TUNING_ENV = {
 } as const satisfies Record<string, keyof WorkerTuning>;
 
 const port = (def: number) => z.coerce.number().int().min(1).max(65535).default(def);
+const perMinute = (def: number) => z.coerce.number().int().min(1).max(10_000_000).default(def);
+
+/** Rate-limit variables and the limit each sets (src/api/rate-limits.ts). */
+export const RATE_LIMIT_ENV = {
+  VANTA_RATE_LIMIT_PER_KEY_PER_MINUTE: 'apiPerKeyPerMinute',
+  VANTA_RATE_LIMIT_AUTH_FAILURES_PER_IP_PER_MINUTE: 'authFailuresPerIpPerMinute',
+  VANTA_RATE_LIMIT_INCOMING_PER_TOKEN_PER_MINUTE: 'incomingPerTokenPerMinute',
+  VANTA_RATE_LIMIT_INCOMING_PER_IP_PER_MINUTE: 'incomingPerIpPerMinute',
+  VANTA_RATE_LIMIT_WRONG_TOKEN_PER_IP_PER_MINUTE: 'wrongTokenPerIpPerMinute',
+} as const satisfies Record<string, keyof RateLimits>;
+
+/** 127.0.0.0/8, ::1 (also as ::ffff:127.x) and localhost: an address only this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1' || /^(0{0,4}:){1,7}0{0,3}1$/.test(h) || /^::ffff:127\./.test(h);
+  return false;
+}
 
 export const envSchema = z.object({
   PORT: port(3000),
@@ -48,6 +69,13 @@ export const envSchema = z.object({
   VANTA_WORKER_NAME: z.string().max(200).optional(),
   VANTA_CHECK_LOOPS_PER_WORKER: z.coerce.number().int().min(1).max(1_000_000).default(25_000),
   VANTA_CHECK_RESULTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  VANTA_RATE_LIMIT_PER_KEY_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.apiPerKeyPerMinute),
+  VANTA_RATE_LIMIT_AUTH_FAILURES_PER_IP_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.authFailuresPerIpPerMinute),
+  VANTA_RATE_LIMIT_INCOMING_PER_TOKEN_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.incomingPerTokenPerMinute),
+  VANTA_RATE_LIMIT_INCOMING_PER_IP_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.incomingPerIpPerMinute),
+  VANTA_RATE_LIMIT_WRONG_TOKEN_PER_IP_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.wrongTokenPerIpPerMinute),
+  VANTA_INCOMING_MAX_AGE_SEC: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+  VANTA_METRICS_TOKEN: z.string().min(16, 'VANTA_METRICS_TOKEN must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -78,6 +106,12 @@ export interface AppConfig {
   checkLoopsPerWorker: number;
   /** check_results older than this many days are pruned */
   checkResultsRetentionDays: number;
+  /** API abuse limits (per minute) */
+  rateLimits: RateLimits;
+  /** an incoming result's checked_at may be at most this many seconds old */
+  incomingMaxAgeSec: number;
+  /** bearer token /metrics requires (the API's and the worker's); null: /metrics is open (loopback HOST only) */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (!e.VANTA_METRICS_TOKEN && !isLoopbackHost(e.HOST)) {
+    throw new ConfigError(
+      `Invalid environment:\n  VANTA_METRICS_TOKEN: required when HOST is not a loopback address (HOST=${e.HOST}): /metrics would be open to the network; set it to a random string of at least 16 characters (openssl rand -hex 24)`,
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -115,5 +154,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     workerName: e.VANTA_WORKER_NAME ?? hostname(),
     checkLoopsPerWorker: e.VANTA_CHECK_LOOPS_PER_WORKER,
     checkResultsRetentionDays: e.VANTA_CHECK_RESULTS_RETENTION_DAYS,
+    rateLimits: Object.fromEntries(
+      (Object.entries(RATE_LIMIT_ENV) as Array<[keyof typeof RATE_LIMIT_ENV, keyof RateLimits]>).map(([name, limit]) => [limit, e[name]]),
+    ) as unknown as RateLimits,
+    incomingMaxAgeSec: e.VANTA_INCOMING_MAX_AGE_SEC,
+    metricsToken: e.VANTA_METRICS_TOKEN ?? null,
   };
 }

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/config.ts';
 import type { Database } from '../db/client.ts';
 import type { SecretCipher } from '../activities/deps.ts';
 import { buildApp } from '../api/app.ts';
+import { bearerMatches } from '../api/auth.ts';
 import { reconcileEndpoints } from '../worker/reconcile.ts';
 import type { CheckLoopTiming } from '../worker/check-loop-runtime.ts';
 import { startWorkerSet } from '../worker/worker-set.ts';
@@ -99,17 +100,22 @@ export async function startApi(args: {
     temporal: { client: args.client, taskQueue: config.taskQueue },
     secrets: args.secrets,
     config,
+    rateLimits: config.rateLimits,
     metrics: args.metrics,
   });
   await app.listen({ port: config.port, host: config.host });
   return { url: `http://${config.host}:${config.port}`, stop: () => app.close() };
 }
 
-/** A bare /metrics endpoint for a worker process that has no API beside it. */
-export async function serveWorkerMetrics(metrics: Metrics, port: number, host: string): Promise<Running> {
+/** A bare /metrics endpoint for a worker process that has no API beside it; behind the metrics token when one is set. */
+export async function serveWorkerMetrics(metrics: Metrics, port: number, host: string, token: string | null): Promise<Running> {
   const { createServer } = await import('node:http');
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') return void res.writeHead(404).end();
+    if (token && !bearerMatches(req.headers.authorization, token)) {
+      const body = JSON.stringify({ error: { code: 'unauthorized', message: 'missing or invalid metrics token (Authorization: Bearer …)' } });
+      return void res.writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' }).end(body);
+    }
     metrics.registry.metrics().then(
       (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
       () => res.writeHead(500).end(),

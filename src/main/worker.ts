@@ -14,7 +14,7 @@ const secrets = await loadSecrets(config, { embedded: false });
 const client = await connectClient(config.temporalAddress, config.temporalNamespace);
 const metrics = createMetrics();
 const worker = await startWorker({ config, database, secrets, client, temporalAddress: config.temporalAddress, metrics, log });
-const metricsServer = config.workerMetricsPort ? await serveWorkerMetrics(metrics, config.workerMetricsPort, config.host) : null;
+const metricsServer = config.workerMetricsPort ? await serveWorkerMetrics(metrics, config.workerMetricsPort, config.host, config.metricsToken) : null;
 log(`polling task queue ${config.taskQueue} on ${config.temporalAddress}`);
 
 const stop = async () => {

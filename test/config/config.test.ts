@@ -39,3 +39,47 @@ test('a retention that is not a whole number of days from 1 to 3650 is refused, 
     assert.throws(() => loadConfig({ VANTA_CHECK_RESULTS_RETENTION_DAYS: v }), (err: unknown) => err instanceof ConfigError && /VANTA_CHECK_RESULTS_RETENTION_DAYS/.test(err.message), v);
   }
 });
+
+test('rate limits default to 1200/min per key, 20 failed authentications/min per address, and the incoming limits', () => {
+  assert.deepEqual(loadConfig({}).rateLimits, {
+    apiPerKeyPerMinute: 1200,
+    authFailuresPerIpPerMinute: 20,
+    incomingPerTokenPerMinute: 600,
+    incomingPerIpPerMinute: 1200,
+    wrongTokenPerIpPerMinute: 20,
+  });
+});
+
+test('each rate limit is set by its own variable, and a value that is not a whole number of at least 1 is refused, naming it', () => {
+  const c = loadConfig({
+    VANTA_RATE_LIMIT_PER_KEY_PER_MINUTE: '50',
+    VANTA_RATE_LIMIT_AUTH_FAILURES_PER_IP_PER_MINUTE: '5',
+    VANTA_RATE_LIMIT_INCOMING_PER_TOKEN_PER_MINUTE: '60',
+    VANTA_RATE_LIMIT_INCOMING_PER_IP_PER_MINUTE: '70',
+    VANTA_RATE_LIMIT_WRONG_TOKEN_PER_IP_PER_MINUTE: '8',
+  });
+  assert.deepEqual(c.rateLimits, { apiPerKeyPerMinute: 50, authFailuresPerIpPerMinute: 5, incomingPerTokenPerMinute: 60, incomingPerIpPerMinute: 70, wrongTokenPerIpPerMinute: 8 });
+  for (const name of ['VANTA_RATE_LIMIT_PER_KEY_PER_MINUTE', 'VANTA_RATE_LIMIT_AUTH_FAILURES_PER_IP_PER_MINUTE', 'VANTA_RATE_LIMIT_WRONG_TOKEN_PER_IP_PER_MINUTE']) {
+    for (const v of ['0', '-1', '2.5', 'many']) {
+      assert.throws(() => loadConfig({ [name]: v }), (err: unknown) => err instanceof ConfigError && err.message.includes(name), `${name}=${v}`);
+    }
+  }
+});
+
+test('incoming results may be up to 24 hours old unless VANTA_INCOMING_MAX_AGE_SEC says otherwise', () => {
+  assert.equal(loadConfig({}).incomingMaxAgeSec, 86_400);
+  assert.equal(loadConfig({ VANTA_INCOMING_MAX_AGE_SEC: '3600' }).incomingMaxAgeSec, 3600);
+  for (const v of ['0', '59', '2592001', 'day']) {
+    assert.throws(() => loadConfig({ VANTA_INCOMING_MAX_AGE_SEC: v }), (err: unknown) => err instanceof ConfigError && /VANTA_INCOMING_MAX_AGE_SEC/.test(err.message), v);
+  }
+});
+
+test('the metrics token is optional on a loopback HOST and required, by name, on any other', () => {
+  for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', '::1']) assert.equal(loadConfig({ HOST: host }).metricsToken, null, host);
+  for (const host of ['0.0.0.0', '::', '10.1.2.3', 'api.internal']) {
+    assert.throws(() => loadConfig({ HOST: host }), (err: unknown) => err instanceof ConfigError && /VANTA_METRICS_TOKEN/.test(err.message) && err.message.includes(host), host);
+  }
+  assert.equal(loadConfig({ HOST: '0.0.0.0', VANTA_METRICS_TOKEN: 'metrics-token-0123456789' }).metricsToken, 'metrics-token-0123456789');
+  assert.equal(loadConfig({ VANTA_METRICS_TOKEN: 'metrics-token-0123456789' }).metricsToken, 'metrics-token-0123456789', 'a loopback HOST may set one too');
+  assert.throws(() => loadConfig({ VANTA_METRICS_TOKEN: 'short' }), (err: unknown) => err instanceof ConfigError && /VANTA_METRICS_TOKEN/.test(err.message));
+});

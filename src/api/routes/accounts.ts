@@ -1,13 +1,15 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { accounts, apiKeys } from '../../db/schema/index.ts';
 import { newId } from '../../db/new-id.ts';
 import { createAccount, incomingUrl } from '../../services/accounts.ts';
+import { revokeApiKey } from '../../services/api-keys.ts';
 import { generateApiKey, generateIncomingToken, hashToken } from '../../security/tokens.ts';
 import { requireAdminToken } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
-import { notFound } from '../errors.ts';
+import type { Lockout } from '../rate-limits.ts';
+import { ApiError, notFound } from '../errors.ts';
 import { idParam } from '../schemas/common.ts';
 import { accountCreate, accountCreated, accountPatch, accountResponse, apiKeyCreate, apiKeyWithSecret } from '../schemas/account.ts';
 
@@ -16,9 +18,10 @@ function accountToJson(a: typeof accounts.$inferSelect) {
 }
 
 export const adminRoutes =
-  (deps: AppDeps): FastifyPluginAsyncZod =>
+  (deps: AppDeps, authFailures: Lockout): FastifyPluginAsyncZod =>
   async (app) => {
-    app.addHook('onRequest', requireAdminToken(deps.config.adminToken));
+    app.addHook('onRequest', authFailures.check);
+    app.addHook('onRequest', requireAdminToken(deps.config.adminToken, authFailures));
     app.post('/v1/accounts', { schema: { tags: ['accounts'], body: accountCreate, response: { 201: accountCreated } } }, async (req, reply) => {
       const created = await createAccount(deps.database.db, { name: req.body.name, settings: req.body.settings });
       return reply.status(201).send({
@@ -67,12 +70,10 @@ export const accountRoutes =
     });
 
     app.delete('/v1/account/api-keys/:id', { schema: { tags: ['accounts'], params: idParam } }, async (req, reply) => {
-      const [row] = await db
-        .update(apiKeys)
-        .set({ revokedAt: new Date() })
-        .where(and(eq(apiKeys.id, req.params.id), eq(apiKeys.accountId, req.accountId), isNull(apiKeys.revokedAt)))
-        .returning({ id: apiKeys.id });
-      if (!row) throw notFound('api key');
+      const result = await revokeApiKey(db, req.accountId, req.params.id);
+      if (result === 'not_found') throw notFound('api key');
+      if (result === 'last_key')
+        throw new ApiError(409, 'last_api_key', 'this is the account\'s last API key: create another one (POST /v1/account/api-keys) before revoking it');
       return reply.status(204).send();
     });
 

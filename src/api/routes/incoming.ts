@@ -11,17 +11,24 @@ import type { AppDeps } from '../deps.ts';
 import type { incomingRateLimits } from '../rate-limits.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { storableString } from '../schemas/common.ts';
+import { checkedAtWindow } from '../schemas/time-window.ts';
 
-export const incomingBody = z.strictObject({
-  endpoint_id: storableString().min(1).max(100),
-  status: z.enum(['up', 'down', 'degraded']),
-  response_time_ms: z.number().int().min(0).max(3_600_000).optional(),
-  response_code: z.number().int().min(100).max(599).optional(),
-  message: storableString().max(1000).optional(),
-  checked_at: z.iso.datetime({ offset: true }).optional(),
-});
+export const DEFAULT_INCOMING_MAX_AGE_SEC = 86_400;
 
-export function incomingToCheckResult(b: z.infer<typeof incomingBody>, receivedAt: Date): CheckResult {
+/** The incoming result body; checked_at must lie in [now - maxAgeSec, now + 5 min] when the request is validated. */
+export function incomingBody(maxAgeSec: number = DEFAULT_INCOMING_MAX_AGE_SEC) {
+  return z.strictObject({
+    endpoint_id: storableString().min(1).max(100),
+    status: z.enum(['up', 'down', 'degraded']),
+    response_time_ms: z.number().int().min(0).max(3_600_000).optional(),
+    response_code: z.number().int().min(100).max(599).optional(),
+    message: storableString().max(1000).optional(),
+    checked_at: z.iso.datetime({ offset: true }).superRefine(checkedAtWindow(maxAgeSec)).optional(),
+  });
+}
+export type IncomingBody = z.infer<ReturnType<typeof incomingBody>>;
+
+export function incomingToCheckResult(b: IncomingBody, receivedAt: Date): CheckResult {
   return {
     source: 'incoming',
     checked_at: b.checked_at ? new Date(b.checked_at).toISOString() : receivedAt.toISOString(),
@@ -49,7 +56,7 @@ export const incomingRoutes =
           tags: ['incoming'],
           security: [],
           params: z.object({ token: z.string().min(1).max(200) }),
-          body: incomingBody,
+          body: incomingBody(deps.config.incomingMaxAgeSec),
           response: { 202: z.object({ accepted: z.literal(true) }) },
         },
       },

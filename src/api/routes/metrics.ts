@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Metrics } from '../../observability/metrics.ts';
+import { requireBearerToken } from '../auth.ts';
 
 /** Counts every response on the root instance (a hook inside a plugin would only see that plugin's routes). */
 export function recordHttpMetrics(app: FastifyInstance, metrics: Metrics): void {
@@ -11,10 +12,12 @@ export function recordHttpMetrics(app: FastifyInstance, metrics: Metrics): void 
   });
 }
 
+/** /metrics, behind `Authorization: Bearer <token>` when a token is set (VANTA_METRICS_TOKEN). */
 export const metricsRoutes =
-  (metrics: Metrics): FastifyPluginAsync =>
+  (metrics: Metrics, token: string | null): FastifyPluginAsync =>
   async (app) => {
-    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    const onRequest = token ? requireBearerToken(token, 'metrics token') : undefined;
+    app.get('/metrics', { schema: { hide: true }, ...(onRequest && { onRequest }) }, async (_req, reply) => {
       reply.header('content-type', metrics.registry.contentType);
       return metrics.registry.metrics();
     });

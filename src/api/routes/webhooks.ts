@@ -9,6 +9,7 @@ import { decodeCursor, page } from '../pagination.ts';
 import { cursorPage, idParam, listQuery } from '../schemas/common.ts';
 import { webhookCreateSchema, webhookPatchSchema, webhookResponse, webhookWithSecret } from '../schemas/webhook.ts';
 import { assertResolvedTargetAllowed } from '../targets.ts';
+import { maskHeaders, unmaskHeaders } from '../header-mask.ts';
 
 type Row = typeof webhooks.$inferSelect;
 
@@ -17,7 +18,7 @@ export function webhookToJson(r: Row) {
     id: r.id,
     url: r.url,
     events: r.events,
-    headers: r.headers,
+    headers: maskHeaders(r.headers),
     enabled: r.enabled,
     format: r.format,
     description: r.description,
@@ -36,7 +37,10 @@ export const webhookRoutes =
 
     app.post(
       '/v1/webhooks',
-      { schema: { tags: ['webhooks'], body: webhookCreateSchema(policy), response: { 201: webhookWithSecret } } },
+      {
+        schema: { tags: ['webhooks'], body: webhookCreateSchema(policy), response: { 201: webhookWithSecret } },
+        preValidation: unmaskHeaders(async () => ({})),
+      },
       async (req, reply) => {
         const b = req.body;
         await assertOwnGroup(db, req.accountId, b.group_id);
@@ -83,7 +87,11 @@ export const webhookRoutes =
 
     app.patch(
       '/v1/webhooks/:id',
-      { schema: { tags: ['webhooks'], params: idParam, body: webhookPatchSchema(policy), response: { 200: webhookResponse } } },
+      {
+        schema: { tags: ['webhooks'], params: idParam, body: webhookPatchSchema(policy), response: { 200: webhookResponse } },
+        // a masked header value sent back means "keep the stored one" (src/api/header-mask.ts)
+        preValidation: unmaskHeaders(async (req) => (await ownedWebhook(db, req.accountId, (req.params as { id: string }).id)).headers),
+      },
       async (req) => {
         const cur = await ownedWebhook(db, req.accountId, req.params.id);
         const b = req.body;
