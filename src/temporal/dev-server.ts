@@ -30,7 +30,8 @@ export interface DevServer {
 function args(o: DevServerOptions): string[] {
   const a = ['server', 'start-dev', '--ip', o.ip, '--port', String(o.port), '--log-level', 'warn', '--namespace', o.namespace];
   if (o.uiPort === null) a.push('--headless');
-  else a.push('--ui-port', String(o.uiPort));
+  // The Web UI must not make the operator's browser fetch Temporal's external newsfeed.
+  else a.push('--ui-port', String(o.uiPort), '--ui-disable-news-fetch');
   if (o.dbFile) a.push('--db-filename', o.dbFile);
   for (const [name, type] of Object.entries(CUSTOM_SEARCH_ATTRIBUTES)) a.push('--search-attribute', `${name}=${type}`);
   for (const [key, value] of Object.entries(o.dynamicConfig ?? {})) a.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
