@@ -22,6 +22,7 @@ import { resolveTemporalBinary } from '../src/temporal/binaries.ts';
 import { startDevServer } from '../src/temporal/dev-server.ts';
 import { installTemporalBinaries } from '../src/temporal/install.ts';
 import { freePort } from '../src/temporal/ports.ts';
+import { createPayloadCodec, vantaDataConverter } from '../src/temporal/payload-codec.ts';
 import { createVantaWorker } from '../src/worker/worker.ts';
 import { statusQuery } from '../src/workflows/endpoint-definitions.ts';
 
@@ -64,12 +65,14 @@ async function run(mode: Mode) {
   const ok = await listen((_q, s) => s.end('ok'));
   const hang = await listen(() => {});
   const connection = await Connection.connect({ address: dev.address });
-  const client = new Client({ connection });
+  const masterKey = randomBytes(32);
+  const codec = createPayloadCodec(masterKey);
+  const client = new Client({ connection, dataConverter: vantaDataConverter(codec) });
   const nconn = await NativeConnection.connect({ address: dev.address });
   const taskQueue = `bench-${mode}`;
   const worker = await createVantaWorker({
-    connection: nconn, namespace: 'default', taskQueue,
-    activities: createActivities({ db: database.db, secrets: createSecretBox(randomBytes(32)), allowPrivateTargets: true, allowInsecureTargets: true, userAgent: 'bench' }),
+    connection: nconn, namespace: 'default', taskQueue, codec,
+    activities: createActivities({ db: database.db, secrets: createSecretBox(masterKey), allowPrivateTargets: true, allowInsecureTargets: true, userAgent: 'bench' }),
   });
   const running = worker.run();
   try {

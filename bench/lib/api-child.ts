@@ -4,13 +4,13 @@
 import { buildApp } from '../../src/api/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
-import { connectClient, loadSecrets, openDatabase } from '../../src/main/runtime.ts';
+import { connectClient, loadPayloadCodec, loadSecrets, openDatabase } from '../../src/main/runtime.ts';
 
 const config = loadConfig(process.env);
 if (!config.temporalAddress) throw new Error('TEMPORAL_ADDRESS is required');
 const database = await openDatabase(config, { embedded: false });
 const secrets = await loadSecrets(config, { embedded: false });
-const client = await connectClient(config.temporalAddress, config.temporalNamespace);
+const client = await connectClient(config.temporalAddress, config.temporalNamespace, await loadPayloadCodec(config, { embedded: false }));
 const app = await buildApp({
   database,
   temporal: { client, taskQueue: config.taskQueue },

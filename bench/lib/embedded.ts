@@ -11,7 +11,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { loadOrCreateKeyFile } from '../../src/security/secret-box.ts';
 import { PROJECT_ROOT } from '../../src/temporal/binaries.ts';
+import { createPayloadCodec, vantaDataConverter } from '../../src/temporal/payload-codec.ts';
 import { freePort } from '../../src/temporal/ports.ts';
 import { apiCaller, procStat, STACK_LABELS, type Stack } from './stack.ts';
 
@@ -80,7 +82,9 @@ export async function startEmbedded(o: { extraKeys?: number } = {}): Promise<Sta
     const nodePid = child.pid!;
     const temporalPid = await devServerChild(nodePid);
     connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
-    const client = new Client({ connection, namespace: 'default' });
+    // The product's payloads are encrypted with a key derived from the master key it created in its data directory.
+    const codec = createPayloadCodec(await loadOrCreateKeyFile(join(dataDir, 'master.key')));
+    const client = new Client({ connection, namespace: 'default', dataConverter: vantaDataConverter(codec) });
     const apiUrl = `http://127.0.0.1:${port}`;
     const call = await apiCaller(apiUrl);
     // The product's per-key limit is 1,200 requests a minute; a user creating thousands of endpoints with one key

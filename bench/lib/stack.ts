@@ -21,6 +21,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../../src/api/app.ts';
 import { openPostgres, type Database } from '../../src/db/client.ts';
 import { createSecretBox } from '../../src/security/secret-box.ts';
+import { createPayloadCodec, vantaDataConverter } from '../../src/temporal/payload-codec.ts';
 import { PROJECT_ROOT, resolveTemporalBinary } from '../../src/temporal/binaries.ts';
 import { freePort } from '../../src/temporal/ports.ts';
 import type { WorkerTuning } from '../../src/worker/worker.ts';
@@ -143,9 +144,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
     const connection = await Connection.connect({ address });
     stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
     const taskQueue = `bench-${Date.now().toString(36)}`;
     const masterKey = randomBytes(32);
+    // The product's payload codec, keyed from the same master key the worker and API processes get.
+    const codec = createPayloadCodec(masterKey);
+    const client = new Client({ connection, namespace: 'default', dataConverter: vantaDataConverter(codec) });
     const env = { databaseUrl, temporalAddress: address, taskQueue, masterKeyHex: masterKey.toString('hex') };
 
     let worker: WorkerSet | null = null;
@@ -170,7 +173,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       const nconn = await NativeConnection.connect({ address });
       stops.push(() => nconn.close());
       worker = await startWorkerSet({
-        connection: nconn, client, namespace: 'default', taskQueue,
+        connection: nconn, client, codec, namespace: 'default', taskQueue,
         deps: { db: database.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true, userAgent: 'VantaStatus-bench' },
         workerName: `bench-inprocess-${taskQueue}`,
         maxLoops: 25_000,
@@ -183,6 +186,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         database,
         temporal: { client, taskQueue },
         secrets,
+        payloadCodec: codec,
         config: { adminToken: ADMIN_TOKEN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
         rateLimits: { apiPerKeyPerMinute: 1_000_000_000 },
         logger: false,

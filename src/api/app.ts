@@ -16,6 +16,7 @@ import { endpointRoutes } from './routes/endpoints.ts';
 import { endpointStatusRoutes } from './routes/endpoint-status.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { registerConsole } from './console.ts';
+import { codecRoutes } from './routes/codec.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incomingRoutes } from './routes/incoming.ts';
@@ -121,6 +122,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(metaRoutes(deps));
   });
   await app.register(incomingRoutes(deps, incomingRateLimits(app, limits)));
+  // The Temporal codec server (admin only): the Web UI and CLI decrypt workflow payloads through it.
+  await app.register(codecRoutes(deps));
   // The web console at / (static files only; every API route above keeps precedence).
   await registerConsole(app, deps.consoleDir);
   return app;

@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import type { Database } from '../db/client.ts';
 import type { AppConfig } from '../config/config.ts';
 import type { SecretCipher } from '../activities/deps.ts';
@@ -10,6 +11,8 @@ export interface AppDeps {
   database: Database;
   temporal: TemporalTarget;
   secrets: SecretCipher;
+  /** the Temporal payload codec, served at /codec for the Web UI and CLI (absent: those routes answer 503) */
+  payloadCodec?: PayloadCodec;
   config: Pick<AppConfig, 'adminToken' | 'allowPrivateTargets' | 'allowInsecureTargets' | 'publicUrl' | 'logLevel'> &
     Partial<Pick<AppConfig, 'temporalUiUrl' | 'temporalNamespace' | 'metricsToken' | 'incomingMaxAgeSec'>>;
   /** the built web console (index.html and assets/); web/dist when absent (tests point it elsewhere) */

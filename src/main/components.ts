@@ -2,6 +2,7 @@
 // production runs each alone.
 import { NativeConnection } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { AppConfig } from '../config/config.ts';
 import type { Database } from '../db/client.ts';
 import type { SecretCipher } from '../activities/deps.ts';
@@ -28,6 +29,8 @@ export async function startWorker(args: {
   database: Database;
   secrets: SecretCipher;
   client: Client;
+  /** the payload codec the client was built with (connectClient) */
+  codec: PayloadCodec;
   temporalAddress: string;
   metrics: Metrics;
   log: (msg: string) => void;
@@ -40,6 +43,7 @@ export async function startWorker(args: {
   const set = await startWorkerSet({
     connection,
     client: args.client,
+    codec: args.codec,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     deps: {
@@ -92,6 +96,8 @@ export async function startApi(args: {
   database: Database;
   secrets: SecretCipher;
   client: Client;
+  /** served at /codec for the Temporal Web UI and CLI (src/api/routes/codec.ts) */
+  codec: PayloadCodec;
   metrics: Metrics;
 }): Promise<Running & { url: string }> {
   const { config } = args;
@@ -99,6 +105,7 @@ export async function startApi(args: {
     database: args.database,
     temporal: { client: args.client, taskQueue: config.taskQueue },
     secrets: args.secrets,
+    payloadCodec: args.codec,
     config,
     rateLimits: config.rateLimits,
     metrics: args.metrics,

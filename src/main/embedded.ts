@@ -12,7 +12,7 @@ import { installTemporalBinaries } from '../temporal/install.ts';
 import { assertPortFree, PortInUseError } from '../temporal/ports.ts';
 import { startApi, startWorker, type Running } from './components.ts';
 import { createMetrics } from '../observability/metrics.ts';
-import { connectClient, loadSecrets, openDatabase } from './runtime.ts';
+import { connectClient, loadPayloadCodec, loadSecrets, openDatabase } from './runtime.ts';
 import { installTemporalLogging } from './temporal-logging.ts';
 import { secureDataDir } from './data-dir.ts';
 
@@ -85,14 +85,15 @@ async function main(): Promise<void> {
   stops.push(() => database.close());
   await database.migrate();
   const secrets = await loadSecrets(config, { embedded: true });
-  const client = await connectClient(temporalAddress, config.temporalNamespace);
+  const codec = await loadPayloadCodec(config, { embedded: true });
+  const client = await connectClient(temporalAddress, config.temporalNamespace, codec);
   stops.push(() => client.connection.close());
 
   const metrics = createMetrics();
-  const worker: Running = await startWorker({ config, database, secrets, client, temporalAddress, metrics, log });
+  const worker: Running = await startWorker({ config, database, secrets, client, codec, temporalAddress, metrics, log });
   stops.push(() => worker.stop());
   // The console links each webhook to its deliveries in the Temporal Web UI: the dev server's own UI here.
-  const api = await startApi({ config: { ...config, temporalUiUrl: dev?.uiUrl ?? config.temporalUiUrl }, database, secrets, client, metrics });
+  const api = await startApi({ config: { ...config, temporalUiUrl: dev?.uiUrl ?? config.temporalUiUrl }, database, secrets, client, codec, metrics });
   stops.push(() => api.stop());
 
   const [{ n }] = (await database.db.select({ n: count() }).from(accounts)) as [{ n: number }];

@@ -7,6 +7,7 @@ import { openPglite, openPostgres, type Database } from '../db/client.ts';
 import { createSecretBox, loadOrCreateKeyFile, parseMasterKey } from '../security/secret-box.ts';
 import type { SecretCipher } from '../activities/deps.ts';
 import { PROJECT_ROOT } from '../temporal/binaries.ts';
+import { createPayloadCodec, vantaDataConverter, type VantaPayloadCodec } from '../temporal/payload-codec.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).version;
 export const USER_AGENT = `VantaStatus-Webhooks/${VERSION}`;
@@ -17,13 +18,23 @@ export async function openDatabase(config: AppConfig, opts: { embedded: boolean 
   return openPglite(join(config.dataDir, 'pglite'));
 }
 
-export async function loadSecrets(config: AppConfig, opts: { embedded: boolean }): Promise<SecretCipher> {
-  if (config.masterKey) return createSecretBox(parseMasterKey(config.masterKey));
+export async function loadMasterKey(config: AppConfig, opts: { embedded: boolean }): Promise<Buffer> {
+  if (config.masterKey) return parseMasterKey(config.masterKey);
   if (!opts.embedded) throw new Error('VANTA_MASTER_KEY is required outside embedded mode (64 hex characters: openssl rand -hex 32)');
-  return createSecretBox(await loadOrCreateKeyFile(join(config.dataDir, 'master.key')));
+  return loadOrCreateKeyFile(join(config.dataDir, 'master.key'));
 }
 
-export async function connectClient(address: string, namespace: string): Promise<Client> {
+export async function loadSecrets(config: AppConfig, opts: { embedded: boolean }): Promise<SecretCipher> {
+  return createSecretBox(await loadMasterKey(config, opts));
+}
+
+/** The Temporal payload codec (src/temporal/payload-codec.ts), keyed from the same master key as the secret box. */
+export async function loadPayloadCodec(config: AppConfig, opts: { embedded: boolean }): Promise<VantaPayloadCodec> {
+  return createPayloadCodec(await loadMasterKey(config, opts));
+}
+
+/** Every client of the product encrypts its payloads: pass the codec (loadPayloadCodec). */
+export async function connectClient(address: string, namespace: string, codec: VantaPayloadCodec): Promise<Client> {
   const connection = await Connection.connect({ address });
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, dataConverter: vantaDataConverter(codec) });
 }

@@ -3,7 +3,7 @@
 // over the leases of boots that stopped renewing (or of its own earlier boots, at once, after a restart), stops
 // loops whose lease moved elsewhere, and hands back loops above its fair share when a peer joined.
 import { randomBytes } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type PayloadCodec } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { and, count, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
@@ -37,6 +37,8 @@ export async function startCheckLoops(o: {
   namespace: string;
   taskQueue: string;
   client: Client;
+  /** the product's payload codec: the loop's lease input and result carry the endpoint's headers */
+  codec: PayloadCodec;
   db: Db;
   writer: CheckWriter;
   runCheck(config: MonitorConfig): Promise<CheckResult>;
@@ -90,12 +92,14 @@ export async function startCheckLoops(o: {
     namespace: o.namespace,
     taskQueue: loopControlTaskQueue(o.taskQueue, bootId),
     activities: { commandCheckLoop: activities.commandCheckLoop },
+    dataConverter: { payloadCodecs: [o.codec] },
   });
   const checks = await Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: checkLoopTaskQueue(o.taskQueue),
     activities: { runCheckLoop: activities.runCheckLoop },
+    dataConverter: { payloadCodecs: [o.codec] },
     maxConcurrentActivityTaskExecutions: o.maxLoops,
     shutdownGraceTime: '10 seconds',
   });

@@ -1,6 +1,7 @@
 // Everything one worker process runs, in one place for production, embedded mode, the bench and the tests: the
 // workflow-and-delivery worker, the check loops with their control queue, and the read model's batching writer.
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { createCheckWriter, type CheckWriter } from '../read-model/check-writer.ts';
@@ -16,7 +17,10 @@ export interface WorkerSet {
 
 export async function startWorkerSet(o: {
   connection: NativeConnection;
+  /** built with the same codec (connectClient), since the loops query workflows and fail leases through it */
   client: Client;
+  /** every worker of the set encrypts its payloads with it (src/temporal/payload-codec.ts) */
+  codec: PayloadCodec;
   namespace: string;
   taskQueue: string;
   deps: Omit<ActivityDeps, 'checkWriter'>;
@@ -34,6 +38,7 @@ export async function startWorkerSet(o: {
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     client: o.client,
+    codec: o.codec,
     db: o.deps.db,
     writer,
     runCheck: activities.checkEndpoint,
@@ -47,6 +52,7 @@ export async function startWorkerSet(o: {
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     activities,
+    codec: o.codec,
     ...(o.workflowBundle && { workflowBundle: o.workflowBundle }),
     ...(o.tuning && { tuning: o.tuning }),
   });

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
 import { workflowCodeOption } from './workflow-bundle.ts';
 
@@ -26,6 +27,8 @@ export interface VantaWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: Activities;
+  /** encrypts every payload this worker sends to Temporal (src/temporal/payload-codec.ts) */
+  codec: PayloadCodec;
   /** a bundle the caller built (tests build one per file); otherwise the prebuilt one, or WORKFLOWS_PATH at start */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: WorkerTuning;
@@ -37,6 +40,7 @@ export async function createVantaWorker(o: VantaWorkerOptions): Promise<Worker> 
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     activities: o.activities,
+    dataConverter: { payloadCodecs: [o.codec] },
     // The bundle built ahead of time (npm run build:workflows); bundling at start only when it is missing or stale.
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : await workflowCodeOption()),
     // The worker must drain in-flight attempts on shutdown, but not hang a deploy forever.

@@ -9,6 +9,7 @@ import { endpointWorkflowId } from '../../src/domain/ids.ts';
 import { DEFAULT_DELIVERY_SETTINGS, type MonitorConfig } from '../../src/domain/types.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { eventually, startReceiver, type TestReceiver } from '../helpers/http-servers.ts';
+import { decodeJsonPayload } from '../helpers/services.ts';
 
 const ADMIN = 'admin-token-for-group-tests-012345';
 let db: TestStack['db'];
@@ -77,8 +78,8 @@ async function lastMonitorConfig(endpointId: string): Promise<MonitorConfig | nu
   for (const e of history.events ?? []) {
     const signal = e.workflowExecutionSignaledEventAttributes;
     if (signal?.signalName === 'configure') {
-      const data = signal.input?.payloads?.[0]?.data;
-      if (data) last = JSON.parse(Buffer.from(data).toString('utf8')) as MonitorConfig;
+      const payload = signal.input?.payloads?.[0];
+      if (payload?.data) last = decodeJsonPayload<MonitorConfig>(payload);
     }
   }
   return last;

@@ -28,7 +28,7 @@ import { allDeliveriesSucceeded, assertOneDownPerFailingEndpoint } from '../help
 import { startFaultMonitors } from '../helpers/fault-monitors.ts';
 import { sleep, startFaultReceiver, startPathTarget, type FaultReceiver, type PathTarget } from '../helpers/fault-receiver.ts';
 import { isAlive, strayDescendants } from '../helpers/process-tree.ts';
-import { createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
+import { createSecretBox, createTestDatabase, testDataConverter, testMasterKey } from '../helpers/services.ts';
 import { killAllWorkerChildren, spawnWorkerChild, writeBundleFile } from '../helpers/worker-child.ts';
 
 const DELIVERIES = 60;
@@ -89,7 +89,7 @@ test(
     const dbFile = join(dataDir, 'temporal.sqlite');
     dev = await startPersistedDevServer(port, dbFile);
     connection = await Connection.connect({ address: dev.address });
-    const client = new Client({ connection, namespace: 'default' });
+    const client = new Client({ connection, namespace: 'default', dataConverter: testDataConverter() });
     const taskQueue = 'temporal-restart';
 
     // Retry-Count 0 → 500, anything later → 200; each answer after 0.3–2.8 s, so attempts are in flight at the stop.

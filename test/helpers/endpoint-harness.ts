@@ -10,6 +10,7 @@ import type { Db } from '../../src/db/client.ts';
 import { monitorConfigFromRow } from '../../src/db/monitor-config.ts';
 import { endpoints, events } from '../../src/db/schema/index.ts';
 import type { CheckResult, MonitorConfig } from '../../src/domain/types.ts';
+import { decodeJsonPayload } from './services.ts';
 
 /** Inserts an endpoint row and answers the workflow's view of it; `o` overrides the SPEC §3 defaults. */
 export async function seedEndpoint(
@@ -115,7 +116,7 @@ function localActivityType(e: HistoryEventLike): string | null {
   const payload = m.details?.['data']?.payloads?.[0];
   if (!payload?.data) return null;
   try {
-    const parsed = JSON.parse(Buffer.from(payload.data).toString('utf8')) as { activity_type?: unknown; activityType?: unknown };
+    const parsed = decodeJsonPayload<{ activity_type?: unknown; activityType?: unknown }>(payload);
     const type = parsed.activity_type ?? parsed.activityType;
     return typeof type === 'string' ? type : null;
   } catch {
@@ -141,14 +142,14 @@ export function checkStartTimesMs(history: HistoryLike): number[] {
   return out;
 }
 
-/** The CheckResult of every active check, in history order (the marker's `result`, JSON as the data converter wrote it). */
+/** The CheckResult of every active check, in history order (the marker's `result`, decrypted with the test codec). */
 export function checkResults(history: HistoryLike): CheckResult[] {
   return (history.events ?? [])
     .filter((e) => localActivityType(e) === 'checkEndpoint')
     .map((e) => {
       const payload = e.markerRecordedEventAttributes?.details?.['result']?.payloads?.[0];
       if (!payload?.data) throw new Error('checkEndpoint marker without a result');
-      return JSON.parse(Buffer.from(payload.data).toString('utf8')) as CheckResult;
+      return decodeJsonPayload<CheckResult>(payload);
     });
 }
 

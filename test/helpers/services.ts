@@ -1,12 +1,13 @@
 // Real services for integration tests: a fresh database in the run's PostgreSQL cluster, a client and worker
 // on the run's Temporal dev server, each on its own task queue so test files never see each other's work.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { openPostgres, type Database } from '../../src/db/client.ts';
 import type { ActivityDeps } from '../../src/activities/index.ts';
 import { createSecretBox } from '../../src/security/secret-box.ts';
+import { createPayloadCodec, vantaDataConverter, type VantaPayloadCodec } from '../../src/temporal/payload-codec.ts';
 import { TemporalLogger } from '../../src/main/temporal-logging.ts';
 import { WORKFLOWS_PATH } from '../../src/worker/worker.ts';
 import { startWorkerSet, type WorkerSet } from '../../src/worker/worker-set.ts';
@@ -56,10 +57,28 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 
 export const testMasterKey = () => randomBytes(32);
 
+/**
+ * The payload codec of every test client and worker (connectTemporal, startTestWorker, the time-skipping env, worker
+ * processes): one fixed test key, so a test's client and the workers it starts, in-process or not, agree on it.
+ */
+export const TEST_CODEC_MASTER_KEY = createHash('sha256').update('vantastatus test payload codec', 'utf8').digest();
+let codec: VantaPayloadCodec | null = null;
+export function testPayloadCodec(): VantaPayloadCodec {
+  codec ??= createPayloadCodec(TEST_CODEC_MASTER_KEY);
+  return codec;
+}
+export const testDataConverter = () => vantaDataConverter(testPayloadCodec());
+
+/** A payload as the workflow or activity saw it: decrypted when the codec sealed it, then JSON-parsed. */
+export function decodeJsonPayload<T = unknown>(p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }): T {
+  const plain = testPayloadCodec().decryptSync(p);
+  return JSON.parse(Buffer.from(plain.data ?? new Uint8Array()).toString('utf8')) as T;
+}
+
 export async function connectTemporal(): Promise<{ client: Client; taskQueue: string; close(): Promise<void> }> {
   const connection = await Connection.connect({ address: requireEnv('TEST_TEMPORAL_ADDRESS') });
   return {
-    client: new Client({ connection, namespace: 'default' }),
+    client: new Client({ connection, namespace: 'default', dataConverter: testDataConverter() }),
     taskQueue: `test-${randomBytes(6).toString('hex')}`,
     close: () => connection.close(),
   };
@@ -82,7 +101,8 @@ export async function startTestWorker(opts: {
   const clientConnection = await Connection.connect({ address });
   const set = await startWorkerSet({
     connection,
-    client: new Client({ connection: clientConnection, namespace: 'default' }),
+    client: new Client({ connection: clientConnection, namespace: 'default', dataConverter: testDataConverter() }),
+    codec: testPayloadCodec(),
     namespace: 'default',
     taskQueue: opts.taskQueue,
     deps: { userAgent: 'VantaStatus-Webhooks/test', ...opts.deps },

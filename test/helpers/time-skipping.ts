@@ -5,12 +5,13 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../src/activities/index.ts';
 import { resolveTemporalBinary } from '../../src/temporal/binaries.ts';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.ts';
-import { quietTemporalRuntime, workflowBundle } from './services.ts';
+import { quietTemporalRuntime, testDataConverter, workflowBundle } from './services.ts';
 
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietTemporalRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: resolveTemporalBinary('temporal-test-server', process.env) } },
+    client: { dataConverter: testDataConverter() },
   });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
@@ -22,6 +23,7 @@ export async function createEnvWorker(env: TestWorkflowEnvironment, taskQueue: s
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
+    dataConverter: testDataConverter(),
     activities: createActivities({ userAgent: 'VantaStatus-Webhooks/test', ...deps }),
   });
 }

@@ -13,6 +13,7 @@ import { TemporalLogger } from '../../src/main/temporal-logging.ts';
 import { openPostgres } from '../../src/db/client.ts';
 import { createSecretBox, parseMasterKey } from '../../src/security/secret-box.ts';
 import { startWorkerSet } from '../../src/worker/worker-set.ts';
+import { testDataConverter, testPayloadCodec } from './services.ts';
 
 function need(name: string): string {
   const v = process.env[name];
@@ -38,7 +39,8 @@ const connection = await NativeConnection.connect({ address });
 const clientConnection = await Connection.connect({ address });
 const set = await startWorkerSet({
   connection,
-  client: new Client({ connection: clientConnection, namespace: 'default' }),
+  client: new Client({ connection: clientConnection, namespace: 'default', dataConverter: testDataConverter() }),
+  codec: testPayloadCodec(),
   namespace: 'default',
   taskQueue,
   deps: {

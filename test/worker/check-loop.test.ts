@@ -11,7 +11,7 @@ import { endEndpoint, syncEndpoint } from '../../src/services/endpoint-sync.ts';
 import { seedAccount } from '../helpers/fixtures.ts';
 import { seedEndpoint } from '../helpers/endpoint-harness.ts';
 import { eventually, startTarget, type TestTarget } from '../helpers/http-servers.ts';
-import { connectTemporal, createSecretBox, createTestDatabase, startTestWorker, testMasterKey, workflowBundle } from '../helpers/services.ts';
+import { connectTemporal, createSecretBox, createTestDatabase, startTestWorker, testDataConverter, testMasterKey, workflowBundle } from '../helpers/services.ts';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let temporal: Awaited<ReturnType<typeof connectTemporal>>;
@@ -159,7 +159,7 @@ test('a check-loop history (events, a pushed configuration, pause, resume, delet
   const history = await handle.fetchHistory();
   const types = (history.events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
   assert.ok(types.includes('runCheckLoop') && types.includes('commandCheckLoop'), `leases and pushed commands are in the history: ${types.join(', ')}`);
-  await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: 'check-loop' }, history);
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: testDataConverter(), replayName: 'check-loop' }, history);
 });
 
 test('a check that cannot run at all counts as a failed check, and the loop goes on', { timeout: 60_000 }, async () => {

@@ -10,7 +10,7 @@ import { endpointWorkflowId } from '../../src/domain/ids.ts';
 import { freePort } from '../../src/temporal/ports.ts';
 import { statusQuery } from '../../src/workflows/endpoint-definitions.ts';
 import { reconcileEndpoints } from '../../src/worker/reconcile.ts';
-import { connectTemporal, createSecretBox, createTestDatabase, startTestWorker, testMasterKey } from '../helpers/services.ts';
+import { connectTemporal, createSecretBox, createTestDatabase, decodeJsonPayload, startTestWorker, testMasterKey } from '../helpers/services.ts';
 import { eventually, startTarget, type TestTarget } from '../helpers/http-servers.ts';
 
 const ADMIN = 'admin-token-for-reconcile-tests';
@@ -129,8 +129,8 @@ test('an incremental pass signals only endpoints changed since it, restarts a mi
   await eventually(async () => (await handle(untouched).query(statusQuery)) !== null);
   assert.equal(await signals(untouched), before.untouched, 'no signal to an unchanged endpoint with a running workflow');
   const lastSignal = (await handle(changed).fetchHistory()).events!.filter((e) => e.workflowExecutionSignaledEventAttributes).at(-1)!;
-  const payload = Buffer.from(lastSignal.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!.data!).toString('utf8');
-  assert.equal(JSON.parse(payload).name, 'changed again');
+  const payload = decodeJsonPayload<{ name: string }>(lastSignal.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!);
+  assert.equal(payload.name, 'changed again');
   assert.equal((await handle(lost).describe()).status.name, 'RUNNING', 'the lost workflow runs again');
   await handle(deleted).result();
   assert.equal((await handle(deleted).describe()).status.name, 'COMPLETED');

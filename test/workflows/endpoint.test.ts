@@ -24,7 +24,7 @@ import {
 } from '../../src/workflows/endpoint-definitions.ts';
 import { endpointWorkflow, MAX_CHECKS_PER_RUN } from '../../src/workflows/endpoint.ts';
 import { createEnvWorker, createTimeSkippingEnv } from '../helpers/time-skipping.ts';
-import { createSecretBox, createTestDatabase, testMasterKey, workflowBundle } from '../helpers/services.ts';
+import { createSecretBox, createTestDatabase, testDataConverter, testMasterKey, workflowBundle } from '../helpers/services.ts';
 import { eventually, startReceiver, startTarget } from '../helpers/http-servers.ts';
 import { seedAccount, seedWebhook } from '../helpers/fixtures.ts';
 import { createTestPki, type TestPki } from '../helpers/tls.ts';
@@ -395,7 +395,7 @@ test('forced continue-as-new keeps streaks, baselines and certificate notices an
 
   // The histories these runs recorded replay with the current workflow code.
   for (const run of runs) {
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, run.history, handle.workflowId);
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: testDataConverter() }, run.history, handle.workflowId);
   }
 });
 
