@@ -123,7 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(incomingRoutes(deps, incomingRateLimits(app, limits)));
   // The Temporal codec server (admin only): the Web UI and CLI decrypt workflow payloads through it.
-  await app.register(codecRoutes(deps));
+  await app.register(codecRoutes(deps, authFailures));
   // The web console at / (static files only; every API route above keeps precedence).
   await registerConsole(app, deps.consoleDir);
   return app;

@@ -144,3 +144,15 @@ test('a browser signed in at /codec/login decodes from the Web UI origin only, w
   assert.equal((await post('/codec/decode', { origin: UI, cookie: `${CODEC_COOKIE}=9999999999.AAAA` }, body)).statusCode, 401);
   assert.equal((await post('/codec/decode', { origin: UI, cookie: `${CODEC_COOKIE}=1.${cookie.split('.')[1]}` }, body)).statusCode, 401);
 });
+
+test('wrong admin tokens at the codec server count as failed authentications: the address is then locked out, even with the right token', async () => {
+  const locked = await buildApp({ ...deps(ADMIN), rateLimits: { authFailuresPerIpPerMinute: 3 } });
+  try {
+    for (let i = 0; i < 3; i++) assert.equal((await post('/codec/decode', { authorization: 'Bearer wrong-token' }, { payloads: [] }, locked)).statusCode, 401);
+    const right = await post('/codec/decode', { authorization: `Bearer ${ADMIN}` }, { payloads: [] }, locked);
+    assert.equal(right.statusCode, 429);
+    assert.ok(right.headers['retry-after']);
+  } finally {
+    await locked.close();
+  }
+});

@@ -17,6 +17,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { constantTimeEqual } from '../../security/tokens.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
+import type { Lockout } from '../rate-limits.ts';
 
 export const CODEC_COOKIE = 'vanta_codec';
 const SESSION_SECONDS = 8 * 3600;
@@ -85,8 +86,10 @@ payloads when its codec server is set to this server's <code>/codec</code> with 
 <button type="submit">Sign in</button></form></body></html>`;
 
 export const codecRoutes =
-  (deps: AppDeps): FastifyPluginAsyncZod =>
+  (deps: AppDeps, authFailures: Lockout): FastifyPluginAsyncZod =>
   async (app) => {
+    // The admin token is guessable like any other: the same per-address lockout as the API's keys.
+    app.addHook('onRequest', authFailures.check);
     const codec: PayloadCodec | undefined = deps.payloadCodec;
     const adminToken = deps.config.adminToken;
     const uiOrigin = originOf(deps.config.temporalUiUrl);
@@ -119,11 +122,13 @@ export const codecRoutes =
       const token = bearer(req);
       if (token !== null) {
         if (constantTimeEqual(token, adminToken)) return;
+        await authFailures.fail(req);
         throw new ApiError(401, 'unauthorized', 'missing or invalid admin token');
       }
       const session = cookieValue(req, CODEC_COOKIE);
       // A browser session is good only from the Web UI's own origin: other same-site pages carry the cookie too.
       if (session && req.headers.origin === uiOrigin && uiOrigin !== null && validSession(session, adminToken, Date.now())) return;
+      await authFailures.fail(req);
       throw new ApiError(401, 'unauthorized', 'missing or invalid admin token (Authorization: Bearer, or sign in at /codec/login)');
     };
 
@@ -157,7 +162,10 @@ export const codecRoutes =
       if (!adminToken) throw new ApiError(403, 'codec_disabled', 'the codec server is disabled: set VANTA_ADMIN_TOKEN');
       const fromForm = (req.body as { token?: unknown } | undefined)?.token;
       const token = bearer(req) ?? (typeof fromForm === 'string' ? fromForm : null);
-      if (!token || !constantTimeEqual(token, adminToken)) throw new ApiError(401, 'unauthorized', 'missing or invalid admin token');
+      if (!token || !constantTimeEqual(token, adminToken)) {
+        await authFailures.fail(req);
+        throw new ApiError(401, 'unauthorized', 'missing or invalid admin token');
+      }
       const cookie = `${CODEC_COOKIE}=${newSession(adminToken, Date.now())}; Path=/codec; Max-Age=${SESSION_SECONDS}; HttpOnly; SameSite=Strict${secureCookie ? '; Secure' : ''}`;
       return reply
         .status(200)
