@@ -48,6 +48,11 @@ export class EndpointMonitor {
     this.inbox = [...(input.inbox ?? [])];
   }
 
+  /** Whether this is the configuration the monitor already has (key order aside). */
+  holds(config: MonitorConfig): boolean {
+    return canonical(config) === canonical(this.config);
+  }
+
   configure(config: MonitorConfig, nowMs: number): void {
     const intervalChanged = config.check_interval_sec !== this.config.check_interval_sec;
     const wasPaused = this.config.paused;
@@ -206,4 +211,13 @@ export function statusSnapshot(s: MonitorState, nextCheckAtMs: number | null): S
     last_error_class: s.last_error_class,
     next_check_at: nextCheckAtMs === null ? null : new Date(nextCheckAtMs).toISOString(),
   };
+}
+
+/** JSON with object keys sorted at every level, so equal values compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

@@ -1,7 +1,8 @@
 // The embedded data directory holds the database (API-key hashes, webhook URLs), Temporal's history and the master
-// key: only the product's own user may read or change any of it. PGlite and the dev server create their files with
-// the process umask, so the umask is set before anything is created, and a data dir from an older version (files
-// 0644/0666, folders 0755) is tightened at start.
+// key: only the product's own user may read or change any of it. The dev server creates its files with the process
+// umask, so the umask is set before anything is created. PGlite's WebAssembly file system sets 0666 on the files it
+// creates whatever the umask; the folder around them is 0700, so no other user can reach them, and the product
+// tightens them after start-up and then every minute. A data dir from an older version is tightened at start.
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -27,4 +28,14 @@ export async function secureDataDir(dir: string): Promise<number> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
   return tighten(dir);
+}
+
+const RETIGHTEN_EVERY_MS = 60_000;
+
+/** Tightens the data dir again now and every minute (new PGlite files); stop() ends it. */
+export async function keepDataDirPrivate(dir: string, log: (msg: string) => void): Promise<{ stop(): void }> {
+  await tighten(dir);
+  const timer = setInterval(() => void tighten(dir).catch((err) => log(`data directory: tightening failed: ${String(err)}`)), RETIGHTEN_EVERY_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

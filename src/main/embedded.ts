@@ -14,7 +14,7 @@ import { startApi, startWorker, type Running } from './components.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { connectClient, loadPayloadCodec, loadSecrets, openDatabase } from './runtime.ts';
 import { installTemporalLogging } from './temporal-logging.ts';
-import { secureDataDir } from './data-dir.ts';
+import { keepDataDirPrivate, secureDataDir } from './data-dir.ts';
 
 const log = (msg: string) => console.log(`[vantastatus] ${msg}`);
 
@@ -84,6 +84,8 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, { embedded: true });
   stops.push(() => database.close());
   await database.migrate();
+  const privateDir = await keepDataDirPrivate(config.dataDir, log);
+  stops.push(async () => privateDir.stop());
   const secrets = await loadSecrets(config, { embedded: true });
   const codec = await loadPayloadCodec(config, { embedded: true });
   const client = await connectClient(temporalAddress, config.temporalNamespace, codec);

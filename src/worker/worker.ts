@@ -4,6 +4,8 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
 import { workflowCodeOption } from './workflow-bundle.ts';
 
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export type WorkerTuning = Partial<
@@ -49,6 +51,9 @@ export async function createVantaWorker(o: VantaWorkerOptions): Promise<Worker> 
     // normal poller in five) left those tasks waiting behind bursts of checks: 0.6 s p50 to pick up a delivery
     // instead of 0.19 s with as many normal as sticky pollers (docs/PERFORMANCE.md).
     nonStickyToStickyPollRatio: 1,
+    // Endpoint workflows wake only for events, configuration and hourly lease hand-backs (checks run in the loops),
+    // so a small cache is enough; each cached workflow costs about 200 KB (docs/PERFORMANCE.md).
+    maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
     ...o.tuning,
   });
 }

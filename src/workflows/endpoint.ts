@@ -55,7 +55,11 @@ export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<vo
   const lease: LeaseOptions = { leaseMs: input.leaseMs, heartbeatTimeoutMs: input.leaseHeartbeatTimeoutMs };
   let leases = 0;
 
-  setHandler(configureSignal, (config) => m.configure(config, Date.now()));
+  setHandler(configureSignal, (config) => {
+    // Reconciliation re-sends the configuration it finds; the same one again must not wake the check loop.
+    if (m.holds(config) && patched('skip-identical-config')) return;
+    m.configure(config, Date.now());
+  });
   setHandler(pauseSignal, () => m.pause());
   setHandler(resumeSignal, () => m.resume(Date.now()));
   setHandler(deleteSignal, () => {

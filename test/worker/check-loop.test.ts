@@ -223,3 +223,20 @@ test('a worker runs at most its configured number of check loops; the rest wait 
     await small.close();
   }
 });
+
+test('the same configuration sent again (as reconciliation does) changes nothing: no command reaches the loop', { timeout: 60_000 }, async () => {
+  const t = await target();
+  const c = await monitor(t.url);
+  await eventually(async () => t.hits >= 1, 20_000);
+  const commands = async () =>
+    ((await temporal.client.workflow.getHandle(endpointWorkflowId(c.endpoint_id)).fetchHistory()).events ?? []).filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'commandCheckLoop',
+    ).length;
+  await syncEndpoint(tq(), c);
+  await syncEndpoint(tq(), { ...c, headers: { ...c.headers } });
+  await sleep(2000);
+  assert.equal(await commands(), 0, 'an identical configuration is not pushed');
+  await syncEndpoint(tq(), { ...c, timeout_ms: c.timeout_ms + 1 });
+  await eventually(async () => (await commands()) === 1, 10_000);
+  await endEndpoint(tq(), c.endpoint_id);
+});
