@@ -1,55 +1,23 @@
 // The API's surface beyond the resources (security review, finding 10): every /v1 answer is nosniff and no-store,
 // /docs carries a CSP, /metrics takes a token, webhook custom header values never come back in clear, and a
 // request whose headers are too large gets the SPEC's error shape from a real listening server.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { eq } from 'drizzle-orm';
-import { buildApp } from '../../src/api/app.ts';
-import type { AppDeps } from '../../src/api/deps.ts';
 import { webhooks } from '../../src/db/schema/index.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import { serveWorkerMetrics } from '../../src/main/components.ts';
 import { freePort } from '../../src/temporal/ports.ts';
-import { connectTemporal, createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
+import { apiApps } from '../helpers/api-apps.ts';
 import { fillParams, v1Routes } from '../helpers/routes.ts';
 
 const ADMIN = 'admin-token-for-api-surface-tests';
 const METRICS_TOKEN = 'metrics-token-for-api-surface-0123';
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let temporal: Awaited<ReturnType<typeof connectTemporal>>;
-const apps: FastifyInstance[] = [];
-const secrets = createSecretBox(testMasterKey());
-
-before(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTemporal();
-});
-after(async () => {
-  for (const a of apps) await a.close();
-  await temporal?.close();
-  await db?.drop();
-});
-
-async function app(extra: Partial<AppDeps> = {}, config: Partial<AppDeps['config']> = {}): Promise<FastifyInstance> {
-  const a = await buildApp({
-    database: db,
-    temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
-    secrets,
-    config: { adminToken: ADMIN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn', ...config },
-    logger: false,
-    ...extra,
-  });
-  apps.push(a);
-  return a;
-}
-
-async function account(a: FastifyInstance) {
-  const r = await a.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${ADMIN}` }, payload: { name: 'surface' } });
-  assert.equal(r.statusCode, 201, r.body);
-  return { auth: { authorization: `Bearer ${r.json().api_key.key}` }, incoming: new URL(r.json().incoming_url).pathname };
-}
+const api = apiApps(ADMIN);
+const app = api.app;
+const account = (a: FastifyInstance) => api.account(a, { name: 'surface' });
 
 function assertHardened(r: LightMyRequestResponse, what: string) {
   assert.equal(r.headers['x-content-type-options'], 'nosniff', `${what} (${r.statusCode}) lacks X-Content-Type-Options: nosniff`);
@@ -150,7 +118,7 @@ test('webhook custom header values come back masked to their last 4 characters, 
   const list = await a.inject({ method: 'GET', url: '/v1/webhooks', headers: acc.auth });
   assert.deepEqual(list.json().data[0].headers, masked, 'the list');
   for (const r of [created, got, list]) for (const v of Object.values(headers)) assert.ok(!r.body.includes(v), `a header value in clear: ${v}`);
-  const stored = async () => (await db.db.select({ headers: webhooks.headers }).from(webhooks).where(eq(webhooks.id, id)))[0]!.headers;
+  const stored = async () => (await api.db.db.select({ headers: webhooks.headers }).from(webhooks).where(eq(webhooks.id, id)))[0]!.headers;
 
   // an editor sends back what GET gave it, with one header changed and one added: the masks keep their values
   const patched = await a.inject({ method: 'PATCH', url: `/v1/webhooks/${id}`, headers: acc.auth, payload: { headers: { ...got.json().headers, 'X-Team': 'ops', 'X-New': 'value-0000-new1' } } });

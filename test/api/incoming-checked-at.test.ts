@@ -1,49 +1,22 @@
 // An incoming result's checked_at must be a plausible time: at most 5 minutes ahead of the server's clock, and no
 // older than the configured window (24 h by default). Anything else is a 400 naming the field (security review,
 // finding 9), and nothing reaches the endpoint's workflow.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.ts';
 import type { AppDeps } from '../../src/api/deps.ts';
-import { connectTemporal, createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
+import { apiApps } from '../helpers/api-apps.ts';
 
 const ADMIN = 'admin-token-for-incoming-checked-at';
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let temporal: Awaited<ReturnType<typeof connectTemporal>>;
-const apps: FastifyInstance[] = [];
-
-before(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTemporal();
-});
-after(async () => {
-  for (const a of apps) await a.close();
-  await temporal?.close();
-  await db?.drop();
-});
-
-async function app(config: Partial<AppDeps['config']> = {}): Promise<FastifyInstance> {
-  const a = await buildApp({
-    database: db,
-    // no worker: a push endpoint's workflow is started and signalled, never run
-    temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
-    secrets: createSecretBox(testMasterKey()),
-    config: { adminToken: ADMIN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn', ...config },
-    logger: false,
-  });
-  apps.push(a);
-  return a;
-}
+// no worker: a push endpoint's workflow is started and signalled, never run
+const api = apiApps(ADMIN);
+const app = (config: Partial<AppDeps['config']> = {}) => api.app({}, config);
 
 async function pushEndpoint(a: FastifyInstance) {
-  const acc = await a.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${ADMIN}` }, payload: { name: 'push' } });
-  assert.equal(acc.statusCode, 201, acc.body);
-  const auth = { authorization: `Bearer ${acc.json().api_key.key}` };
-  const ep = await a.inject({ method: 'POST', url: '/v1/endpoints', headers: auth, payload: { name: 'cron', type: 'push' } });
+  const acc = await api.account(a, { name: 'push' });
+  const ep = await a.inject({ method: 'POST', url: '/v1/endpoints', headers: acc.auth, payload: { name: 'cron', type: 'push' } });
   assert.equal(ep.statusCode, 201, ep.body);
-  const path = new URL(acc.json().incoming_url).pathname;
-  return (checked_at: string) => a.inject({ method: 'POST', url: path, payload: { endpoint_id: ep.json().id, status: 'up', checked_at } });
+  return (checked_at: string) => a.inject({ method: 'POST', url: acc.incoming, payload: { endpoint_id: ep.json().id, status: 'up', checked_at } });
 }
 
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();

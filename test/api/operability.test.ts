@@ -1,54 +1,24 @@
 // Abuse limits, metrics, readiness, and the promise that no secret, key or token reaches a log or the database.
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.ts';
 import type { AppDeps } from '../../src/api/deps.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import { freePort } from '../../src/temporal/ports.ts';
-import { connectTemporal, createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
+import { apiApps } from '../helpers/api-apps.ts';
 
 const ADMIN = 'admin-token-for-operability-tests';
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let temporal: Awaited<ReturnType<typeof connectTemporal>>;
-const apps: FastifyInstance[] = [];
-const secrets = createSecretBox(testMasterKey());
-
-before(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTemporal();
-});
+const api = apiApps(ADMIN);
 const closeLater: Array<() => Promise<unknown>> = [];
 after(async () => {
-  for (const a of apps) await a.close();
   for (const c of closeLater) await c();
-  await temporal?.close();
-  await db?.drop();
 });
-
-async function app(extra: Partial<AppDeps> = {}): Promise<FastifyInstance> {
-  const a = await buildApp({
-    database: db,
-    temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
-    secrets,
-    config: { adminToken: ADMIN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'info' },
-    logger: false,
-    ...extra,
-  });
-  apps.push(a);
-  return a;
-}
-
-async function account(a: FastifyInstance) {
-  const r = await a.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${ADMIN}` }, payload: { name: 'ops' } });
-  assert.equal(r.statusCode, 201, r.body);
-  const j = r.json();
-  return { key: j.api_key.key as string, auth: { authorization: `Bearer ${j.api_key.key}` }, incoming: new URL(j.incoming_url).pathname, token: j.incoming_token as string };
-}
+const app = (extra: Partial<AppDeps> = {}) => api.app(extra, { logLevel: 'info' });
+const account = (a: FastifyInstance) => api.account(a, { name: 'ops' });
 
 test('the API answers 429 with Retry-After once a key passes its per-minute limit, and other keys are unaffected', async () => {
   const a = await app({ rateLimits: { apiPerKeyPerMinute: 5 } });
@@ -133,7 +103,7 @@ test('a full flow logs none of the keys, secrets and tokens it issued, and the d
   assert.match(log, /"url":"\/v1\/incoming\/\[redacted\]"/, 'incoming paths are logged with the token masked');
   for (const s of issued) assert.ok(!log.includes(s), `a log line contains an issued credential (${s.slice(0, 6)}…)`);
 
-  const { stdout } = await promisify(execFile)('pg_dump', ['--data-only', db.url], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)('pg_dump', ['--data-only', api.db.url], { maxBuffer: 64 * 1024 * 1024 });
   assert.match(stdout, /COPY public\.webhooks/, 'the dump covers the webhooks table');
   for (const s of issued) assert.ok(!stdout.includes(s), `the database dump contains an issued credential in clear (${s.slice(0, 6)}…)`);
   // the base64 body of each secret (what a key would be decoded from) is absent too

@@ -1,46 +1,14 @@
 // The per-key limit counts the key, however the Authorization header spells it, and failed authentication is
 // limited per client address with the same lockout as wrong incoming tokens (security review, finding 5).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.ts';
-import type { AppDeps } from '../../src/api/deps.ts';
-import { connectTemporal, createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
+import { apiApps } from '../helpers/api-apps.ts';
 
 const ADMIN = 'admin-token-for-rate-limit-tests';
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let temporal: Awaited<ReturnType<typeof connectTemporal>>;
-const apps: FastifyInstance[] = [];
-const secrets = createSecretBox(testMasterKey());
-
-before(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTemporal();
-});
-after(async () => {
-  for (const a of apps) await a.close();
-  await temporal?.close();
-  await db?.drop();
-});
-
-async function app(extra: Partial<AppDeps> = {}): Promise<FastifyInstance> {
-  const a = await buildApp({
-    database: db,
-    temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
-    secrets,
-    config: { adminToken: ADMIN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
-    logger: false,
-    ...extra,
-  });
-  apps.push(a);
-  return a;
-}
-
-async function account(a: FastifyInstance, remoteAddress = '10.0.0.1') {
-  const r = await a.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${ADMIN}` }, payload: { name: 'limits' }, remoteAddress });
-  assert.equal(r.statusCode, 201, r.body);
-  return r.json().api_key.key as string;
-}
+const api = apiApps(ADMIN);
+const app = api.app;
+const account = async (a: FastifyInstance, remoteAddress = '10.0.0.1') => (await api.account(a, { name: 'limits', remoteAddress })).key;
 
 test('a key that used up its per-minute limit stays limited whatever the case and spacing of "Bearer"', async () => {
   const a = await app({ rateLimits: { apiPerKeyPerMinute: 5 } });
