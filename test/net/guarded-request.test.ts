@@ -8,7 +8,7 @@ import tls, { type TLSSocket } from 'node:tls';
 import { guardedRequest, isRedirect, type GuardedRequestOptions } from '../../src/net/guarded-request.ts';
 import type { Resolver } from '../../src/net/resolver.ts';
 import { createSelfSignedCert, createTestPki, type SelfSignedCert, type TestPki } from '../helpers/tls.ts';
-import { refusedPort, startHttp, startHttps, startRawTcp, startSilentTcp, type Loopback } from './loopback.ts';
+import { requestOptions as base, refusedPort, startHttp, startHttps, startRawTcp, startSilentTcp, type Loopback } from './loopback.ts';
 
 const T = { timeout: 15_000 };
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -25,19 +25,6 @@ function fakeDns(table: Record<string, string[]>): Resolver & { calls: string[] 
   return Object.assign(resolver, { calls });
 }
 
-function base(url: string, extra: Partial<GuardedRequestOptions> = {}): GuardedRequestOptions {
-  return {
-    url,
-    method: 'GET',
-    headers: {},
-    deadlineMs: 5000,
-    allowPrivate: true,
-    tls: { minVersion: 'TLSv1.2', rejectUnauthorized: true },
-    maxBodyBytes: 1024 * 1024,
-    excerptBytes: 4096,
-    ...extra,
-  };
-}
 
 let pki: TestPki;
 let otherPki: TestPki;

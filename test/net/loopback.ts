@@ -4,6 +4,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import net, { type AddressInfo, type Server, type Socket } from 'node:net';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
+import type { GuardedRequestOptions } from '../../src/net/guarded-request.ts';
 
 export interface Loopback {
   port: number;
@@ -81,4 +82,19 @@ export async function refusedPort(): Promise<number> {
   const port = lb.port;
   await lb.close();
   return port;
+}
+
+/** A plain GET to url with the tests' defaults (loopback allowed, 5 s deadline, 1 MiB body); extra overrides. */
+export function requestOptions(url: string, extra: Partial<GuardedRequestOptions> = {}): GuardedRequestOptions {
+  return {
+    url,
+    method: 'GET',
+    headers: {},
+    deadlineMs: 5000,
+    allowPrivate: true,
+    tls: { minVersion: 'TLSv1.2', rejectUnauthorized: true },
+    maxBodyBytes: 1024 * 1024,
+    excerptBytes: 4096,
+    ...extra,
+  };
 }

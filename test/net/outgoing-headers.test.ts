@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { guardedRequest, type GuardedRequestOptions } from '../../src/net/guarded-request.ts';
 import { runHttpCheck } from '../../src/net/http-check.ts';
-import { startHttp, type Loopback } from './loopback.ts';
+import { requestOptions as options, startHttp, type Loopback } from './loopback.ts';
 
 const T = { timeout: 15_000 };
 const servers: Loopback[] = [];
@@ -34,19 +34,6 @@ async function receiver(): Promise<{ lb: Loopback; seen: Seen[] }> {
   return { lb, seen };
 }
 
-function options(url: string, extra: Partial<GuardedRequestOptions> = {}): GuardedRequestOptions {
-  return {
-    url,
-    method: 'GET',
-    headers: {},
-    deadlineMs: 5000,
-    allowPrivate: true,
-    tls: { minVersion: 'TLSv1.2', rejectUnauthorized: true },
-    maxBodyBytes: 1024 * 1024,
-    excerptBytes: 4096,
-    ...extra,
-  };
-}
 
 const UNSENDABLE_VALUES: Array<[string, string]> = [
   ['a euro sign', 'price in €'],
