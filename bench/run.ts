@@ -3,10 +3,11 @@
 // their own processes or in this one; TEMPORAL_ADDRESS / DATABASE_URL are used instead when set — and
 // bench/lib/embedded.ts: the product as `npm start` runs it), drives it through the public API against 127.0.0.1
 // targets and receivers, stops by itself, prints a console.table and writes bench/results/<date>-<scenario>.json.
-// Usage: node --import tsx bench/run.ts [--scenario capacity|cost|board|design|peer|latency|throughput|all] [--full]
-//          [--endpoints 5000,20000] [--stacks production-like,embedded] [--tag name]
+// Usage: node --import tsx bench/run.ts [--scenario capacity|cost|board|design|peer|latency|throughput|mass-outage|all] [--full]
+//          [--endpoints 5000,20000] [--stacks production-like,embedded] [--tag name] [--webhooks K] [--interval sec]
 //   --endpoints: the capacity steps of --full; --stacks: which stacks capacity, cost, board and peer run on (both by
-//   default); --tag: appended to the result file's name.
+//   default); --tag: appended to the result file's name; mass-outage: --endpoints M (first value), --webhooks K,
+//   --interval the check interval (defaults 5000, 2, 60).
 //   default: all scenarios in the quick profile (about 40 minutes on 2 cores); --full: the long profile.
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -16,15 +17,16 @@ import { capacity } from './scenarios/capacity.ts';
 import { cost } from './scenarios/cost.ts';
 import { design } from './scenarios/design.ts';
 import { latency } from './scenarios/latency.ts';
+import { massOutage } from './scenarios/mass-outage.ts';
 import { peer } from './scenarios/peer.ts';
 import { throughput } from './scenarios/throughput.ts';
 import { loadAvg } from './lib/load.ts';
 import { writeResult, type Profile, type ScenarioResult } from './lib/util.ts';
 
-const SCENARIOS: Record<string, (p: Profile) => Promise<ScenarioResult>> = { capacity, cost, board, design, peer, latency, throughput };
+const SCENARIOS: Record<string, (p: Profile) => Promise<ScenarioResult>> = { capacity, cost, board, design, peer, latency, throughput, 'mass-outage': massOutage };
 
 const { values } = parseArgs({
-  options: { scenario: { type: 'string', default: 'all' }, full: { type: 'boolean', default: false }, endpoints: { type: 'string' }, stacks: { type: 'string' }, tag: { type: 'string' } },
+  options: { scenario: { type: 'string', default: 'all' }, full: { type: 'boolean', default: false }, endpoints: { type: 'string' }, stacks: { type: 'string' }, tag: { type: 'string' }, webhooks: { type: 'string' }, interval: { type: 'string' } },
 });
 const STACKS = ['production-like', 'embedded'] as const;
 const stacks = values.stacks?.split(',') as Profile['stacks'];
@@ -42,7 +44,8 @@ for (const n of names) {
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 if (!process.env.TEMPORAL_ADDRESS) await installTemporalBinaries();
-const profile: Profile = { full: values.full, ...(values.endpoints && { endpoints: values.endpoints.split(',').map(Number) }), ...(stacks && { stacks }) };
+const profile: Profile = { full: values.full, ...(values.endpoints && { endpoints: values.endpoints.split(',').map(Number) }), ...(stacks && { stacks }),
+  ...(values.webhooks && { webhooks: Number(values.webhooks) }), ...(values.interval && { intervalSec: Number(values.interval) }) };
 let failed = false;
 for (const name of names) {
   const t0 = Date.now();

@@ -45,6 +45,8 @@ export async function startEmbedded(o: { extraKeys?: number } = {}): Promise<Sta
     TEMPORAL_UI_PORT: String(uiPort),
     VANTA_ALLOW_PRIVATE_TARGETS: 'true',
     VANTA_ALLOW_INSECURE_TARGETS: 'true',
+    // a before/after comparison of the dev server's sqlite durability setting (default: the product's)
+    ...(process.env.VANTA_TEMPORAL_SQLITE_SYNC && { VANTA_TEMPORAL_SQLITE_SYNC: process.env.VANTA_TEMPORAL_SQLITE_SYNC }),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(child, 'exit');

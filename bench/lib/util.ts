@@ -74,6 +74,10 @@ export interface Profile {
   endpoints?: number[];
   /** capacity, cost, board, peer: which stacks get a row (default both) */
   stacks?: Array<'production-like' | 'embedded'>;
+  /** mass-outage: webhooks subscribed to every endpoint (K) */
+  webhooks?: number;
+  /** mass-outage: the endpoints' check interval */
+  intervalSec?: number;
 }
 export interface ScenarioResult {
   rows: Array<Record<string, unknown>>;
