@@ -52,14 +52,6 @@ export function deliveryIdFor(webhookId: string, eventId: string, sequence: numb
 export function createDeliveryActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
 
-  async function settingsFor(accountId: string, groupId: string | null): Promise<DeliverySettings> {
-    const [account] = await deps.db.select({ settings: accounts.settings }).from(accounts).where(eq(accounts.id, accountId));
-    if (!account) throw new Error(`account ${accountId} not found`);
-    if (!groupId) return effectiveSettings(account.settings, null);
-    const [group] = await deps.db.select({ settings: groups.settings }).from(groups).where(eq(groups.id, groupId));
-    return effectiveSettings(account.settings, group?.settings ?? null);
-  }
-
   function openSecrets(webhook: WebhookRow, at: Date): { current: string; previous: string | null } | null {
     try {
       const current = deps.secrets.decrypt(webhook.secretEncrypted);
@@ -131,9 +123,13 @@ export function createDeliveryActivities(deps: ActivityDeps) {
 
   /** The attempt itself, without its heartbeats (attemptDelivery below). */
   async function attemptOnce(input: { deliveryId: string; attemptNumber: number }): Promise<AttemptOutcome> {
-    const [delivery] = await deps.db.select().from(deliveries).where(eq(deliveries.id, input.deliveryId));
-    if (!delivery) throw new Error(`delivery ${input.deliveryId} not found`);
-    const [webhook] = await deps.db.select().from(webhooks).where(eq(webhooks.id, delivery.webhookId));
+    const [found] = await deps.db
+      .select({ delivery: deliveries, webhook: webhooks })
+      .from(deliveries)
+      .leftJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
+      .where(eq(deliveries.id, input.deliveryId));
+    if (!found) throw new Error(`delivery ${input.deliveryId} not found`);
+    const { delivery, webhook } = found;
     if (!webhook || webhook.deletedAt || !webhook.enabled) {
       await deps.db.update(deliveries).set(terminalState('cancelled')).where(eq(deliveries.id, delivery.id));
       return { result: 'cancelled', responseCode: null, errorClass: null };
@@ -179,23 +175,31 @@ export function createDeliveryActivities(deps: ActivityDeps) {
   }
 
   return {
-    /** Creates the delivery row once: effective settings frozen, body serialised once for every attempt. */
-    async prepareDelivery(input: DeliveryWorkflowInput): Promise<PreparedDelivery> {
+    /**
+     * Creates the delivery row once: effective settings frozen, body serialised once for every attempt. Answers
+     * null when the event, the webhook or the account no longer exists: they are only ever deleted (the account's
+     * deletion cascades), so the delivery can never be made and ends as cancelled instead of retrying forever.
+     */
+    async prepareDelivery(input: DeliveryWorkflowInput): Promise<PreparedDelivery | null> {
       const deliveryId = deliveryIdFor(input.webhookId, input.eventId, input.sequence);
-      const [event] = await deps.db.select().from(events).where(eq(events.id, input.eventId));
-      if (!event) throw new Error(`event ${input.eventId} not found`);
-      const [existing] = await deps.db.select({ settings: deliveries.settings }).from(deliveries).where(eq(deliveries.id, deliveryId));
-      if (existing) return { deliveryId, settings: existing.settings, eventTimeMs: event.timestamp.getTime() };
+      // One read for everything: the event, the webhook, the account's settings, the deciding group's (the
+      // endpoint's group; a sample event, with no endpoint, uses the webhook's) and the row of an earlier run.
+      const decidingGroup = sql`case when ${events.endpointId} is null then ${webhooks.groupId} else ${endpoints.groupId} end`;
+      const [found] = await deps.db
+        .select({ event: events, webhook: webhooks, accountSettings: accounts.settings, groupSettings: groups.settings, existing: deliveries.settings })
+        .from(events)
+        .innerJoin(webhooks, eq(webhooks.id, input.webhookId))
+        .innerJoin(accounts, eq(accounts.id, events.accountId))
+        .leftJoin(endpoints, eq(endpoints.id, events.endpointId))
+        .leftJoin(groups, eq(groups.id, decidingGroup))
+        .leftJoin(deliveries, eq(deliveries.id, deliveryId))
+        .where(eq(events.id, input.eventId));
+      if (!found) return null;
+      const { event, webhook } = found;
+      const eventTimeMs = event.timestamp.getTime();
+      if (found.existing) return { deliveryId, settings: found.existing, eventTimeMs };
 
-      const [webhook] = await deps.db.select().from(webhooks).where(eq(webhooks.id, input.webhookId));
-      if (!webhook) throw new Error(`webhook ${input.webhookId} not found`);
-      // The endpoint's group decides the schedule; sample events (no endpoint) use the webhook's group.
-      let groupId = webhook.groupId;
-      if (event.endpointId) {
-        const [ep] = await deps.db.select({ groupId: endpoints.groupId }).from(endpoints).where(eq(endpoints.id, event.endpointId));
-        groupId = ep?.groupId ?? null;
-      }
-      const settings = await settingsFor(event.accountId, groupId);
+      const settings = effectiveSettings(found.accountSettings, found.groupSettings);
       const stored: VantaEvent = {
         id: event.id,
         account_id: event.accountId,
@@ -204,7 +208,7 @@ export function createDeliveryActivities(deps: ActivityDeps) {
         data: event.data,
       };
       const body = renderBody(buildEnvelope(stored, webhook.id), webhook.format);
-      await deps.db
+      const [inserted] = await deps.db
         .insert(deliveries)
         .values({
           id: deliveryId,
@@ -219,9 +223,12 @@ export function createDeliveryActivities(deps: ActivityDeps) {
           body,
           settings,
         })
-        .onConflictDoNothing();
+        .onConflictDoNothing()
+        .returning({ settings: deliveries.settings });
+      if (inserted) return { deliveryId, settings: inserted.settings, eventTimeMs };
+      // written meanwhile by a concurrent run of this activity: its settings win
       const [row] = await deps.db.select({ settings: deliveries.settings }).from(deliveries).where(eq(deliveries.id, deliveryId));
-      return { deliveryId, settings: row!.settings, eventTimeMs: event.timestamp.getTime() };
+      return { deliveryId, settings: row!.settings, eventTimeMs };
     },
 
     /** One HTTP attempt. Network and HTTP failures are results, not exceptions: the workflow owns the schedule. */
@@ -237,6 +244,9 @@ export function createDeliveryActivities(deps: ActivityDeps) {
         clearInterval(beat);
       }
     },
+
+    /** The first attempt, as a local activity in the delivery's first workflow task: local activities have no heartbeats. */
+    attemptDeliveryInline: attemptOnce,
 
     async setDeliveryState(input: { deliveryId: string; state: DeliveryState; nextAttemptAtMs: number | null }): Promise<void> {
       const set =

@@ -2,6 +2,9 @@
 // cancellation, or expiry. The schedule lives here; the attempt activity never retries an HTTP failure itself.
 import {
   ActivityFailure,
+  TemporalFailure,
+  isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -29,6 +32,12 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
   setHandler(deliveryProgressQuery, () => progress);
 
   const prepared = await store.prepareDelivery(input);
+  if (prepared === null) {
+    // The event, the webhook or the account was deleted: there is nothing to send and no row to write.
+    progress.state = 'cancelled';
+    upsertSearchAttributes([{ key: SA_DELIVERY_STATE, value: 'cancelled' }]);
+    return 'cancelled';
+  }
   progress.deliveryId = prepared.deliveryId;
   const { settings } = prepared;
   const eventTime = new Date(prepared.eventTimeMs);
@@ -51,6 +60,24 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
         return { result: 'failed', responseCode: null, errorClass: null };
       });
 
+  // The first attempt runs as a local activity inside the delivery's first workflow task: no activity task, no
+  // server round trip, and a delivery that succeeds at once is one workflow task in all (docs/PERFORMANCE.md).
+  // A worker that dies mid-request never completes that task; Temporal hands it to another worker after the
+  // workflow task timeout, which runs the same attempt 1 again (same event id). If the attempt cannot run at all
+  // (database down), attempt 1 is made again as a regular activity, with its heartbeats and infrastructure retries.
+  const firstAttempt = (): Promise<AttemptOutcome> =>
+    proxyLocalActivities<Activities>({
+      startToCloseTimeout: `${settings.timeout_sec + 15} seconds`,
+      retry: { maximumAttempts: 1 },
+    })
+      .attemptDeliveryInline({ deliveryId: prepared.deliveryId, attemptNumber: 1 })
+      .catch((err: unknown): Promise<AttemptOutcome> => {
+        if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
+        return attempt(1);
+      });
+  // Runs started before the inline first attempt replay with attempt 1 as a regular activity.
+  const inlineFirst = patched('inline-first-attempt');
+
   const finish = async (state: DeliveryState, rowWritten: boolean): Promise<DeliveryState> => {
     progress.state = state;
     progress.nextAttemptAt = null;
@@ -61,7 +88,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
 
   for (;;) {
     const attemptNumber = progress.attempts + 1;
-    const outcome = await attempt(attemptNumber);
+    const outcome = attemptNumber === 1 && inlineFirst ? await firstAttempt() : await attempt(attemptNumber);
     progress.attempts = attemptNumber;
     // The attempt activity already wrote these terminal states with the attempt's row.
     if (outcome.result === 'succeeded') return finish('succeeded', true);

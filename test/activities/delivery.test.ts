@@ -126,7 +126,8 @@ async function prepared(url: string, o: { settings?: Partial<DeliverySettings>; 
   const wh = await seedWebhook(db.db, secrets, { accountId: account.id, url });
   const event = await seedEvent(db.db, account.id, new Date());
   const input = { webhookId: wh.id, eventId: event.id, eventType: 'endpoint.down' as const, endpointId: null, sequence: 0 };
-  const { deliveryId }: PreparedDelivery = await new MockActivityEnvironment().run(createActivities(depsWith(o.deps)).prepareDelivery, input);
+  const ready: PreparedDelivery | null = await new MockActivityEnvironment().run(createActivities(depsWith(o.deps)).prepareDelivery, input);
+  const deliveryId = ready!.deliveryId;
   return { account, wh, event, deliveryId };
 }
 

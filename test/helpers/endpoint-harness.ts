@@ -110,7 +110,7 @@ export const eventTimeMs = (e: HistoryEventLike): number =>
   Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
 
 /** The activity type a local-activity marker records (the SDK stores it as JSON in the marker's `data`). */
-function localActivityType(e: HistoryEventLike): string | null {
+export function localActivityType(e: HistoryEventLike): string | null {
   const m = e.markerRecordedEventAttributes;
   if (!m) return null;
   const payload = m.details?.['data']?.payloads?.[0];

@@ -8,11 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { deliveries, deliveryAttempts, webhooks } from '../../src/db/schema/index.ts';
+import { deliveries, deliveryAttempts, events, webhooks } from '../../src/db/schema/index.ts';
 import { deliveryWorkflowId } from '../../src/domain/ids.ts';
 import { plannedAttemptOffsetsSec } from '../../src/domain/retry-schedule.ts';
 import { DEFAULT_DELIVERY_SETTINGS } from '../../src/domain/types.ts';
 import { deliveryWorkflow } from '../../src/workflows/delivery.ts';
+import { localActivityType, type HistoryEventLike } from '../helpers/endpoint-harness.ts';
 import { createEnvWorker, createTimeSkippingEnv } from '../helpers/time-skipping.ts';
 import { createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
 import { startReceiver, type TestReceiver } from '../helpers/http-servers.ts';
@@ -59,21 +60,21 @@ async function deliver(o: { respond: TestReceiver['respond']; accountSettings?: 
   return { handle, rec, wh, event, input };
 }
 
-type HistoryEvent = {
-  eventTime?: { seconds?: unknown; nanos?: number | null } | null;
+type HistoryEvent = HistoryEventLike & {
   activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
 };
 const ms = (e: HistoryEvent) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
 
 /**
- * Attempt start times as the server's (skipped) clock saw them, in seconds after `from`: the delivery's start
- * by default (the moment the event was fanned out), or a given instant such as the stored event time.
+ * Attempt times as the server's (skipped) clock saw them, in seconds after `from`: the delivery's start by default
+ * (the moment the event was fanned out), or a given instant such as the stored event time. The first attempt runs
+ * inline, as a local activity (its marker); later ones are regular activities (their scheduled events).
  */
 async function attemptOffsetsSec(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }, from?: Date): Promise<number[]> {
   const events = ((await handle.fetchHistory()).events ?? []) as HistoryEvent[];
   const origin = from ? from.getTime() : ms(events[0]!);
   return events
-    .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'attemptDelivery')
+    .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'attemptDelivery' || localActivityType(e) === 'attemptDeliveryInline')
     .map((e) => (ms(e) - origin) / 1000);
 }
 
@@ -205,4 +206,35 @@ test('a secret the master key cannot open fails each attempt visibly and the del
   // expiry): the schedule went on, nothing was sent, and each attempt says why
   assert.ok(attempts.length === 6 || attempts.length === 7, `${attempts.length} attempts`);
   assert.ok(attempts.every((a) => a.responseCode === null && /cannot be decrypted/.test(a.errorMessage ?? '')));
+});
+
+test('a delivery that succeeds at once is one workflow task: the first attempt runs inline, with no activity task', { timeout: 60_000 }, async () => {
+  const { handle, rec, event } = await deliver({ respond: 204 });
+  assert.equal(await handle.result(), 'succeeded');
+  assert.equal(rec.requests.length, 1);
+  const history = ((await handle.fetchHistory()).events ?? []) as Array<HistoryEvent & { workflowTaskCompletedEventAttributes?: object | null }>;
+  assert.equal(history.filter((e) => e.workflowTaskCompletedEventAttributes).length, 1);
+  assert.equal(history.filter((e) => e.activityTaskScheduledEventAttributes).length, 0);
+  assert.deepEqual(history.map(localActivityType).filter(Boolean), ['prepareDelivery', 'attemptDeliveryInline']);
+  const [row] = await db.db.select().from(deliveries).where(eq(deliveries.eventId, event.id));
+  assert.equal(row?.state, 'succeeded');
+  assert.equal(row?.attemptCount, 1);
+});
+
+test('a delivery whose event was deleted ends cancelled at once, with no row and no request', { timeout: 60_000 }, async () => {
+  const account = await seedAccount(db.db);
+  const rec = await receiver(200);
+  const wh = await seedWebhook(db.db, secrets, { accountId: account.id, url: rec.url });
+  const event = await seedEvent(db.db, account.id, new Date(await env.currentTimeMs()));
+  await db.db.delete(events).where(eq(events.id, event.id));
+  const handle = await env.client.workflow.start(deliveryWorkflow, {
+    args: [{ webhookId: wh.id, eventId: event.id, eventType: 'endpoint.down', endpointId: null, sequence: 0 }],
+    taskQueue,
+    workflowId: deliveryWorkflowId(wh.id, event.id),
+  });
+  assert.equal(await handle.result(), 'cancelled');
+  assert.equal(rec.requests.length, 0);
+  assert.equal((await db.db.select().from(deliveries).where(eq(deliveries.eventId, event.id))).length, 0);
+  const described = await handle.describe();
+  assert.deepEqual(described.searchAttributes['VantaDeliveryState'], ['cancelled']);
 });
