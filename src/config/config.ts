@@ -46,6 +46,8 @@ export const envSchema = z.object({
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   VANTA_DATA_DIR: z.string().default('.data'),
+  // embedded mode: the dev server's sqlite file in WAL mode; 'normal' syncs at checkpoints only (docs/DEPLOY.md)
+  VANTA_TEMPORAL_SQLITE_SYNC: z.enum(['normal', 'full']).default('normal'),
   VANTA_ADMIN_TOKEN: z.string().min(16, 'VANTA_ADMIN_TOKEN must be at least 16 characters').optional(),
   VANTA_MASTER_KEY: z.string().optional(),
   VANTA_ALLOW_PRIVATE_TARGETS: bool,
@@ -85,6 +87,8 @@ export interface AppConfig {
   temporalPort: number;
   temporalUiPort: number;
   dataDir: string;
+  /** embedded mode: the dev server's sqlite `synchronous` pragma (its journal is always WAL) */
+  temporalSqliteSync: 'normal' | 'full';
   adminToken: string | null;
   masterKey: string | null;
   allowPrivateTargets: boolean;
@@ -136,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     temporalPort: e.TEMPORAL_PORT,
     temporalUiPort: e.TEMPORAL_UI_PORT,
     dataDir: resolve(e.VANTA_DATA_DIR),
+    temporalSqliteSync: e.VANTA_TEMPORAL_SQLITE_SYNC,
     adminToken: e.VANTA_ADMIN_TOKEN ?? null,
     masterKey: e.VANTA_MASTER_KEY ?? null,
     allowPrivateTargets: e.VANTA_ALLOW_PRIVATE_TARGETS,

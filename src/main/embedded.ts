@@ -69,6 +69,10 @@ async function main(): Promise<void> {
         port: config.temporalPort,
         uiPort: config.temporalUiPort,
         dbFile,
+        // Every workflow task commits to this file. WAL appends instead of rewriting a rollback journal; with
+        // synchronous=normal a commit waits for no fsync, so a process crash loses nothing and an OS crash can lose
+        // the last commits, which Temporal then re-runs (docs/PERFORMANCE.md, docs/DEPLOY.md).
+        sqlitePragmas: { journal_mode: 'wal', synchronous: config.temporalSqliteSync },
         namespace: config.temporalNamespace,
         pidFile,
       },

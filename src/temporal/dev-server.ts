@@ -11,6 +11,8 @@ export interface DevServerOptions {
   uiPort: number | null;
   /** null: in memory */
   dbFile: string | null;
+  /** `--sqlite-pragma` pairs for the file, e.g. journal_mode=wal */
+  sqlitePragmas?: Record<string, string>;
   namespace: string;
   /** `--dynamic-config-value` pairs, e.g. task-queue partitions */
   dynamicConfig?: Record<string, string | number | boolean>;
@@ -33,6 +35,7 @@ function args(o: DevServerOptions): string[] {
   // The Web UI must not make the operator's browser fetch Temporal's external newsfeed.
   else a.push('--ui-port', String(o.uiPort), '--ui-disable-news-fetch');
   if (o.dbFile) a.push('--db-filename', o.dbFile);
+  if (o.dbFile) for (const [name, value] of Object.entries(o.sqlitePragmas ?? {})) a.push('--sqlite-pragma', `${name}=${value}`);
   for (const [name, type] of Object.entries(CUSTOM_SEARCH_ATTRIBUTES)) a.push('--search-attribute', `${name}=${type}`);
   for (const [key, value] of Object.entries(o.dynamicConfig ?? {})) a.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   return a;
