@@ -60,8 +60,6 @@ export async function writeResult(scenario: string, data: unknown): Promise<stri
 }
 
 export const CPU_NOTE = 'measured on a 2-core machine that other test runs may be sharing (load averages in the rows)';
-/** for the scenarios whose worker and API run in the bench process (latency, throughput) */
-export const IN_PROCESS_NOTE = 'measured on a 2-core machine that other test runs may be sharing; in-process numbers include the API, the loopback targets/receivers and the bench driver';
 
 /** An endpoint body for POST /v1/endpoints with everything optional switched off. */
 export function endpointBody(name: string, url: string, over: Record<string, unknown> = {}) {

@@ -1,8 +1,9 @@
 // latency: from the end of the deciding failed check (the target has finished answering its 502) to the receiver
 // holding the webhook POST. M endpoints with failure_threshold 1 and one webhook subscribed to endpoint.down; once
 // every endpoint has had a successful check, the target flips to 502; pairs by data.endpoint_id from the payload.
-import { startStack } from '../lib/stack.ts';
-import { IN_PROCESS_NOTE, endpointBody, listen, percentile, pool, round, sleep, waitUntil, type Profile, type ScenarioResult } from '../lib/util.ts';
+import type { StackKind } from '../lib/stack.ts';
+import { startFor } from './capacity.ts';
+import { CPU_NOTE, endpointBody, listen, percentile, pool, round, sleep, waitUntil, type Profile, type ScenarioResult } from '../lib/util.ts';
 
 /**
  * paced: endpoints are created evenly over one interval, so their checks are spread over it (a steady M / I checks
@@ -11,7 +12,7 @@ import { IN_PROCESS_NOTE, endpointBody, listen, percentile, pool, round, sleep, 
  * spreadMs 0: every target flips at once, so the down events come as fast as the checks fall due.
  * spreadMs > 0: endpoint i flips at flip + i × spreadMs / M, a steady M / spread events per second.
  */
-export async function phase(M: number, I: number, spreadMs: number, paced: boolean) {
+export async function phase(kind: StackKind, M: number, I: number, spreadMs: number, paced: boolean) {
   let failing = false;
   let tFlip = 0;
   const okHits = new Map<number, number>();
@@ -45,7 +46,7 @@ export async function phase(M: number, I: number, spreadMs: number, paced: boole
       res.writeHead(200).end('OK');
     });
   });
-  const stack = await startStack();
+  const stack = await startFor(kind);
   try {
     await stack.api('POST', '/v1/webhooks', { url: `${receiver.url}/hook`, events: ['endpoint.down'] });
     const t0 = Date.now();
@@ -66,6 +67,7 @@ export async function phase(M: number, I: number, spreadMs: number, paced: boole
       if (f !== undefined && a !== undefined) lat.push(a - f);
     });
     return {
+      stack: stack.label,
       checks: paced ? `spread over the ${I} s interval` : 'bunched (burst each interval)',
       flips: spreadMs === 0 ? 'all at once' : `spread over ${spreadMs / 1000} s`, endpoints: M, events_paired: lat.length, receiver_posts: posts,
       latency_ms_p50: percentile(lat, 50), latency_ms_p90: percentile(lat, 90), latency_ms_p99: percentile(lat, 99), latency_ms_max: percentile(lat, 100),
@@ -84,13 +86,15 @@ export async function latency(profile: Profile): Promise<ScenarioResult> {
   const rows = [];
   const spread = profile.full ? 60_000 : 20_000;
   const shapes: Array<[number, boolean]> = [[spread, true], [spread, false], [0, false]];
-  for (const [s, paced] of shapes) {
-    console.log(`[bench] latency: ${M} endpoints, checks ${paced ? 'spread' : 'bunched'}, flips ${s ? `spread over ${s / 1000} s` : 'all at once'}`);
-    rows.push(await phase(M, I, s, paced));
+  for (const kind of profile.stacks ?? ['embedded', 'production-like']) {
+    for (const [s, paced] of shapes) {
+      console.log(`[bench] latency (${kind}): ${M} endpoints, checks ${paced ? 'spread' : 'bunched'}, flips ${s ? `spread over ${s / 1000} s` : 'all at once'}`);
+      rows.push(await phase(kind, M, I, s, paced));
+    }
   }
   return {
     rows,
     target: 'detection-to-delivery p99 < 250 ms (over ≥ 200 events)',
-    note: `${profile.full ? 'full' : 'quick'} profile, checks every ${I} s; row 1 is the steady state (check phases spread, as when endpoints are added over time); rows 2–3 create every endpoint at once, so each interval starts with a burst of ${M} checks and the events are detected inside it; ${IN_PROCESS_NOTE}`,
+    note: `${profile.full ? 'full' : 'quick'} profile, checks every ${I} s; row 1 is the steady state (check phases spread, as when endpoints are added over time); rows 2–3 create every endpoint at once, so each interval starts with a burst of ${M} checks and the events are detected inside it; ${CPU_NOTE}`,
   };
 }
