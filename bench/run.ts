@@ -28,7 +28,7 @@ const SCENARIOS: Record<string, (p: Profile) => Promise<ScenarioResult>> = { cap
 const { values } = parseArgs({
   options: { scenario: { type: 'string', default: 'all' }, full: { type: 'boolean', default: false }, endpoints: { type: 'string' }, stacks: { type: 'string' }, tag: { type: 'string' }, webhooks: { type: 'string' }, interval: { type: 'string' } },
 });
-const STACKS = ['production-like', 'embedded'] as const;
+const STACKS = ['production-like', 'embedded', 'production'] as const;
 const stacks = values.stacks?.split(',') as Profile['stacks'];
 if (stacks?.some((s) => !STACKS.includes(s))) {
   console.error(`unknown stack in --stacks ${values.stacks}; one of ${STACKS.join(', ')}`);

@@ -30,9 +30,11 @@ import { startPgCluster, type PgCluster } from '../../test/helpers/postgres-clus
 import { startBenchDevServer } from './dev-server.ts';
 import { startApiProcess, startWorkerProcess, type ChildProcessHandle } from './worker-process.ts';
 
-export type StackKind = 'production-like' | 'embedded';
+export type StackKind = 'production-like' | 'embedded' | 'production';
 
 export const STACK_LABELS: Record<StackKind, string> = {
+  production:
+    'production topology: Temporal server 1.31.2 (built from its Go module) on PostgreSQL, the app database in the same cluster, npm run api + two npm run worker processes',
   'production-like': 'production-like: dev server in memory + PostgreSQL cluster, worker and API each as its own process',
   embedded: 'embedded (npm start): dev server on its sqlite file + PGlite; API, worker and PGlite in one Node process',
 };
@@ -92,6 +94,8 @@ export interface StackOptions {
   tuning?: WorkerTuning;
   /** the worker (npm run worker) and the API as their own processes; otherwise both run in this process */
   processes?: boolean;
+  /** an already running Temporal server and database (the production topology) instead of a dev server and a cluster */
+  external?: { temporalAddress: string; temporalPid: () => number | null; databaseUrl: string; postgresPid: number | null; label: string };
 }
 
 export async function apiCaller(apiUrl: string) {
@@ -113,7 +117,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     for (const s of stops.reverse()) await s().catch((err: unknown) => console.error('[bench] stop:', err));
   };
   try {
-    let address = process.env.TEMPORAL_ADDRESS || '';
+    let address = opts.external?.temporalAddress ?? (process.env.TEMPORAL_ADDRESS || '');
     let temporalPid: number | null = null;
     let metricsUrl: string | null = null;
     let dbFile: string | null = null;
@@ -132,7 +136,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       metricsUrl = dev.metricsUrl;
     }
     let pg: PgCluster | null = null;
-    const dbUrl = process.env.DATABASE_URL || '';
+    const dbUrl = opts.external?.databaseUrl ?? (process.env.DATABASE_URL || '');
     if (!dbUrl) {
       pg = await startPgCluster();
       stops.push(() => pg!.stop());
@@ -200,23 +204,25 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const call = await apiCaller(apiUrl);
     const created = await call<{ account: { id: string }; api_key: { key: string } }>(ADMIN_TOKEN, 'POST', '/v1/accounts', { name: `bench ${taskQueue}` });
     const key = created.api_key.key;
-    const postgresPid = pg ? await postmasterPid(Number(new URL(pg.url).port)) : null;
+    const postgresPid = pg ? await postmasterPid(Number(new URL(pg.url).port)) : (opts.external?.postgresPid ?? null);
+    const currentTemporalPid = () => temporalPid ?? opts.external?.temporalPid() ?? null;
     return {
-      kind: 'production-like',
-      label: opts.processes ? STACK_LABELS['production-like'] : 'production-like services (dev server in memory + PostgreSQL cluster); API and worker in the bench process',
+      kind: opts.external ? 'production' : 'production-like',
+      label: opts.external ? opts.external.label : opts.processes ? STACK_LABELS['production-like'] : 'production-like services (dev server in memory + PostgreSQL cluster); API and worker in the bench process',
       apiUrl, key, accountId: created.account.id, client, taskQueue, worker, workers,
       get workerPid() {
         return opts.processes ? (workers[0]?.pid ?? null) : process.pid;
       },
-      temporalPid, temporalMetricsUrl: metricsUrl, postgresPid, temporalDbFile: dbFile, dataDir: null, db: database,
-      external: { temporal: temporalPid === null, postgres: !pg },
+      temporalPid: currentTemporalPid(), temporalMetricsUrl: metricsUrl, postgresPid, temporalDbFile: dbFile, dataDir: null, db: database,
+      external: { temporal: currentTemporalPid() === null, postgres: !pg && postgresPid === null },
       procs() {
         const out: ProcRef[] = [];
         if (opts.processes) {
           workers.forEach((w, i) => !w.exited && out.push({ role: i === 0 ? 'worker' : `worker${i + 1}`, pid: w.pid, kind: 'proc' }));
           if (apiChild && !apiChild.exited) out.push({ role: 'api', pid: apiChild.pid, kind: 'proc' });
         } else out.push({ role: 'bench (API+worker+driver)', pid: process.pid, kind: 'self' });
-        if (temporalPid) out.push({ role: 'temporal', pid: temporalPid, kind: 'proc' });
+        const tPid = currentTemporalPid();
+        if (tPid) out.push({ role: 'temporal', pid: tPid, kind: 'proc' });
         if (postgresPid) out.push({ role: 'postgres', pid: postgresPid, kind: 'tree' });
         return out;
       },
@@ -338,4 +344,39 @@ export async function dirSize(dir: string): Promise<number> {
     else if (e.isFile()) sum += await fileSize(p);
   }
   return sum;
+}
+
+/**
+ * The production topology (docs/DEPLOY.md): the Temporal server built from its Go module on a PostgreSQL cluster
+ * (test/helpers/temporal-server.ts, what docker-compose.yml's temporal services do), the app's database in the same
+ * cluster, the API and two workers as their own processes. Every figure sums the server, the cluster (postmaster
+ * and backends), the API and both workers.
+ */
+export async function startProductionStack(): Promise<Stack> {
+  const { startTemporalTopology } = await import('../../test/helpers/temporal-server.ts');
+  const topo = await startTemporalTopology();
+  try {
+    const pg = await import('pg');
+    const admin = new pg.default.Client({ connectionString: topo.pgUrl });
+    await admin.connect();
+    await admin.query('CREATE DATABASE vantastatus');
+    await admin.end();
+    const stack = await startStack({
+      processes: true,
+      external: {
+        temporalAddress: topo.address, temporalPid: topo.pid, databaseUrl: topo.pgUrl.replace(/\/[^/]*$/, '/vantastatus'),
+        postgresPid: await postmasterPid(Number(new URL(topo.pgUrl).port)), label: STACK_LABELS.production,
+      },
+    });
+    await stack.addWorker();
+    const stop = stack.stop;
+    stack.stop = async () => {
+      await stop();
+      await topo.close();
+    };
+    return stack;
+  } catch (err) {
+    await topo.close();
+    throw err;
+  }
 }

@@ -71,7 +71,7 @@ export interface Profile {
   /** capacity --full only: the endpoint counts to step through (default 1k, 2k, 5k, 10k) */
   endpoints?: number[];
   /** capacity, cost, board, peer: which stacks get a row (default both) */
-  stacks?: Array<'production-like' | 'embedded'>;
+  stacks?: Array<'production-like' | 'embedded' | 'production'>;
   /** mass-outage: webhooks subscribed to every endpoint (K) */
   webhooks?: number;
   /** mass-outage: the endpoints' check interval */

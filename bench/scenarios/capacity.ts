@@ -2,14 +2,15 @@
 // scheduled checks/s, check-start drift (per endpoint: actual start − (previous start + interval), from the target's
 // hit timestamps), CPU of EVERY process of the product (worker, API, Temporal server, database) per 1,000 checks,
 // with the Temporal server's own column, memory, and history events per check.
-import { cpuByRole, delta, memByRole, parts, startStack, total, type Stack, type StackKind } from '../lib/stack.ts';
+import { cpuByRole, delta, memByRole, parts, startProductionStack, startStack, total, type Stack, type StackKind } from '../lib/stack.ts';
 import { startEmbedded } from '../lib/embedded.ts';
 import { createEndpoints, eventTypesAdded, historyPerCheck, historySample, hitTarget, loadAvg, waitSeen } from '../lib/load.ts';
 import { CPU_NOTE, percentile, round, sleep, type Profile, type ScenarioResult } from '../lib/util.ts';
 
 export interface CapacityStep { endpoints: number; intervalSec: number; seconds: number }
 
-export const startFor = (kind: StackKind): Promise<Stack> => (kind === 'embedded' ? startEmbedded() : startStack({ processes: true }));
+export const startFor = (kind: StackKind): Promise<Stack> =>
+  kind === 'embedded' ? startEmbedded() : kind === 'production' ? startProductionStack() : startStack({ processes: true });
 
 /** CPU-seconds per 1,000 checks, rounded. */
 export const per1k = (sec: number, checks: number) => round((sec * 1000) / checks, 3);
