@@ -2,7 +2,7 @@
 // files 0600 by a real `npm start`, and a data dir left by an older version is tightened at start.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, lstat, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secureDataDir } from '../../src/main/data-dir.ts';
@@ -35,6 +35,26 @@ test('npm start creates its data dir 0700 and every file in it (PGlite, temporal
     assert.ok(names.includes('pglite') && names.includes('temporal.db') && names.includes('master.key'), names.join(', '));
     assert.deepEqual(await openToOthers(dir), [], 'nothing is open to group or others');
     assert.equal((await lstat(dir)).mode & 0o777, 0o700);
+  } finally {
+    await product?.stop();
+  }
+});
+
+test("npm start keeps the Temporal dev server's sqlite file in WAL mode, its -wal file 0600 too", { timeout: 180_000 }, async () => {
+  let product: RunningProduct | undefined;
+  try {
+    product = await startProduct();
+    const file = join(product.place.dataDir, 'temporal.db');
+    // The sqlite header's bytes 18 and 19 (file format write and read versions) are 2 in WAL mode, 1 in rollback mode.
+    const header = Buffer.alloc(20);
+    const fd = await open(file, 'r');
+    try {
+      await fd.read(header, 0, 20, 0);
+    } finally {
+      await fd.close();
+    }
+    assert.deepEqual([header[18], header[19]], [2, 2]);
+    assert.equal((await lstat(`${file}-wal`)).mode & 0o777, 0o600);
   } finally {
     await product?.stop();
   }
