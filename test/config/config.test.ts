@@ -83,3 +83,9 @@ test('the metrics token is optional on a loopback HOST and required, by name, on
   assert.equal(loadConfig({ VANTA_METRICS_TOKEN: 'metrics-token-0123456789' }).metricsToken, 'metrics-token-0123456789', 'a loopback HOST may set one too');
   assert.throws(() => loadConfig({ VANTA_METRICS_TOKEN: 'short' }), (err: unknown) => err instanceof ConfigError && /VANTA_METRICS_TOKEN/.test(err.message));
 });
+
+test("the dev server's sqlite file syncs at checkpoints by default; VANTA_TEMPORAL_SQLITE_SYNC=full syncs every commit, anything else is refused by name", () => {
+  assert.equal(loadConfig({}).temporalSqliteSync, 'normal');
+  assert.equal(loadConfig({ VANTA_TEMPORAL_SQLITE_SYNC: 'full' }).temporalSqliteSync, 'full');
+  assert.throws(() => loadConfig({ VANTA_TEMPORAL_SQLITE_SYNC: 'off' }), (err: unknown) => err instanceof ConfigError && /VANTA_TEMPORAL_SQLITE_SYNC/.test(err.message));
+});
