@@ -10,6 +10,7 @@ import { buildApp } from '../../src/api/app.ts';
 import type { AppDeps } from '../../src/api/deps.ts';
 import { accounts, apiKeys, endpoints, groups, webhooks } from '../../src/db/schema/index.ts';
 import type { Resolver } from '../../src/net/resolver.ts';
+import { TARGET_DNS_TIMEOUT_MS } from '../../src/net/target-check.ts';
 import { connectTemporal, createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
 import { fillParams, routeKey, v1Routes, type ServedRoute } from '../helpers/routes.ts';
 
@@ -30,6 +31,8 @@ const DNS: Record<string, string[]> = {
   'public.example.test': ['93.184.216.34'],
 };
 const fakeResolver: Resolver = async (host) => {
+  // a DNS server that never answers: the create-time check must give up (TARGET_DNS_TIMEOUT_MS), not hang the API
+  if (host === 'hanging.example.test') return new Promise<string[]>(() => {});
   const found = DNS[host];
   if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
   return found;
@@ -473,4 +476,21 @@ test('with private and insecure targets not allowed, http, loopback, private and
   assert.equal(hookRow?.url, 'https://public.example.test/hook', 'the webhook URL is unchanged');
   const [epRow] = await db.db.select({ url: endpoints.url }).from(endpoints).where(eq(endpoints.id, ep.json().id));
   assert.equal(epRow?.url, 'http://public.example.test/health', 'the endpoint URL is unchanged');
+});
+
+test('a target whose DNS never answers is refused with a 400 naming the url within the resolution timeout, not a hung request', async () => {
+  const a = await newAccount(strict);
+  const before = await countsOf(a.id);
+  const started = Date.now();
+  const [hook, ep] = await Promise.all([
+    strict.inject({ method: 'POST', url: '/v1/webhooks', headers: a.auth, payload: { url: 'https://hanging.example.test/hook' } }),
+    strict.inject({ method: 'POST', url: '/v1/endpoints', headers: a.auth, payload: { name: 'slow dns', url: 'https://hanging.example.test/health' } }),
+  ]);
+  const elapsed = Date.now() - started;
+  for (const [res, what] of [[hook, 'webhook'], [ep, 'endpoint']] as const) {
+    assertNamesField(res, 'url', what);
+    assert.match(res.json().error.message, new RegExp(`hanging\\.example\\.test did not resolve within ${TARGET_DNS_TIMEOUT_MS / 1000} s`));
+  }
+  assert.ok(elapsed >= TARGET_DNS_TIMEOUT_MS - 100 && elapsed < TARGET_DNS_TIMEOUT_MS + 3000, `answered after ${elapsed} ms`);
+  assert.deepEqual(await countsOf(a.id), before, 'nothing was created');
 });

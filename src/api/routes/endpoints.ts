@@ -16,7 +16,7 @@ import { notFound, validation } from '../errors.ts';
 import { decodeCursor, page } from '../pagination.ts';
 import { cursorPage, idParam, listQuery } from '../schemas/common.ts';
 import { endpointCreateSchema, endpointPatchSchema, endpointResponse } from '../schemas/endpoint.ts';
-import { assertResolvedTargetAllowed } from '../targets.ts';
+import { checkResolvedUrlTarget } from '../../net/target-check.ts';
 import { liveStatusResponse } from './endpoint-status.ts';
 
 type Row = typeof endpoints.$inferSelect;
@@ -52,6 +52,10 @@ export const endpointRoutes =
   async (app) => {
     const { db } = deps.database;
     const policy = { allowPrivate: deps.config.allowPrivateTargets, allowInsecure: deps.config.allowInsecureTargets };
+    const checkTarget = async (url: string | null | undefined) => {
+      const target = url ? await checkResolvedUrlTarget(url, { ...policy, requireHttps: false, resolver: deps.resolver }) : null;
+      if (target && !target.ok) throw validation('url', target.field_error);
+    };
 
     /** Database first, then the workflow; a failed signal is logged and healed by reconciliation. */
     async function sync(req: { log: { warn: (o: object, m: string) => void } }, id: string) {
@@ -70,7 +74,7 @@ export const endpointRoutes =
       async (req, reply) => {
         const b = req.body;
         await assertOwnGroup(db, req.accountId, b.group_id);
-        if (b.url) await assertResolvedTargetAllowed(b.url, 'url', { ...policy, resolver: deps.resolver });
+        await checkTarget(b.url);
         const [row] = await db
           .insert(endpoints)
           .values({
@@ -126,7 +130,7 @@ export const endpointRoutes =
         const cur = await ownedEndpoint(db, req.accountId, req.params.id);
         const b = req.body;
         await assertOwnGroup(db, req.accountId, b.group_id);
-        if (b.url) await assertResolvedTargetAllowed(b.url, 'url', { ...policy, resolver: deps.resolver });
+        await checkTarget(b.url);
         if (cur.type === 'http' && b.url === null) throw validation('url', 'is required for http endpoints');
         if (cur.type === 'http' && b.heartbeat_timeout_sec != null) throw validation('heartbeat_timeout_sec', 'applies to push endpoints only');
         const [row] = await db

@@ -8,7 +8,8 @@ import { assertOwnGroup, ownedWebhook } from '../ownership.ts';
 import { decodeCursor, page } from '../pagination.ts';
 import { cursorPage, idParam, listQuery } from '../schemas/common.ts';
 import { webhookCreateSchema, webhookPatchSchema, webhookResponse, webhookWithSecret } from '../schemas/webhook.ts';
-import { assertResolvedTargetAllowed } from '../targets.ts';
+import { checkResolvedUrlTarget } from '../../net/target-check.ts';
+import { validation } from '../errors.ts';
 import { maskHeaders, unmaskHeaders } from '../header-mask.ts';
 
 type Row = typeof webhooks.$inferSelect;
@@ -34,6 +35,10 @@ export const webhookRoutes =
   async (app) => {
     const { db } = deps.database;
     const policy = { allowPrivate: deps.config.allowPrivateTargets, allowInsecure: deps.config.allowInsecureTargets };
+    const checkTarget = async (url: string) => {
+      const target = await checkResolvedUrlTarget(url, { ...policy, requireHttps: !policy.allowInsecure, resolver: deps.resolver });
+      if (!target.ok) throw validation('url', target.field_error);
+    };
 
     app.post(
       '/v1/webhooks',
@@ -44,7 +49,7 @@ export const webhookRoutes =
       async (req, reply) => {
         const b = req.body;
         await assertOwnGroup(db, req.accountId, b.group_id);
-        await assertResolvedTargetAllowed(b.url, 'url', { ...policy, resolver: deps.resolver });
+        await checkTarget(b.url);
         const secret = generateWebhookSecret();
         const [row] = await db
           .insert(webhooks)
@@ -96,7 +101,7 @@ export const webhookRoutes =
         const cur = await ownedWebhook(db, req.accountId, req.params.id);
         const b = req.body;
         await assertOwnGroup(db, req.accountId, b.group_id);
-        if (b.url) await assertResolvedTargetAllowed(b.url, 'url', { ...policy, resolver: deps.resolver });
+        if (b.url) await checkTarget(b.url);
         const [row] = await db
           .update(webhooks)
           .set({
