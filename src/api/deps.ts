@@ -1,7 +1,6 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { Database } from '../db/client.ts';
 import type { AppConfig } from '../config/config.ts';
-import type { SecretCipher } from '../activities/deps.ts';
 import type { TemporalTarget } from '../services/endpoint-sync.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { RateLimits } from './rate-limits.ts';
@@ -10,7 +9,8 @@ import type { Resolver } from '../net/resolver.ts';
 export interface AppDeps {
   database: Database;
   temporal: TemporalTarget;
-  secrets: SecretCipher;
+  /** seals a webhook's signing secret before it is stored (the API never decrypts one) */
+  secrets: { encrypt(plain: string): string };
   /** the Temporal payload codec, served at /codec for the Web UI and CLI (absent: those routes answer 503) */
   payloadCodec?: PayloadCodec;
   config: Pick<AppConfig, 'adminToken' | 'allowPrivateTargets' | 'allowInsecureTargets' | 'publicUrl' | 'logLevel'> &

@@ -3,17 +3,9 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ApiError } from '../services/errors.ts';
 
-export class ApiError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
 /** A 400 whose details have the same {path, field, message} entries as a schema validation error's. */
@@ -55,10 +47,10 @@ function isUnstorableText(err: unknown): boolean {
  * Errors Fastify raises before any route matched (FST_ERR_BAD_URL, FST_ERR_MAX_PARAM_LENGTH, …): same shape as
  * every other error. A path segment longer than any id this API issues names nothing, so it is a 404.
  */
-export function frameworkErrorHandler(err: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
-  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.status(404).send({ error: { code: 'not_found', message: 'not found: a path segment is too long' } });
-  if (err.code === 'FST_ERR_BAD_URL') return reply.status(400).send({ error: { code: 'bad_request', message: 'the URL is not valid (bad percent-encoding)' } });
-  return reply.status(500).send({ error: { code: 'internal_error', message: 'internal error' } });
+export function frameworkErrorHandler(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') void reply.status(404).send({ error: { code: 'not_found', message: 'not found: a path segment is too long' } });
+  else if (err.code === 'FST_ERR_BAD_URL') void reply.status(400).send({ error: { code: 'bad_request', message: 'the URL is not valid (bad percent-encoding)' } });
+  else void reply.status(500).send({ error: { code: 'internal_error', message: 'internal error' } });
 }
 
 /** Headers every /v1 answer carries (src/api/app.ts), and the raw answers below. */

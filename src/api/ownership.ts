@@ -1,31 +1,25 @@
-// Tenant isolation in one place: every lookup by id is scoped to the caller's account, and anything else
-// (another account's id, a deleted row, an unknown id) is the same 404.
-import { and, eq, isNull } from 'drizzle-orm';
+// Tenant isolation in one place: every lookup by id is scoped to the caller's account (src/db/repos/), and
+// anything else (another account's id, a deleted row, an unknown id) is the same 404.
 import type { Db } from '../db/client.ts';
-import { endpoints, groups, webhooks } from '../db/schema/index.ts';
+import { deliveryRepo } from '../db/repos/deliveries.ts';
+import { endpointRepo } from '../db/repos/endpoints.ts';
+import { groupRepo } from '../db/repos/groups.ts';
+import { webhookRepo } from '../db/repos/webhooks.ts';
 import { notFound, validation } from './errors.ts';
 
-export async function ownedEndpoint(db: Db, accountId: string, id: string) {
-  const [row] = await db
-    .select()
-    .from(endpoints)
-    .where(and(eq(endpoints.id, id), eq(endpoints.accountId, accountId), isNull(endpoints.deletedAt)));
-  if (!row) throw notFound('endpoint');
+/** The row, or the 404 that names what was looked for. */
+export function found<T>(row: T | undefined | null, what: string): T {
+  if (row === undefined || row === null) throw notFound(what);
   return row;
 }
 
-export async function ownedWebhook(db: Db, accountId: string, id: string) {
-  const [row] = await db
-    .select()
-    .from(webhooks)
-    .where(and(eq(webhooks.id, id), eq(webhooks.accountId, accountId), isNull(webhooks.deletedAt)));
-  if (!row) throw notFound('webhook');
-  return row;
-}
+export const ownedEndpoint = async (db: Db, accountId: string, id: string) => found(await endpointRepo(db, accountId).find(id), 'endpoint');
+export const ownedWebhook = async (db: Db, accountId: string, id: string) => found(await webhookRepo(db, accountId).find(id), 'webhook');
+export const ownedGroup = async (db: Db, accountId: string, id: string) => found(await groupRepo(db, accountId).find(id), 'group');
+export const ownedDelivery = async (db: Db, accountId: string, id: string) => found(await deliveryRepo(db, accountId).find(id), 'delivery');
 
 /** A group_id in a body must be one of the caller's groups; a foreign one reads exactly like an unknown one. */
 export async function assertOwnGroup(db: Db, accountId: string, groupId: string | null | undefined): Promise<void> {
   if (groupId == null) return;
-  const [g] = await db.select({ id: groups.id }).from(groups).where(and(eq(groups.id, groupId), eq(groups.accountId, accountId)));
-  if (!g) throw validation('group_id', 'no such group in this account');
+  if (!(await groupRepo(db, accountId).find(groupId))) throw validation('group_id', 'no such group in this account');
 }

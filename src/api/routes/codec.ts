@@ -12,26 +12,17 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { constantTimeEqual } from '../../security/tokens.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import type { Lockout } from '../rate-limits.ts';
+import { type JsonPayload, payloadsBody } from '../schemas/codec.ts';
 
 export const CODEC_COOKIE = 'vanta_codec';
 const SESSION_SECONDS = 8 * 3600;
 /** A history page's payloads; a single payload is at most 2 MB in Temporal. */
 const CODEC_BODY_LIMIT = 8 * 1024 * 1024;
-const MAX_PAYLOADS = 10_000;
-
-const base64 = z.string().max(4 * 1024 * 1024).regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
-const payloadsBody = z.object({
-  payloads: z
-    .array(z.object({ metadata: z.record(z.string().max(256), base64).nullish(), data: base64.nullish() }).passthrough())
-    .max(MAX_PAYLOADS),
-});
-type JsonPayload = z.infer<typeof payloadsBody>['payloads'][number];
 
 const fromJson = (p: JsonPayload): Payload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])),

@@ -1,32 +1,14 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { accounts, endpoints } from '../../db/schema/index.ts';
-import { endpointWorkflowId } from '../../domain/ids.ts';
+import { accountIdByIncomingToken } from '../../db/repos/accounts.ts';
+import { endpointRepo } from '../../db/repos/endpoints.ts';
 import type { CheckResult } from '../../domain/types.ts';
 import { hashToken } from '../../security/tokens.ts';
-import { incomingResultSignal } from '../../workflows/endpoint-definitions.ts';
-import { withDeadline } from '../../temporal/deadline.ts';
+import { signalIncomingResult } from '../../services/endpoint-sync.ts';
 import type { AppDeps } from '../deps.ts';
 import type { incomingRateLimits } from '../rate-limits.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { storableString } from '../schemas/common.ts';
-import { checkedAtWindow } from '../schemas/time-window.ts';
-
-export const DEFAULT_INCOMING_MAX_AGE_SEC = 86_400;
-
-/** The incoming result body; checked_at must lie in [now - maxAgeSec, now + 5 min] when the request is validated. */
-export function incomingBody(maxAgeSec: number = DEFAULT_INCOMING_MAX_AGE_SEC) {
-  return z.strictObject({
-    endpoint_id: storableString().min(1).max(100),
-    status: z.enum(['up', 'down', 'degraded']),
-    response_time_ms: z.number().int().min(0).max(3_600_000).optional(),
-    response_code: z.number().int().min(100).max(599).optional(),
-    message: storableString().max(1000).optional(),
-    checked_at: z.iso.datetime({ offset: true }).superRefine(checkedAtWindow(maxAgeSec)).optional(),
-  });
-}
-export type IncomingBody = z.infer<ReturnType<typeof incomingBody>>;
+import { found } from '../ownership.ts';
+import { incomingAccepted, incomingBody, incomingParams, type IncomingBody } from '../schemas/incoming.ts';
 
 export function incomingToCheckResult(b: IncomingBody, receivedAt: Date): CheckResult {
   return {
@@ -55,28 +37,20 @@ export const incomingRoutes =
         schema: {
           tags: ['incoming'],
           security: [],
-          params: z.object({ token: z.string().min(1).max(200) }),
+          params: incomingParams,
           body: incomingBody(deps.config.incomingMaxAgeSec),
-          response: { 202: z.object({ accepted: z.literal(true) }) },
+          response: { 202: incomingAccepted },
         },
       },
       async (req, reply) => {
-        const [account] = await db
-          .select({ id: accounts.id })
-          .from(accounts)
-          .where(eq(accounts.incomingTokenHash, hashToken(req.params.token)));
-        if (!account) {
+        const accountId = await accountIdByIncomingToken(db, hashToken(req.params.token));
+        if (!accountId) {
           await limits.countWrongToken(req);
           throw notFound('incoming webhook');
         }
-        const [ep] = await db
-          .select({ id: endpoints.id })
-          .from(endpoints)
-          .where(and(eq(endpoints.id, req.body.endpoint_id), eq(endpoints.accountId, account.id), isNull(endpoints.deletedAt)));
-        if (!ep) throw notFound('endpoint');
+        const ep = found(await endpointRepo(db, accountId).find(req.body.endpoint_id), 'endpoint');
         try {
-          const result = incomingToCheckResult(req.body, new Date());
-          await withDeadline(deps.temporal.client, () => deps.temporal.client.workflow.getHandle(endpointWorkflowId(ep.id)).signal(incomingResultSignal, result), 5000);
+          await signalIncomingResult(deps.temporal, ep.id, incomingToCheckResult(req.body, new Date()));
         } catch (err) {
           req.log.warn({ err, endpointId: ep.id }, 'incoming result not signalled');
           throw new ApiError(503, 'unavailable', 'the endpoint monitor is not reachable right now; retry the result');

@@ -44,3 +44,5 @@ export const accountCreated = z.object({
   incoming_token: z.string(),
   incoming_url: z.string(),
 });
+
+export const incomingTokenRotated = z.object({ incoming_token: z.string(), incoming_url: z.string() });

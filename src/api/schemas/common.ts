@@ -47,3 +47,6 @@ export const customHeaders = (opts: { owner: HeaderOwner }) =>
     });
 
 export const cursorPage = <T extends z.ZodTypeAny>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+
+/** The answer of a DELETE: 204, no body. */
+export const noContent = z.undefined().describe('No content');

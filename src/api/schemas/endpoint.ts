@@ -116,3 +116,5 @@ export const endpointResponse = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
+
+export const eventResponse = z.object({ id: z.string(), event: z.string(), timestamp: z.string(), data: z.record(z.string(), z.unknown()) });
