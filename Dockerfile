@@ -30,7 +30,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY web ./web
 COPY scripts/build-web.ts ./scripts/build-web.ts
-COPY src/temporal/binaries.ts ./src/temporal/binaries.ts
+COPY src/project-root.ts ./src/project-root.ts
 RUN node --import tsx scripts/build-web.ts --force
 
 # ---- workflow bundle: built ahead of time, so the worker does not run webpack at every start ----

@@ -11,7 +11,7 @@
 //   default: all scenarios in the quick profile (about 40 minutes on 2 cores); --full: the long profile.
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { installTemporalBinaries } from '../src/temporal/install.ts';
+import { installTemporalBinaries } from '../src/tooling/install.ts';
 import { board } from './scenarios/board.ts';
 import { capacity } from './scenarios/capacity.ts';
 import { cost } from './scenarios/cost.ts';

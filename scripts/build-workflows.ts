@@ -12,15 +12,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  BUNDLE_FORMAT,
-  BUNDLER_OPTIONS,
-  bundlePaths,
-  checkPrebuiltBundle,
-  computeFingerprint,
-  PROJECT_ROOT,
-  type BundleManifest,
-} from '../src/worker/workflow-bundle.ts';
+import { BUNDLE_FORMAT, BUNDLER_OPTIONS, bundlePaths, checkPrebuiltBundle, computeFingerprint, type BundleManifest } from '../src/worker/workflow-bundle.ts';
+import { PROJECT_ROOT } from '../src/project-root.ts';
 
 const posix = (p: string) => p.split(sep).join('/');
 

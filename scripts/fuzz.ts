@@ -56,9 +56,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findTemporalBinary } from '../src/temporal/binaries.ts';
-import { installTemporalBinaries } from '../src/temporal/install.ts';
-import { freePort } from '../src/temporal/ports.ts';
+import { findTemporalBinary } from '../src/tooling/binaries.ts';
+import { installTemporalBinaries } from '../src/tooling/install.ts';
+import { freePort } from '../src/tooling/ports.ts';
 
 const SCHEMATHESIS_VERSION = '4.32.5';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,4 +1,4 @@
-import { installTemporalBinaries } from '../src/temporal/install.ts';
+import { installTemporalBinaries } from '../src/tooling/install.ts';
 
 await installTemporalBinaries();
 console.log('Temporal binaries are installed in .tools/bin');

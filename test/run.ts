@@ -5,10 +5,11 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { PROJECT_ROOT, resolveTemporalBinary } from '../src/temporal/binaries.ts';
-import { startDevServer } from '../src/temporal/dev-server.ts';
-import { installTemporalBinaries } from '../src/temporal/install.ts';
-import { freePort } from '../src/temporal/ports.ts';
+import { PROJECT_ROOT } from '../src/project-root.ts';
+import { resolveTemporalBinary } from '../src/tooling/binaries.ts';
+import { startDevServer } from '../src/tooling/dev-server.ts';
+import { installTemporalBinaries } from '../src/tooling/install.ts';
+import { freePort } from '../src/tooling/ports.ts';
 import { startPgCluster } from './helpers/postgres-cluster.ts';
 
 const UNIT_DIRS = ['test/domain', 'test/security', 'test/receiver', 'test/net', 'test/config'];

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadOrCreateKeyFile } from '../../src/security/secret-box.ts';
-import { PROJECT_ROOT } from '../../src/temporal/binaries.ts';
+import { PROJECT_ROOT } from '../../src/project-root.ts';
 import { createPayloadCodec, vantaDataConverter } from '../../src/temporal/payload-codec.ts';
-import { freePort } from '../../src/temporal/ports.ts';
+import { freePort } from '../../src/tooling/ports.ts';
 import { apiCaller, procStat, STACK_LABELS, type Stack } from './stack.ts';
 
 const ENTRY = join(PROJECT_ROOT, 'src', 'main', 'embedded.ts');

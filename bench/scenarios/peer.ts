@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/temporal/ports.ts';
+import { freePort } from '../../src/tooling/ports.ts';
 import { installGatus } from '../lib/gatus.ts';
 import { startEmbedded } from '../lib/embedded.ts';
 import { loadAvg } from '../lib/load.ts';

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Context, heartbeat } from '@temporalio/activity';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, deliveries, deliveryAttempts, endpoints, events, groups, webhooks } from '../db/schema/index.ts';
+import { deliveryIdFor } from '../domain/ids.ts';
 import { buildEnvelope, renderBody } from '../domain/payload.ts';
 import { effectiveSettings } from '../domain/settings.ts';
 import { toIsoSeconds } from '../domain/time.ts';
@@ -42,11 +42,6 @@ export interface AttemptOutcome {
 /** PostgreSQL text cannot hold U+0000; a receiver's binary answer must not make the attempt's row unwritable. */
 function withoutNul(text: string): string {
   return text.includes('\u0000') ? text.replace(/\u0000/g, '') : text;
-}
-
-/** Deterministic, so a re-run of prepareDelivery finds the row it wrote before. */
-export function deliveryIdFor(webhookId: string, eventId: string, sequence: number): string {
-  return 'dlv_' + createHash('sha256').update(`${webhookId}:${eventId}:${sequence}`).digest('hex').slice(0, 24);
 }
 
 export function createDeliveryActivities(deps: ActivityDeps) {

@@ -2,11 +2,7 @@ import type { Db } from '../db/client.ts';
 import type { Resolver } from '../net/resolver.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { CheckWriter } from '../read-model/check-writer.ts';
-
-export interface SecretCipher {
-  encrypt(plain: string): string;
-  decrypt(token: string): string;
-}
+import type { SecretCipher } from '../security/secret-box.ts';
 
 /** What activities need from the outside world; built once by the worker, replaced by tests where useful. */
 export interface ActivityDeps {

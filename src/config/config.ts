@@ -3,7 +3,6 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import type { WorkerTuning } from '../worker/worker.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../api/rate-limit-defaults.ts';
 
 const bool = z
@@ -11,7 +10,15 @@ const bool = z
   .default('false')
   .transform((v) => v === 'true' || v === '1');
 
-/** Worker tuning variables and the worker option each sets (docs/PERFORMANCE.md); unset keeps the SDK default. */
+/** The worker options an operator may set (a subset of the SDK's WorkerOptions); unset keeps the SDK default. */
+export interface WorkerTuning {
+  maxCachedWorkflows?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentLocalActivityExecutions?: number;
+}
+
+/** Worker tuning variables and the worker option each sets (docs/PERFORMANCE.md). */
 export const WORKER_TUNING_ENV = {
   VANTA_WORKER_MAX_CACHED_WORKFLOWS: 'maxCachedWorkflows',
   VANTA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 'maxConcurrentWorkflowTaskExecutions',
@@ -120,7 +127,17 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+/**
+ * Which process reads the configuration. `npm run api` and `npm run worker` need a Temporal cluster
+ * (TEMPORAL_ADDRESS); only `npm start` (embedded) runs its own dev server when it is unset.
+ */
+export type ProcessKind = 'embedded' | 'api' | 'worker' | 'migrate';
+
+const NEEDS_TEMPORAL_ADDRESS: ReadonlySet<ProcessKind> = new Set(['api', 'worker']);
+
+export function loadConfig(env: NodeJS.ProcessEnv, kind: 'api' | 'worker'): AppConfig & { temporalAddress: string };
+export function loadConfig(env: NodeJS.ProcessEnv, kind?: ProcessKind): AppConfig;
+export function loadConfig(env: NodeJS.ProcessEnv, kind: ProcessKind = 'embedded'): AppConfig {
   // Empty strings mean "unset": shells and compose files often export VAR= .
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
@@ -132,6 +149,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (!e.VANTA_METRICS_TOKEN && !isLoopbackHost(e.HOST)) {
     throw new ConfigError(
       `Invalid environment:\n  VANTA_METRICS_TOKEN: required when HOST is not a loopback address (HOST=${e.HOST}): /metrics would be open to the network; set it to a random string of at least 16 characters (openssl rand -hex 24)`,
+    );
+  }
+  if (!e.TEMPORAL_ADDRESS && NEEDS_TEMPORAL_ADDRESS.has(kind)) {
+    throw new ConfigError(
+      `Invalid environment:\n  TEMPORAL_ADDRESS: required for npm run ${kind} (host:port of the Temporal frontend, e.g. temporal:7233); only npm start runs a Temporal dev server of its own`,
     );
   }
   return {

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import { PROJECT_ROOT } from '../temporal/binaries.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;

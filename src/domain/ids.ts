@@ -1,5 +1,7 @@
-// Every deterministic Temporal workflow id lives here, so dedup (SPEC §6) cannot drift between the API,
-// the endpoint workflow and the delivery starter.
+// Every deterministic id lives here (workflow ids, delivery row ids), so dedup (docs/BEHAVIOUR.md, "Deliveries")
+// cannot drift between the API, the endpoint workflow and the delivery starter.
+
+import { sha256Hex } from './sha256.ts';
 
 export const EVENT_ID_PREFIX = 'wh_evt_';
 const EVENT_ID_PATTERN = /^wh_evt_[0-9a-f]{20,}$/;
@@ -48,4 +50,12 @@ export function eventIdFromHex(hex: string): string {
 
 export function isEventId(value: unknown): value is string {
   return typeof value === 'string' && EVENT_ID_PATTERN.test(value);
+}
+
+/**
+ * The delivery row's id for the n-th delivery (0 = the original) of an event to a webhook. Deterministic, so a
+ * re-run of prepareDelivery finds the row it wrote before and the API can answer the id before the row exists.
+ */
+export function deliveryIdFor(webhookId: string, eventId: string, sequence: number): string {
+  return 'dlv_' + sha256Hex(`${webhookId}:${eventId}:${sequence}`).slice(0, 24);
 }

@@ -5,10 +5,10 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { AppConfig } from '../config/config.ts';
 import type { Database } from '../db/client.ts';
-import type { SecretCipher } from '../activities/deps.ts';
+import type { SecretCipher } from '../security/secret-box.ts';
 import { buildApp } from '../api/app.ts';
 import { bearerMatches } from '../api/auth.ts';
-import { reconcileEndpoints } from '../worker/reconcile.ts';
+import { startReconcileLoop } from '../worker/reconcile-loop.ts';
 import type { CheckLoopTiming } from '../worker/check-loop-runtime.ts';
 import { startWorkerSet } from '../worker/worker-set.ts';
 import { startRetention } from '../read-model/retention.ts';
@@ -19,9 +19,6 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-const RECONCILE_EVERY_MS = 5 * 60 * 1000;
-const FULL_RECONCILE_EVERY = 12;
-const RECONCILE_SKEW_MARGIN_MS = 2 * 60 * 1000;
 const RETENTION_EVERY_MS = 10 * 60 * 1000;
 
 export async function startWorker(args: {
@@ -60,30 +57,10 @@ export async function startWorker(args: {
     ...(args.checkLoopTiming && { checkLoopTiming: args.checkLoopTiming }),
     log: args.log,
   });
-  const temporal = { client: args.client, taskQueue: config.taskQueue };
-  // The first pass and every FULL_RECONCILE_EVERY-th are full; the others only touch what changed since the last
-  // good pass began (less a margin for clock skew between API hosts and this one) or whose workflow is missing.
-  let passes = 0;
-  let lastGoodPassStartedAt: Date | null = null;
-  const reconcile = async () => {
-    const startedAt = new Date();
-    const full = lastGoodPassStartedAt === null || passes % FULL_RECONCILE_EVERY === 0;
-    passes++;
-    try {
-      const changedSince = full ? undefined : new Date(lastGoodPassStartedAt!.getTime() - RECONCILE_SKEW_MARGIN_MS);
-      const r = await reconcileEndpoints(args.database.db, temporal, { changedSince });
-      if (r.failed === 0) lastGoodPassStartedAt = startedAt;
-      if (r.failed > 0 || r.started_or_updated > 0 || r.ended > 0) args.log(`reconciled endpoints (${full ? 'full' : 'incremental'}): ${JSON.stringify(r)}`);
-    } catch (err) {
-      args.log(`reconciliation failed, will retry: ${String(err)}`);
-    }
-  };
-  await reconcile();
-  const timer = setInterval(reconcile, RECONCILE_EVERY_MS);
-  timer.unref();
+  const reconcile = await startReconcileLoop(args.database.db, { client: args.client, taskQueue: config.taskQueue }, args.log);
   return {
     async stop() {
-      clearInterval(timer);
+      reconcile.stop();
       await set.stop();
       await retention.stop();
       await connection.close();

@@ -5,14 +5,15 @@ import { count } from 'drizzle-orm';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { accounts } from '../db/schema/index.ts';
 import { createAccount, incomingUrl } from '../services/accounts.ts';
-import { findTemporalBinary, resolveTemporalBinary } from '../temporal/binaries.ts';
-import { removeDevServerPid, stopOrphanedDevServer } from '../temporal/dev-server-pid.ts';
-import { superviseDevServer, type SupervisedDevServer } from '../temporal/dev-server-supervisor.ts';
-import { installTemporalBinaries } from '../temporal/install.ts';
-import { assertPortFree, PortInUseError } from '../temporal/ports.ts';
+import { findTemporalBinary, resolveTemporalBinary } from '../tooling/binaries.ts';
+import { removeDevServerPid, stopOrphanedDevServer } from '../tooling/dev-server-pid.ts';
+import { superviseDevServer, type SupervisedDevServer } from '../tooling/dev-server-supervisor.ts';
+import { installTemporalBinaries } from '../tooling/install.ts';
+import { assertPortFree, PortInUseError } from '../tooling/ports.ts';
 import { startApi, startWorker, type Running } from './components.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { connectClient, loadPayloadCodec, loadSecrets, openDatabase } from './runtime.ts';
+import { createShutdown, failedToStart } from './shutdown.ts';
 import { installTemporalLogging } from './temporal-logging.ts';
 import { keepDataDirPrivate, secureDataDir } from './data-dir.ts';
 
@@ -25,28 +26,11 @@ async function main(): Promise<void> {
   const loosened = await secureDataDir(config.dataDir);
   if (loosened > 0) log(`data directory: removed group and other access from ${loosened} existing files and folders`);
 
-  const stops: Array<() => Promise<void>> = [];
-  let stopping = false;
-  const shutdown = async (signal: string, exitCode = 0) => {
-    if (stopping) return;
-    stopping = true;
-    log(exitCode === 0 ? `${signal} received, stopping` : `${signal}; stopping`);
-    for (const stop of stops.reverse()) {
-      try {
-        await stop();
-      } catch (err) {
-        log(`error while stopping: ${String(err)}`);
-      }
-    }
-    log('stopped');
-    process.exit(exitCode);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  const shutdown = createShutdown(log);
   // If whoever started us dies without passing a signal on (npm killed hard, a closed terminal), stop too
   // rather than run on as an orphan holding the dev server.
   const parent = process.ppid;
-  setInterval(() => process.ppid !== parent && void shutdown('parent exit'), 1000).unref();
+  setInterval(() => process.ppid !== parent && void shutdown.run('parent exit'), 1000).unref();
 
   await assertPortFree(config.port, config.host, 'API', 'PORT');
   let temporalAddress = config.temporalAddress;
@@ -76,9 +60,9 @@ async function main(): Promise<void> {
         namespace: config.temporalNamespace,
         pidFile,
       },
-      { log, giveUp: (reason) => void shutdown(`giving up: ${reason}`, 1) },
+      { log, giveUp: (reason) => void shutdown.run(`giving up: ${reason}`, 1) },
     );
-    stops.push(async () => {
+    shutdown.add(async () => {
       await dev!.stop();
       await removeDevServerPid(pidFile);
     });
@@ -86,21 +70,21 @@ async function main(): Promise<void> {
   }
 
   const database = await openDatabase(config, { embedded: true });
-  stops.push(() => database.close());
+  shutdown.add(() => database.close());
   await database.migrate();
   const privateDir = await keepDataDirPrivate(config.dataDir, log);
-  stops.push(async () => privateDir.stop());
+  shutdown.add(async () => privateDir.stop());
   const secrets = await loadSecrets(config, { embedded: true });
   const codec = await loadPayloadCodec(config, { embedded: true });
   const client = await connectClient(temporalAddress, config.temporalNamespace, codec);
-  stops.push(() => client.connection.close());
+  shutdown.add(() => client.connection.close());
 
   const metrics = createMetrics();
   const worker: Running = await startWorker({ config, database, secrets, client, codec, temporalAddress, metrics, log });
-  stops.push(() => worker.stop());
+  shutdown.add(() => worker.stop());
   // The console links each webhook to its deliveries in the Temporal Web UI: the dev server's own UI here.
   const api = await startApi({ config: { ...config, temporalUiUrl: dev?.uiUrl ?? config.temporalUiUrl }, database, secrets, client, codec, metrics });
-  stops.push(() => api.stop());
+  shutdown.add(() => api.stop());
 
   const [{ n }] = (await database.db.select({ n: count() }).from(accounts)) as [{ n: number }];
   if (Number(n) === 0) {
@@ -119,8 +103,4 @@ async function main(): Promise<void> {
   log(`ready in ${Date.now() - t0} ms`);
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof PortInUseError) console.error(`[vantastatus] ${err.message}`);
-  else console.error('[vantastatus] failed to start:', err);
-  process.exit(1);
-});
+main().catch((err: unknown) => failedToStart('[vantastatus]', err, (e) => e instanceof ConfigError || e instanceof PortInUseError));

@@ -2,7 +2,7 @@
 import { loadConfig } from '../config/config.ts';
 import { openDatabase } from './runtime.ts';
 
-const config = loadConfig(process.env);
+const config = loadConfig(process.env, 'migrate');
 const database = await openDatabase(config, { embedded: false });
 try {
   await database.migrate();

@@ -5,8 +5,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { AppConfig } from '../config/config.ts';
 import { openPglite, openPostgres, type Database } from '../db/client.ts';
 import { createSecretBox, loadOrCreateKeyFile, parseMasterKey } from '../security/secret-box.ts';
-import type { SecretCipher } from '../activities/deps.ts';
-import { PROJECT_ROOT } from '../temporal/binaries.ts';
+import type { SecretCipher } from '../security/secret-box.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
 import { createPayloadCodec, vantaDataConverter, type VantaPayloadCodec } from '../temporal/payload-codec.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).version;

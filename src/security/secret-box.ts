@@ -15,7 +15,13 @@ export class SecretBoxError extends Error {
   override name = 'SecretBoxError';
 }
 
-export interface SecretBox {
+/** What the activities, the API and the start-up code need of the secret box (tests pass fakes). */
+export interface SecretCipher {
+  encrypt(plain: string): string;
+  decrypt(token: string): string;
+}
+
+export interface SecretBox extends SecretCipher {
   /** Returns `v1:<base64 iv>:<base64 tag>:<base64 ciphertext>`. */
   encrypt(plain: string): string;
   /** Throws SecretBoxError when the token is malformed, altered, or from another master key. */

@@ -12,11 +12,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, sep } from 'node:path';
 import type { BundleOptions } from '@temporalio/worker';
+import { PROJECT_ROOT } from '../project-root.ts';
 
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const BUILD_COMMAND = 'npm run build:workflows';
 
 /** Where a project's workflow entry point, bundle and manifest are (tests pass a copy of the project). */

@@ -17,7 +17,7 @@ import { USER_AGENT } from '../../src/main/runtime.ts';
 import type { Resolver } from '../../src/net/resolver.ts';
 import { verifyVantaSignature } from '../../src/receiver/verify.ts';
 import { generateWebhookSecret } from '../../src/security/signing.ts';
-import { PROJECT_ROOT } from '../../src/temporal/binaries.ts';
+import { PROJECT_ROOT } from '../../src/project-root.ts';
 import { seedAccount, seedEvent, seedWebhook } from '../helpers/fixtures.ts';
 import { createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
 import { createSelfSignedCert, createTestPki, type SelfSignedCert, type TestPki } from '../helpers/tls.ts';

@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import { webhooks } from '../../src/db/schema/index.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import { serveWorkerMetrics } from '../../src/main/components.ts';
-import { freePort } from '../../src/temporal/ports.ts';
+import { freePort } from '../../src/tooling/ports.ts';
 import { apiApps } from '../helpers/api-apps.ts';
 import { fillParams, v1Routes } from '../helpers/routes.ts';
 

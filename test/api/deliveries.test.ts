@@ -7,7 +7,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { buildApp } from '../../src/api/app.ts';
-import { deliveryIdFor } from '../../src/activities/delivery.ts';
+import { deliveryIdFor } from '../../src/domain/ids.ts';
 import { redeliveryWorkflowId } from '../../src/domain/ids.ts';
 import { sampleEvent } from '../../src/domain/payload.ts';
 import { DEFAULT_DELIVERY_SETTINGS, EVENT_TYPES, type EventType } from '../../src/domain/types.ts';

@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../src/api/deps.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
-import { freePort } from '../../src/temporal/ports.ts';
+import { freePort } from '../../src/tooling/ports.ts';
 import { apiApps } from '../helpers/api-apps.ts';
 
 const ADMIN = 'admin-token-for-operability-tests';

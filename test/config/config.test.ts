@@ -1,4 +1,4 @@
-// Config is parsed once from the environment; these cover the worker tuning variables and their errors.
+// Config is parsed once from the environment; these cover its variables, their errors and what each process requires.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
@@ -88,4 +88,21 @@ test("the dev server's sqlite file syncs at checkpoints by default; VANTA_TEMPOR
   assert.equal(loadConfig({}).temporalSqliteSync, 'normal');
   assert.equal(loadConfig({ VANTA_TEMPORAL_SQLITE_SYNC: 'full' }).temporalSqliteSync, 'full');
   assert.throws(() => loadConfig({ VANTA_TEMPORAL_SQLITE_SYNC: 'off' }), (err: unknown) => err instanceof ConfigError && /VANTA_TEMPORAL_SQLITE_SYNC/.test(err.message));
+});
+
+test('npm run api and npm run worker need TEMPORAL_ADDRESS; embedded mode and migrations do not', () => {
+  for (const kind of ['api', 'worker'] as const) {
+    for (const env of [{}, { TEMPORAL_ADDRESS: '' }]) {
+      assert.throws(
+        () => loadConfig(env, kind),
+        (err: unknown) => err instanceof ConfigError && /TEMPORAL_ADDRESS: required for npm run/.test(err.message) && err.message.includes(kind),
+        `${kind} ${JSON.stringify(env)}`,
+      );
+    }
+    assert.equal(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233' }, kind).temporalAddress, 'temporal:7233');
+  }
+  assert.equal(loadConfig({}).temporalAddress, null, 'embedded (the default) starts its own dev server');
+  assert.equal(loadConfig({}, 'embedded').temporalAddress, null);
+  assert.equal(loadConfig({}, 'migrate').temporalAddress, null);
+  assert.equal(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233' }, 'embedded').temporalAddress, 'temporal:7233', 'embedded mode may use a cluster too');
 });

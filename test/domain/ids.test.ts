@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { deliveryWorkflowId, endpointWorkflowId, eventIdFromHex, isEventId, redeliveryWorkflowId } from '../../src/domain/ids.ts';
+import { createHash } from 'node:crypto';
+import { deliveryIdFor, deliveryWorkflowId, endpointWorkflowId, eventIdFromHex, isEventId, redeliveryWorkflowId } from '../../src/domain/ids.ts';
+import { sha256Hex } from '../../src/domain/sha256.ts';
 
 const HEX = '9f82a1c4d7e6b5a40312';
 
@@ -83,5 +85,18 @@ describe('event ids', () => {
     assert.equal(isEventId(`evt_${HEX}`), false);
     assert.equal(isEventId(` wh_evt_${HEX}`), false);
     assert.equal(isEventId(42), false);
+  });
+});
+
+describe('deliveryIdFor and its SHA-256', () => {
+  it('sha256Hex matches node:crypto on block boundaries and multi-byte text', () => {
+    for (const text of ['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'a'.repeat(64), 'x'.repeat(1000), 'é€😀', 'wh_1:wh_evt_0:3']) {
+      assert.equal(sha256Hex(text), createHash('sha256').update(text).digest('hex'), `${text.length} characters`);
+    }
+  });
+  it('is dlv_ + the first 24 hex of sha256(webhook:event:sequence), the ids already stored', () => {
+    const expected = 'dlv_' + createHash('sha256').update('wh_a:wh_evt_0123456789abcdef0123:2').digest('hex').slice(0, 24);
+    assert.equal(deliveryIdFor('wh_a', 'wh_evt_0123456789abcdef0123', 2), expected);
+    assert.notEqual(deliveryIdFor('wh_a', 'wh_evt_0123456789abcdef0123', 0), deliveryIdFor('wh_a', 'wh_evt_0123456789abcdef0123', 1));
   });
 });

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/db/client.ts';
 import { events, groups, webhooks } from '../../src/db/schema/index.ts';
-import type { SecretCipher } from '../../src/activities/deps.ts';
+import type { SecretCipher } from '../../src/security/secret-box.ts';
 import type { DeliverySettings, EventType } from '../../src/domain/types.ts';
 import { generateWebhookSecret } from '../../src/security/signing.ts';
 import { createAccount } from '../../src/services/accounts.ts';

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from '../../src/temporal/ports.ts';
+import { freePort } from '../../src/tooling/ports.ts';
 import { isAlive } from './process-tree.ts';
 import { clusterDir } from './postgres-cluster.ts';
 

@@ -6,7 +6,7 @@ import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../../src/temporal/ports.ts';
+import { freePort } from '../../src/tooling/ports.ts';
 
 const run = promisify(execFile);
 

@@ -4,8 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../src/temporal/binaries.ts';
-import { freePort } from '../../src/temporal/ports.ts';
+import { PROJECT_ROOT } from '../../src/project-root.ts';
+import { freePort } from '../../src/tooling/ports.ts';
 import { descendants, isAlive } from './process-tree.ts';
 
 export interface RunningProduct {

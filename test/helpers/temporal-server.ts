@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { installTemporalServer, TEMPORAL_SERVER_BIN, TEMPORAL_SQL_TOOL_BIN } from '../../scripts/install-temporal-server.ts';
-import { assertPortFree } from '../../src/temporal/ports.ts';
+import { assertPortFree } from '../../src/tooling/ports.ts';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.ts';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.ts';
 import { startPgCluster } from './postgres-cluster.ts';

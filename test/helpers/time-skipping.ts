@@ -3,7 +3,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../src/activities/index.ts';
-import { resolveTemporalBinary } from '../../src/temporal/binaries.ts';
+import { resolveTemporalBinary } from '../../src/tooling/binaries.ts';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.ts';
 import { quietTemporalRuntime, testDataConverter, workflowBundle } from './services.ts';
 

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../src/temporal/binaries.ts';
+import { PROJECT_ROOT } from '../../src/project-root.ts';
 import { descendants, isAlive } from './process-tree.ts';
 import { workflowBundle } from './services.ts';
 

@@ -16,7 +16,7 @@ import { buildApp } from '../../src/api/app.ts';
 import { endpointStatus } from '../../src/db/schema/index.ts';
 import { endpointWorkflowId } from '../../src/domain/ids.ts';
 import { endEndpoint, syncEndpoint } from '../../src/services/endpoint-sync.ts';
-import { resolveTemporalBinary } from '../../src/temporal/binaries.ts';
+import { resolveTemporalBinary } from '../../src/tooling/binaries.ts';
 import { statusQuery } from '../../src/workflows/endpoint-definitions.ts';
 import { seedAccount } from '../helpers/fixtures.ts';
 import { seedEndpoint } from '../helpers/endpoint-harness.ts';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { PROJECT_ROOT } from '../../src/temporal/binaries.ts';
-import { freePort } from '../../src/temporal/ports.ts';
+import { PROJECT_ROOT } from '../../src/project-root.ts';
+import { freePort } from '../../src/tooling/ports.ts';
 import { eventually } from '../helpers/http-servers.ts';
 import { requireEnv } from '../helpers/services.ts';
 

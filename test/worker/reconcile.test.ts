@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { buildApp } from '../../src/api/app.ts';
 import { endpoints } from '../../src/db/schema/index.ts';
 import { endpointWorkflowId } from '../../src/domain/ids.ts';
-import { freePort } from '../../src/temporal/ports.ts';
+import { freePort } from '../../src/tooling/ports.ts';
 import { statusQuery } from '../../src/workflows/endpoint-definitions.ts';
 import { reconcileEndpoints } from '../../src/worker/reconcile.ts';
 import { connectTemporal, createSecretBox, createTestDatabase, decodeJsonPayload, startTestWorker, testMasterKey } from '../helpers/services.ts';

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { buildWorkflows } from '../../scripts/build-workflows.ts';
-import { bundlePaths, checkPrebuiltBundle, PROJECT_ROOT, workflowCodeOption } from '../../src/worker/workflow-bundle.ts';
+import { bundlePaths, checkPrebuiltBundle, workflowCodeOption } from '../../src/worker/workflow-bundle.ts';
+import { PROJECT_ROOT } from '../../src/project-root.ts';
 
 let root: string;
 const quiet = () => {};

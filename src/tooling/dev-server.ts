@@ -1,7 +1,7 @@
 // Runs the official `temporal server start-dev` as a child process and waits until it serves the namespace.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
-import { CUSTOM_SEARCH_ATTRIBUTES } from './search-attributes.ts';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../temporal/search-attributes.ts';
 
 export interface DevServerOptions {
   binary: string;

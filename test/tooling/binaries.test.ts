@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findTemporalBinary, INSTALL_COMMAND, resolveTemporalBinary, TOOLS_BIN_DIR } from '../../src/temporal/binaries.ts';
+import { findTemporalBinary, INSTALL_COMMAND, resolveTemporalBinary, TOOLS_BIN_DIR } from '../../src/tooling/binaries.ts';
 
 async function fakeBinary(dir: string, name: string): Promise<string> {
   const p = join(dir, name);
