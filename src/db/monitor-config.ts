@@ -5,7 +5,7 @@ import { endpoints, groups } from './schema/index.ts';
 
 type EndpointRow = typeof endpoints.$inferSelect;
 
-/** The workflow's view of an endpoint row; heartbeat timeout defaults to 2 × interval (SPEC §3). */
+/** The workflow's view of an endpoint row; heartbeat timeout defaults to 2 × interval (docs/BEHAVIOUR.md, "Configuration and defaults"). */
 export function monitorConfigFromRow(row: EndpointRow, groupName: string | null): MonitorConfig {
   return {
     endpoint_id: row.id,

@@ -1,4 +1,4 @@
-// `expected_status` entries (SPEC §3): single codes ("200") or inclusive ranges ("200-399"), codes 100–599.
+// `expected_status` entries (docs/BEHAVIOUR.md, "Configuration and defaults"): single codes ("200") or inclusive ranges ("200-399"), codes 100–599.
 
 export const DEFAULT_EXPECTED_STATUS: readonly string[] = ['200-399'];
 export const MIN_STATUS_CODE = 100;

@@ -38,7 +38,7 @@ export function redeliveryWorkflowId(webhookId: string, eventId: string, sequenc
 
 /**
  * Builds `wh_evt_<hex>` from at least 20 hex characters. Upper-case input is folded to lower case, because the
- * wire format (SPEC §5) only allows lower case and the same digest must always give the same id.
+ * wire format (docs/BEHAVIOUR.md, "Events and payloads") only allows lower case and the same digest must always give the same id.
  */
 export function eventIdFromHex(hex: string): string {
   const lower = hex.toLowerCase();

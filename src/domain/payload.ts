@@ -1,4 +1,4 @@
-// Wire envelope (SPEC §5) and the sample events that `POST /v1/webhooks/:id/test` sends.
+// Wire envelope (docs/BEHAVIOUR.md, "Events and payloads") and the sample events that `POST /v1/webhooks/:id/test` sends.
 import type { DomainEvent, Envelope, EventData, EventType, VantaEvent, WebhookFormat } from './types.ts';
 import { formatSlack } from './slack.ts';
 import { isEventId } from './ids.ts';
@@ -59,7 +59,7 @@ export function buildEnvelope(event: VantaEvent, webhookId: string): Envelope {
 }
 
 /**
- * The request body for one (webhook, event). SPEC §5 requires it to be serialised once and then sent
+ * The request body for one (webhook, event). docs/BEHAVIOUR.md ("Events and payloads") requires it to be serialised once and then sent
  * byte-identical on every attempt, so callers should store this string rather than re-render per attempt.
  */
 export function renderBody(envelope: Envelope, format: WebhookFormat): string {

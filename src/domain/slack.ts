@@ -1,4 +1,4 @@
-// Slack Block Kit rendering of an envelope (`format: slack`, SPEC §5).
+// Slack Block Kit rendering of an envelope (`format: slack`, docs/BEHAVIOUR.md, "Events and payloads").
 import type { EndpointStatus, Envelope, EventType } from './types.ts';
 import { describeResponseCode } from './http-reason.ts';
 

@@ -1,4 +1,4 @@
-// The monitor's state machine (SPEC §4). Pure and deterministic: the endpoint workflow replays it.
+// The monitor's state machine (docs/BEHAVIOUR.md, "Statuses and events"). Pure and deterministic: the endpoint workflow replays it.
 import type {
   CheckResult,
   DomainEvent,
@@ -101,7 +101,7 @@ export function applyCheckResult(
       }
     } else {
       next.status = 'up';
-      // unknown → up is the first good check, not a recovery, so it stays silent (SPEC §4).
+      // unknown → up is the first good check, not a recovery, so it stays silent (docs/BEHAVIOUR.md).
       if (state.status === 'down' || state.status === 'degraded') {
         pending.push({ type: 'endpoint.up', statusEvent: true, extra: {} });
       }

@@ -1,7 +1,7 @@
 // Timestamp helpers for the domain core. Callers always pass the instant in; nothing here reads the clock,
 // so workflow replays produce the same strings.
 
-/** ISO 8601 UTC with second precision and `Z`, the wire format of SPEC §5 (e.g. 2025-01-14T08:32:17Z). */
+/** ISO 8601 UTC with second precision and `Z`, the wire format of docs/BEHAVIOUR.md, "Events and payloads" (e.g. 2025-01-14T08:32:17Z). */
 export function toIsoSeconds(instant: Date): string {
   const ms = instant.getTime();
   if (Number.isNaN(ms)) throw new RangeError('toIsoSeconds: invalid date');

@@ -1,4 +1,4 @@
-// SSRF policy (SPEC §6). It is deliberately an allow-by-exception list for IPv4 but a deny-by-default list for
+// SSRF policy (docs/BEHAVIOUR.md, "SSRF and TLS"). It is deliberately an allow-by-exception list for IPv4 but a deny-by-default list for
 // IPv6 outside 2000::/3, because everything outside global unicast is either special-purpose or unallocated
 // and no customer endpoint or webhook can legitimately live there.
 import { hasPrefix, parseIp } from './ip.ts';

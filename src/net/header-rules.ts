@@ -19,7 +19,7 @@ export function isConnectionHeader(name: string): boolean {
   return CONNECTION_HEADERS.has(n) || n.startsWith('proxy-');
 }
 
-/** Headers a delivery sets itself (SPEC §3): its signatures, its own Content-Type, and Host for the signed URL. */
+/** Headers a delivery sets itself (docs/BEHAVIOUR.md, "Request and signatures"): its signatures, its own Content-Type, and Host for the signed URL. */
 const DELIVERY_HEADERS = /^(x-vantastatus-|webhook-)|^(host|content-type)$/i;
 
 const VALUE_RULE = 'may hold only tab, space, visible ASCII and Latin-1 characters (no control characters, DEL, or characters above U+00FF)';

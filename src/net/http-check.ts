@@ -1,4 +1,4 @@
-// One active HTTP check (SPEC §4) as a CheckResult. Deciding up/down/degraded is the state machine's job;
+// One active HTTP check (docs/BEHAVIOUR.md, "Statuses and events") as a CheckResult. Deciding up/down/degraded is the state machine's job;
 // this only reports what happened on the wire.
 import type { CheckResult } from '../domain/types.ts';
 import { matchesExpectedStatus } from '../domain/expected-status.ts';

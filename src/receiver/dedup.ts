@@ -1,4 +1,4 @@
-// Receiver-side dedup keyed on the event id (SPEC §8). VantaStatus retries until it sees a 2xx, so
+// Receiver-side dedup keyed on the event id (docs/BEHAVIOUR.md, "Request and signatures"). VantaStatus retries until it sees a 2xx, so
 // a receiver that answered slowly or lost the response will get the same event again.
 
 export const MIN_DEDUP_TTL_SEC = 86_400;

@@ -1,4 +1,4 @@
-// Receiver-side verification of VantaStatus deliveries (SPEC §8). Customers run this inside their
+// Receiver-side verification of VantaStatus deliveries (docs/BEHAVIOUR.md, "Request and signatures"). Customers run this inside their
 // own HTTP handlers, so it must answer every hostile request with a reason instead of an exception.
 import { decodeWebhookSecret, standardWebhookDigest, vantaSignature } from '../security/signing.ts';
 import { constantTimeEqual } from '../security/tokens.ts';

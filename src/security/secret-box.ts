@@ -1,4 +1,4 @@
-// Encryption at rest for webhook secrets (SPEC §3): they must be recoverable to sign deliveries,
+// Encryption at rest for webhook secrets (docs/BEHAVIOUR.md, "Configuration and defaults"): they must be recoverable to sign deliveries,
 // so they cannot be hashed, but a database dump alone must not reveal them.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { link, mkdir, open, unlink } from 'node:fs/promises';
@@ -135,7 +135,7 @@ async function readKeyFile(path: string): Promise<Buffer> {
 }
 
 /**
- * Embedded mode's master key (SPEC §3). Losing this file makes every stored webhook secret
+ * Embedded mode's master key (docs/BEHAVIOUR.md, "Configuration and defaults"). Losing this file makes every stored webhook secret
  * undecryptable, so a new key only ever appears as a complete, fsynced file: it is written under a
  * temporary name and hard-linked into place, which also fails safely if another process won the race.
  */

@@ -1,4 +1,4 @@
-// Webhook signing (SPEC §6). Every delivery carries two independent signatures: the customer's own
+// Webhook signing (docs/BEHAVIOUR.md, "Request and signatures"). Every delivery carries two independent signatures: the customer's own
 // X-VantaStatus-Signature scheme and Standard Webhooks, so receivers can use either ecosystem.
 import { createHmac, randomBytes } from 'node:crypto';
 
@@ -53,7 +53,7 @@ export interface SignatureHeaderInput {
   webhookId: string;
   /** 0 on the first attempt. */
   retryCount: number;
-  /** The exact bytes that will be sent; the same bytes on every attempt (SPEC §5). */
+  /** The exact bytes that will be sent; the same bytes on every attempt (docs/BEHAVIOUR.md, "Events and payloads"). */
   rawBody: RawBody;
   /** `previous` is set for 24 h after a rotation so receivers still holding the old secret keep verifying. */
   secrets: { current: string; previous?: string | null };

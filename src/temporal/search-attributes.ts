@@ -1,4 +1,4 @@
-// The custom search attributes that make deliveries findable in the Temporal Web UI (SPEC §6).
+// The custom search attributes that make deliveries findable in the Temporal Web UI (docs/BEHAVIOUR.md, "Deliveries").
 // Deterministic constants only: workflows import this module.
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 

@@ -1,4 +1,4 @@
-// The OpenAPI document (SPEC §7: generated from the same zod schemas the routes validate with) is valid OpenAPI
+// The OpenAPI document (docs/BEHAVIOUR.md, "API answers": generated from the same zod schemas the routes validate with) is valid OpenAPI
 // 3.x, describes exactly the /v1 routes the app serves, and the Swagger UI is served at /docs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

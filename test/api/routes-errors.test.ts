@@ -1,4 +1,4 @@
-// The error side of every route (SPEC §7): 401s, 413, 415, malformed JSON, unknown routes, 409, and the
+// The error side of every route (docs/BEHAVIOUR.md, "API answers"): 401s, 413, 415, malformed JSON, unknown routes, 409, and the
 // validation rules of endpoints and webhooks — each refusal in the one error shape and writing nothing.
 // The routes come from the app's own router. Real PostgreSQL and a Temporal dev server (no worker is needed:
 // every request here is refused, or only starts a monitor workflow that never has to run).
@@ -85,7 +85,7 @@ async function countsOf(accountId: string) {
   return { groups: await n(groups), endpoints: await n(endpoints), webhooks: await n(webhooks), apiKeys: await n(apiKeys), account: acc };
 }
 
-/** {"error": {"code", "message", "details"?}} and nothing else (SPEC §7). */
+/** {"error": {"code", "message", "details"?}} and nothing else (docs/BEHAVIOUR.md, "API answers"). */
 function assertErrorShape(res: LightMyRequestResponse, status: number, code: string, context: string) {
   assert.equal(res.statusCode, status, `${context}: ${res.statusCode} ${res.body}`);
   assert.match(String(res.headers['content-type']), /^application\/json/, context);

@@ -1,4 +1,4 @@
-// Tenant isolation (SPEC §7: 404, never 403, for another account's ids), walked over every route the app serves.
+// Tenant isolation (docs/BEHAVIOUR.md, "API answers": 404, never 403, for another account's ids), walked over every route the app serves.
 // The routes come from the app's own router, so a route added later is walked too, and fails this file until it
 // is given an id or a check here. Real PostgreSQL, a Temporal dev server with a worker, a loopback receiver.
 import { after, before, test } from 'node:test';

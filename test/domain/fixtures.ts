@@ -1,4 +1,4 @@
-// Builders shared by the domain tests; defaults match SPEC §3 so each test states only what it varies.
+// Builders shared by the domain tests; defaults match docs/BEHAVIOUR.md ("Configuration and defaults") so each test states only what it varies.
 import type { CheckResult, MonitorConfig, MonitorState } from '../../src/domain/types.ts';
 import { initialMonitorState } from '../../src/domain/status-machine.ts';
 

@@ -567,7 +567,7 @@ describe('event order and shape', () => {
   });
 
   for (const [type, extra] of Object.entries(extras)) {
-    it(`${type} data has exactly the SPEC §5 fields in documented order${extra.length ? ` plus ${extra.join(', ')}` : ''}`, () => {
+    it(`${type} data has exactly the docs/BEHAVIOUR.md fields in documented order${extra.length ? ` plus ${extra.join(', ')}` : ''}`, () => {
       const event = oneOfEach().find((e) => e.type === type);
       assert.ok(event, `no ${type} event produced`);
       assert.deepEqual(Object.keys(event.data), [...BASE_DATA_KEYS, ...extra]);

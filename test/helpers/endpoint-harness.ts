@@ -12,7 +12,7 @@ import { endpoints, events } from '../../src/db/schema/index.ts';
 import type { CheckResult, MonitorConfig } from '../../src/domain/types.ts';
 import { decodeJsonPayload } from './services.ts';
 
-/** Inserts an endpoint row and answers the workflow's view of it; `o` overrides the SPEC §3 defaults. */
+/** Inserts an endpoint row and answers the workflow's view of it; `o` overrides the defaults of docs/BEHAVIOUR.md ("Configuration and defaults"). */
 export async function seedEndpoint(
   db: Db,
   accountId: string,

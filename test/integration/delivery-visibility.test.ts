@@ -1,4 +1,4 @@
-// Deliveries are findable in Temporal's visibility the way an operator would look for them (SPEC §6): the official
+// Deliveries are findable in Temporal's visibility the way an operator would look for them (docs/BEHAVIOUR.md, "Deliveries"): the official
 // CLI's `workflow list --query "VantaWebhookId='…' AND VantaDeliveryState='failed'"` answers exactly the failed
 // deliveries of that webhook, on the run's dev server, with real PostgreSQL and a real receiver.
 //

@@ -1,5 +1,5 @@
 // Every event type reaching a real receiver through the real stack (dev server, PostgreSQL, an HTTPS target with a
-// certificate from a CA made here, a DNS seam), with every `data` field of SPEC §5 asserted; and a push endpoint
+// certificate from a CA made here, a DNS seam), with every `data` field of docs/BEHAVIOUR.md ("Events and payloads") asserted; and a push endpoint
 // that goes down on a missed heartbeat and up on an incoming result.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

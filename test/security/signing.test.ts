@@ -60,7 +60,7 @@ test('X-VantaStatus-Signature passes the customer documented node:crypto check a
   assert.equal(vantaSignature(BODY.toString('utf8'), secret), vantaSignature(BODY, secret));
 });
 
-test('signature headers carry every SPEC §6 signature header with this attempt values', () => {
+test('signature headers carry every signature header of docs/BEHAVIOUR.md with this attempt values', () => {
   const secret = generateWebhookSecret();
   const headers = signatureHeaders(baseInput({ current: secret }));
   assert.deepEqual(Object.keys(headers).sort(), [

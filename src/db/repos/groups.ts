@@ -1,4 +1,4 @@
-// Groups of one account (SPEC §3): a name unique per account and optional overrides of the account's delivery
+// Groups of one account (docs/BEHAVIOUR.md, "Configuration and defaults"): a name unique per account and optional overrides of the account's delivery
 // settings. A group stores only the fields it overrides; effective_settings is computed on every read from the
 // account's current settings, so a later account change reaches every group that did not override that field.
 import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
