@@ -6,7 +6,7 @@ const encode = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 const decode = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
 
 /** Opaque cursors: base64url of the last id seen. Lists are ordered by id, which is stable under inserts. */
-export function decodeCursor(cursor: string | undefined): string | null {
+function decodeCursor(cursor: string | undefined): string | null {
   if (!cursor) return null;
   const id = decode(cursor);
   if (!/^[a-z][a-z_]*_[0-9a-f]+$/.test(id)) throw notOurs();

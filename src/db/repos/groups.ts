@@ -15,7 +15,7 @@ const SETTINGS_KEYS = ['retry_schedule_sec', 'expiry_sec', 'timeout_sec'] as con
 const NAME_UNIQUE = 'groups_account_name_uq';
 
 /** Only the overridden fields; a stored null (never written by this API) counts as not overridden. */
-export function overrides(stored: Partial<DeliverySettings> | null): Partial<DeliverySettings> {
+function overrides(stored: Partial<DeliverySettings> | null): Partial<DeliverySettings> {
   const out: Partial<DeliverySettings> = {};
   for (const k of SETTINGS_KEYS) {
     const v = stored?.[k];
