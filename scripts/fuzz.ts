@@ -717,9 +717,9 @@ async function inner(o: { isolated: boolean; deadline: number; dataDir: string }
   // A few seconds before the outer hard kill, so the product still gets its orderly stop.
   setTimeout(() => onSignal(`HARD TIMEOUT (${BOUNDS.timeoutSec} s)`), Math.max(0, o.deadline - Date.now() - 15_000)).unref();
 
-  let st: StResult | null = null;
-  let counters: Awaited<ReturnType<typeof httpCounters>> = [];
-  let seedInfo: Seed | null = null;
+  let st: StResult | null;
+  let counters: Awaited<ReturnType<typeof httpCounters>>;
+  let seedInfo: Seed;
   try {
     product = await startProduct(o.deadline, o.dataDir);
     log(`product ready at ${product.apiUrl} after ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -41,7 +41,7 @@ if (files.length === 0) {
 
 const env: NodeJS.ProcessEnv = { ...process.env };
 const cleanups: Array<() => Promise<void>> = [];
-let code = 1;
+let code: number;
 try {
   if (!unitOnly) {
     await installTemporalBinaries({ log: (m) => console.log(`[test] ${m}`) });

@@ -30,7 +30,7 @@ const port = (def: number) => z.coerce.number().int().min(1).max(65535).default(
 const perMinute = (def: number) => z.coerce.number().int().min(1).max(10_000_000).default(def);
 
 /** Rate-limit variables and the limit each sets (src/api/rate-limits.ts). */
-export const RATE_LIMIT_ENV = {
+const RATE_LIMIT_ENV = {
   VANTA_RATE_LIMIT_PER_KEY_PER_MINUTE: 'apiPerKeyPerMinute',
   VANTA_RATE_LIMIT_AUTH_FAILURES_PER_IP_PER_MINUTE: 'authFailuresPerIpPerMinute',
   VANTA_RATE_LIMIT_INCOMING_PER_TOKEN_PER_MINUTE: 'incomingPerTokenPerMinute',
@@ -39,7 +39,7 @@ export const RATE_LIMIT_ENV = {
 } as const satisfies Record<string, keyof RateLimits>;
 
 /** 127.0.0.0/8, ::1 (also as ::ffff:127.x) and localhost: an address only this machine reaches. */
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (isIP(h) === 4) return h.startsWith('127.');
@@ -47,7 +47,7 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
-export const envSchema = z.object({
+const envSchema = z.object({
   PORT: port(3000),
   HOST: z.string().default('127.0.0.1'),
   TEMPORAL_PORT: port(7233),

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { PROJECT_ROOT } from '../project-root.ts';
 import * as schema from './schema/index.ts';
 
-export type Schema = typeof schema;
+type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export interface Database {
@@ -16,7 +16,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = join(PROJECT_ROOT, 'drizzle');
+const MIGRATIONS_FOLDER = join(PROJECT_ROOT, 'drizzle');
 
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Database> {
   const { default: pg } = await import('pg');

@@ -1,10 +1,10 @@
 // `expected_status` entries (docs/BEHAVIOUR.md, "Configuration and defaults"): single codes ("200") or inclusive ranges ("200-399"), codes 100–599.
 
-export const DEFAULT_EXPECTED_STATUS: readonly string[] = ['200-399'];
-export const MIN_STATUS_CODE = 100;
-export const MAX_STATUS_CODE = 599;
+const DEFAULT_EXPECTED_STATUS: readonly string[] = ['200-399'];
+const MIN_STATUS_CODE = 100;
+const MAX_STATUS_CODE = 599;
 
-export interface StatusRange {
+interface StatusRange {
   low: number;
   high: number;
 }

@@ -3,7 +3,7 @@
 
 import { sha256Hex } from './sha256.ts';
 
-export const EVENT_ID_PREFIX = 'wh_evt_';
+const EVENT_ID_PREFIX = 'wh_evt_';
 const EVENT_ID_PATTERN = /^wh_evt_[0-9a-f]{20,}$/;
 const HEX_PATTERN = /^[0-9a-f]{20,}$/;
 

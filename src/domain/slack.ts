@@ -12,12 +12,12 @@ export const SLACK_LIMITS = {
   fallbackText: 3000,
 } as const;
 
-export interface SlackPlainText {
+interface SlackPlainText {
   type: 'plain_text';
   text: string;
   emoji: boolean;
 }
-export interface SlackMrkdwn {
+interface SlackMrkdwn {
   type: 'mrkdwn';
   text: string;
 }

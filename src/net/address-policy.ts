@@ -87,7 +87,7 @@ export function isBlockedAddress(ip: string): boolean {
   return blockedReason(ip) !== null;
 }
 
-export const MAX_URL_LENGTH = 2048;
+const MAX_URL_LENGTH = 2048;
 
 export type UrlTargetCheck = { ok: true } | { ok: false; field_error: string };
 

@@ -28,7 +28,7 @@ export function formatDistinguishedName(dn: Record<string, string | string[] | u
   return parts.join(', ');
 }
 
-export function certificateInfo(cert: PeerCertificate): CertificateInfo | null {
+function certificateInfo(cert: PeerCertificate): CertificateInfo | null {
   // getPeerCertificate() returns an empty object, not null, when there is no certificate.
   if (!cert || !cert.raw || cert.raw.length === 0) return null;
   const validTo = parseOpenSslDate(cert.valid_to);

@@ -27,12 +27,12 @@ const CERT_VERIFY_CODES = new Set([
   'ERROR_IN_CERT_NOT_AFTER_FIELD',
 ]);
 
-export function errorCode(err: unknown): string | undefined {
+function errorCode(err: unknown): string | undefined {
   if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
   return undefined;
 }
 
-export function isTlsError(err: unknown): boolean {
+function isTlsError(err: unknown): boolean {
   const code = errorCode(err);
   if (code && (CERT_VERIFY_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'))) return true;
   // OpenSSL errors carry `library` ("SSL routines") even when node gives them a generic code such as EPROTO.

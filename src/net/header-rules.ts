@@ -14,7 +14,7 @@ export type HeaderOwner = 'webhook' | 'endpoint';
  */
 const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'content-length']);
 
-export function isConnectionHeader(name: string): boolean {
+function isConnectionHeader(name: string): boolean {
   const n = name.toLowerCase();
   return CONNECTION_HEADERS.has(n) || n.startsWith('proxy-');
 }
@@ -24,7 +24,7 @@ const DELIVERY_HEADERS = /^(x-vantastatus-|webhook-)|^(host|content-type)$/i;
 
 const VALUE_RULE = 'may hold only tab, space, visible ASCII and Latin-1 characters (no control characters, DEL, or characters above U+00FF)';
 
-export function isSendableHeaderName(name: string): boolean {
+function isSendableHeaderName(name: string): boolean {
   try {
     validateHeaderName(name);
     return true;
@@ -33,7 +33,7 @@ export function isSendableHeaderName(name: string): boolean {
   }
 }
 
-export function isSendableHeaderValue(value: string): boolean {
+function isSendableHeaderValue(value: string): boolean {
   try {
     validateHeaderValue('x', value);
     return true;

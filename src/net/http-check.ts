@@ -5,8 +5,8 @@ import { matchesExpectedStatus } from '../domain/expected-status.ts';
 import { guardedRequest, type GuardedTlsOptions } from './guarded-request.ts';
 import type { Resolver } from './resolver.ts';
 
-export const CHECK_MAX_BODY_BYTES = 1024 * 1024;
-export const CHECK_EXCERPT_BYTES = 4096;
+const CHECK_MAX_BODY_BYTES = 1024 * 1024;
+const CHECK_EXCERPT_BYTES = 4096;
 const DEFAULT_USER_AGENT = 'VantaStatus-Monitor';
 
 export interface HttpCheckConfig {

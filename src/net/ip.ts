@@ -13,7 +13,7 @@ export function bareAddress(ip: string): string {
 }
 
 /** Dotted-quad only (what node and the URL parser emit); anything else is not an address here. */
-export function parseIPv4(ip: string): Uint8Array | null {
+function parseIPv4(ip: string): Uint8Array | null {
   if (!isIPv4(ip)) return null;
   return Uint8Array.from(ip.split('.').map(Number));
 }

@@ -96,7 +96,7 @@ class ResultQueue {
 export function createCheckWriter(db: Db, opts: CheckWriterOptions = {}): CheckWriter {
   const maxResults = opts.maxBufferedResults ?? DEFAULT_MAX_BUFFERED_RESULTS;
   const onError = opts.onError ?? (() => {});
-  let results = new ResultQueue();
+  const results = new ResultQueue();
   let statuses = new Map<string, StatusRow>();
   let inFlight = 0;
   let dropped = 0;

@@ -127,7 +127,7 @@ async function readKeyFile(path: string): Promise<Buffer> {
     try {
       return parseMasterKey(text);
     } catch (err) {
-      throw new Error(`master key file ${path} is unusable: ${(err as Error).message}`);
+      throw new Error(`master key file ${path} is unusable: ${(err as Error).message}`, { cause: err });
     }
   } finally {
     await handle.close();

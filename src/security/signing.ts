@@ -2,7 +2,7 @@
 // X-VantaStatus-Signature scheme and Standard Webhooks, so receivers can use either ecosystem.
 import { createHmac, randomBytes } from 'node:crypto';
 
-export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+const WEBHOOK_SECRET_PREFIX = 'whsec_';
 
 export type RawBody = Buffer | Uint8Array | string;
 

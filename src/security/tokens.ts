@@ -1,8 +1,8 @@
 // Bearer credentials (API keys, incoming-webhook tokens) and the comparisons used on them.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const API_KEY_PREFIX = 'vsk_';
-export const INCOMING_TOKEN_PREFIX = 'vit_';
+const API_KEY_PREFIX = 'vsk_';
+const INCOMING_TOKEN_PREFIX = 'vit_';
 
 // 43 base62 characters carry ~256 bits, the same as a 32-byte key. Base62 keeps a token selectable
 // with one double-click and safe in a URL path (the incoming token is part of /v1/incoming/:token).

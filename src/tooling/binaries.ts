@@ -20,7 +20,7 @@ const ENV_VAR: Record<TemporalBinary, string> = {
   'temporal-test-server': 'TEMPORAL_TEST_SERVER_PATH',
 };
 
-export class TemporalBinaryNotFound extends Error {
+class TemporalBinaryNotFound extends Error {
   constructor(name: TemporalBinary) {
     super(
       `The '${name}' binary was not found (checked $${ENV_VAR[name]}, PATH and ${TOOLS_BIN_DIR}). ` +

@@ -6,7 +6,7 @@ import { startDevServer, type DevServer, type DevServerOptions } from './dev-ser
 import { writeDevServerPid } from './dev-server-pid.ts';
 
 /** Waits before each restart; more deaths than this within RESTART_WINDOW_MS and the supervisor gives up. */
-export const RESTART_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000];
+const RESTART_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000];
 const RESTART_WINDOW_MS = 10 * 60 * 1000;
 
 export interface SupervisedDevServer {

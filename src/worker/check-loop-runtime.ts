@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApplicationFailure, type PayloadCodec } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import { and, count, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { checkLeases, checkWorkers } from '../db/schema/index.ts';

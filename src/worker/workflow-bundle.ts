@@ -16,7 +16,7 @@ import { join, relative, sep } from 'node:path';
 import type { BundleOptions } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../project-root.ts';
 
-export const BUILD_COMMAND = 'npm run build:workflows';
+const BUILD_COMMAND = 'npm run build:workflows';
 
 /** Where a project's workflow entry point, bundle and manifest are (tests pass a copy of the project). */
 export function bundlePaths(root: string = PROJECT_ROOT): { root: string; entry: string; bundle: string; manifest: string; buildDir: string } {

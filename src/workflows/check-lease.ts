@@ -8,7 +8,7 @@ import type { DomainEvent } from '../domain/types.ts';
 import { checkLoopTaskQueue, loopControlTaskQueue, type CheckLoopResult, type LoopCommand } from './check-loop-definitions.ts';
 
 /** A lease this long moves each loop between workers about once an hour and adds ~8 history events per hour. */
-export const LEASE_MS = 60 * 60 * 1000;
+const LEASE_MS = 60 * 60 * 1000;
 /** A deleted endpoint whose loop cannot be reached (its worker is gone for good) is let go after this long. */
 const DELETE_GIVE_UP_MS = 2 * 60 * 1000;
 

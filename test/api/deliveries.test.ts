@@ -99,6 +99,7 @@ async function getDelivery(a: Account, id: string) {
 }
 
 // Response bodies as the tests read them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read responses as loose JSON
 type Json = Record<string, any>;
 
 /** Waits until the delivery is in the log with the given state. */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { effectiveSettings } from '../../src/domain/settings.ts';
-import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../../src/domain/types.ts';
+import type { DeliverySettings } from '../../src/domain/types.ts';
 
 const ACCOUNT: DeliverySettings = { retry_schedule_sec: [30, 120], expiry_sec: 7200, timeout_sec: 20 };
 

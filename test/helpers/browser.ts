@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/project-root.ts';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
-export const SCREENSHOT_DIR = join(PROJECT_ROOT, 'test-results', 'screenshots');
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+const SCREENSHOT_DIR = join(PROJECT_ROOT, 'test-results', 'screenshots');
 
 /** A missing browser fails the browser tests with the install command; they are never skipped. */
 export function assertBrowserInstalled(): void {
@@ -19,7 +19,7 @@ export function assertBrowserInstalled(): void {
   }
 }
 
-export interface ConsoleProblem {
+interface ConsoleProblem {
   kind: 'console' | 'pageerror' | 'url-secret';
   text: string;
   url: string;

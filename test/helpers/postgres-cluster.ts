@@ -16,7 +16,7 @@ export interface PgCluster {
 }
 
 /** The PostgreSQL server binaries: pg_config's bindir, else the newest Debian layout. */
-export function findBinDir(): string {
+function findBinDir(): string {
   try {
     const dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
     if (existsSync(join(dir, 'initdb'))) return dir;

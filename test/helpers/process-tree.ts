@@ -38,7 +38,7 @@ export function isAlive(pid: number): boolean {
 }
 
 /** A process's command line and state letter, for messages about processes that should not be there. */
-export function describeProcess(pid: number): string {
+function describeProcess(pid: number): string {
   try {
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -21,7 +21,7 @@ export const routeKey = (r: ServedRoute) => `${r.method} ${r.url}`;
  * Each level of indentation is four characters; a node's path is its ancestors' segments joined. Every pair found
  * is confirmed with app.hasRoute, so a misread tree fails here instead of silently shrinking the walk.
  */
-export function servedRoutes(app: FastifyInstance): ServedRoute[] {
+function servedRoutes(app: FastifyInstance): ServedRoute[] {
   const tree = app.printRoutes({ commonPrefix: false });
   const stack: string[] = [];
   const out: ServedRoute[] = [];

@@ -61,7 +61,7 @@ export const testMasterKey = () => randomBytes(32);
  * The payload codec of every test client and worker (connectTemporal, startTestWorker, the time-skipping env, worker
  * processes): one fixed test key, so a test's client and the workers it starts, in-process or not, agree on it.
  */
-export const TEST_CODEC_MASTER_KEY = createHash('sha256').update('vantastatus test payload codec', 'utf8').digest();
+const TEST_CODEC_MASTER_KEY = createHash('sha256').update('vantastatus test payload codec', 'utf8').digest();
 let codec: VantaPayloadCodec | null = null;
 export function testPayloadCodec(): VantaPayloadCodec {
   codec ??= createPayloadCodec(TEST_CODEC_MASTER_KEY);
@@ -85,7 +85,7 @@ export async function connectTemporal(): Promise<{ client: Client; taskQueue: st
 }
 
 /** Check-loop liveness for tests: a dead worker boot is noticed in seconds rather than half a minute. */
-export const TEST_CHECK_LOOP_TIMING = { tickMs: 1000, deadAfterMs: 5000 };
+const TEST_CHECK_LOOP_TIMING = { tickMs: 1000, deadAfterMs: 5000 };
 
 /** The product's whole worker set (workflows and deliveries, check loops, read-model writer) on the test's queue. */
 export async function startTestWorker(opts: {

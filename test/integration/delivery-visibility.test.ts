@@ -112,7 +112,7 @@ test("the CLI's visibility query for one webhook's failed deliveries answers exa
   // the failed query has stopped changing, then judge the answer.
   const deadline = Date.now() + 30_000;
   let polls = 0;
-  let last: { closed: string[]; failed: string[] } = { closed: [], failed: [] };
+  let last: { closed: string[]; failed: string[] };
   let previousFailed: string[] | null = null;
   for (;;) {
     polls++;

@@ -45,7 +45,7 @@ let target: PathTarget;
 const masterKey = testMasterKey();
 const secrets = createSecretBox(masterKey);
 const endpointIds: string[] = [];
-let postmasterPids: number[] = [];
+const postmasterPids: number[] = [];
 
 before(async () => {
   pg = await startRestartablePg();

@@ -5,7 +5,7 @@ import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls, { type TLSSocket } from 'node:tls';
-import { guardedRequest, isRedirect, type GuardedRequestOptions } from '../../src/net/guarded-request.ts';
+import { guardedRequest, isRedirect } from '../../src/net/guarded-request.ts';
 import type { Resolver } from '../../src/net/resolver.ts';
 import { createSelfSignedCert, createTestPki, type SelfSignedCert, type TestPki } from '../helpers/tls.ts';
 import { requestOptions as base, refusedPort, startHttp, startHttps, startRawTcp, startSilentTcp, type Loopback } from './loopback.ts';

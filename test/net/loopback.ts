@@ -51,18 +51,15 @@ function recording(state: () => Loopback, handler: Handler): Handler {
 }
 
 export async function startHttp(handler: Handler): Promise<Loopback> {
-  let lb: Loopback | undefined;
-  const server = http.createServer(recording(() => lb!, handler));
-  lb = await listen(server);
+  const lb: Loopback = await listen(http.createServer(recording(() => lb, handler)));
   return lb;
 }
 
 export async function startHttps(tls: TlsOptions & SecureContextOptions, handler: Handler): Promise<Loopback> {
-  let lb: Loopback | undefined;
-  const server = https.createServer(tls, recording(() => lb!, handler));
+  const server = https.createServer(tls, recording(() => lb, handler));
   // Handshake failures are the point of several tests; they are not server errors.
   server.on('tlsClientError', () => {});
-  lb = await listen(server);
+  const lb: Loopback = await listen(server);
   return lb;
 }
 

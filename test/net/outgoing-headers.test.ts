@@ -4,7 +4,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import { guardedRequest, type GuardedRequestOptions } from '../../src/net/guarded-request.ts';
+import { guardedRequest } from '../../src/net/guarded-request.ts';
 import { runHttpCheck } from '../../src/net/http-check.ts';
 import { requestOptions as options, startHttp, type Loopback } from './loopback.ts';
 
