@@ -1,8 +1,10 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import { eq, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { accounts, deliveries, deliveryAttempts, endpoints, events, groups, webhooks } from '../db/schema/index.ts';
 import { deliveryIdFor } from '../domain/ids.ts';
 import { buildEnvelope, renderBody } from '../domain/payload.ts';
+import { WebhookGates, rateLimitedRetryAfterMs } from '../domain/rate-limit.ts';
 import { effectiveSettings } from '../domain/settings.ts';
 import { toIsoSeconds } from '../domain/time.ts';
 import type { DeliverySettings, DeliveryState, ErrorClass, VantaEvent } from '../domain/types.ts';
@@ -31,13 +33,35 @@ interface SendResult {
   errorClass: ErrorClass | null;
   message: string | null;
   durationMs: number;
+  /** set when errorClass is rate_limited */
+  retryAfterMs: number | null;
+}
+
+export interface AttemptInput {
+  deliveryId: string;
+  attemptNumber: number;
+  /** With mayDefer: the webhook whose pacing gate this attempt must pass (checked before anything is read). */
+  webhookId?: string;
+  /** The workflow allows a deferral. Absent (runs from before rate limiting): the gate is never checked. */
+  mayDefer?: boolean;
+  /** The gate this delivery waited for or closed itself (AttemptOutcome.gate): if still in force, it passes. */
+  gate?: number | null;
 }
 
 export interface AttemptOutcome {
-  result: 'succeeded' | 'failed' | 'cancelled';
+  /** deferred: nothing was sent and nothing written, the webhook's gate is closed; try the same attempt later */
+  result: 'succeeded' | 'failed' | 'cancelled' | 'deferred';
   responseCode: number | null;
   errorClass: ErrorClass | null;
+  /** rate_limited: what the receiver's Retry-After asked for, in ms */
+  retryAfterMs?: number;
+  /** rate_limited or deferred: the webhook's gate in this worker (the instant it opens), to present on the next try */
+  gate?: number;
+  /** deferred: how long to wait before the same attempt is tried again, in ms */
+  waitMs?: number;
 }
+
+const TERMINAL_STATES: readonly DeliveryState[] = ['succeeded', 'failed', 'cancelled'];
 
 /** PostgreSQL text cannot hold U+0000; a receiver's binary answer must not make the attempt's row unwritable. */
 function withoutNul(text: string): string {
@@ -68,7 +92,7 @@ export function createDeliveryActivities(deps: ActivityDeps) {
     startedAt: Date,
   ): Promise<SendResult> {
     if (!deps.allowInsecureTargets && !webhook.url.startsWith('https://')) {
-      return { ok: false, responseCode: null, excerpt: null, errorClass: 'blocked', message: 'http:// targets are refused unless VANTA_ALLOW_INSECURE_TARGETS=true', durationMs: 0 };
+      return { ok: false, responseCode: null, excerpt: null, errorClass: 'blocked', message: 'http:// targets are refused unless VANTA_ALLOW_INSECURE_TARGETS=true', durationMs: 0, retryAfterMs: null };
     }
     const rawBody = Buffer.from(delivery.body, 'utf8');
     const headers: Record<string, string> = {
@@ -100,8 +124,11 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       excerptBytes: RESPONSE_EXCERPT_BYTES,
     });
     const code = res.statusCode;
+    // A 429 or 503 with a usable Retry-After is rate limited (docs/RECEIVER.md); without one, an ordinary failure.
+    const retryAfterMs = res.errorClass === null ? rateLimitedRetryAfterMs(code, res.headers, now().getTime()) : null;
     const errorClass: ErrorClass | null =
-      res.errorClass ?? (code !== null && isRedirect(code) ? 'redirect' : code !== null && code >= 200 && code < 300 ? null : 'http_status');
+      res.errorClass ??
+      (retryAfterMs !== null ? 'rate_limited' : code !== null && isRedirect(code) ? 'redirect' : code !== null && code >= 200 && code < 300 ? null : 'http_status');
     return {
       ok: errorClass === null,
       responseCode: code,
@@ -109,6 +136,7 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       errorClass,
       message: res.errorMessage === null ? null : withoutNul(res.errorMessage),
       durationMs: res.durationMs,
+      retryAfterMs,
     };
   }
 
@@ -116,8 +144,42 @@ export function createDeliveryActivities(deps: ActivityDeps) {
     return { state, nextAttemptAt: null, completedAt: now(), updatedAt: now() };
   }
 
+  /**
+   * Writes a delivery's row; when `set` gives it a final state, counts the delivery in vanta_deliveries_total if
+   * this write is the one that ended it (the row's previous state, read under the row lock in the same statement,
+   * was not final), so a re-run attempt or a repeated state write never counts a delivery twice.
+   */
+  async function updateDelivery(deliveryId: string, set: PgUpdateSetSource<typeof deliveries>): Promise<void> {
+    const ending = typeof set.state === 'string' && TERMINAL_STATES.includes(set.state);
+    if (!ending) {
+      await deps.db.update(deliveries).set(set).where(eq(deliveries.id, deliveryId));
+      return;
+    }
+    const previous = deps.db
+      .select({ id: deliveries.id, state: sql<DeliveryState>`${deliveries.state}`.as('previous_state') })
+      .from(deliveries)
+      .where(eq(deliveries.id, deliveryId))
+      .for('update')
+      .as('previous');
+    const [row] = await deps.db
+      .update(deliveries)
+      .set(set)
+      .from(previous)
+      .where(eq(deliveries.id, previous.id))
+      .returning({ previousState: previous.state });
+    if (row && !TERMINAL_STATES.includes(row.previousState)) deps.metrics?.deliveries.inc({ outcome: set.state as DeliveryState });
+  }
+
+  /** One worker's pacing gates (per webhook, in memory): each worker process learns from the answers it gets. */
+  const gates = new WebhookGates();
+
   /** The attempt itself, without its heartbeats (attemptDelivery below). */
-  async function attemptOnce(input: { deliveryId: string; attemptNumber: number }): Promise<AttemptOutcome> {
+  async function attemptOnce(input: AttemptInput): Promise<AttemptOutcome> {
+    // The gate first: a deferral costs one map lookup, no database read and no request.
+    if (input.mayDefer === true && input.webhookId !== undefined) {
+      const gate = gates.check(input.webhookId, now().getTime(), input.gate ?? null, Math.random());
+      if (!gate.open) return { result: 'deferred', responseCode: null, errorClass: null, waitMs: gate.waitMs, gate: gate.gate };
+    }
     const [found] = await deps.db
       .select({ delivery: deliveries, webhook: webhooks })
       .from(deliveries)
@@ -126,7 +188,7 @@ export function createDeliveryActivities(deps: ActivityDeps) {
     if (!found) throw new Error(`delivery ${input.deliveryId} not found`);
     const { delivery, webhook } = found;
     if (!webhook || webhook.deletedAt || !webhook.enabled) {
-      await deps.db.update(deliveries).set(terminalState('cancelled')).where(eq(deliveries.id, delivery.id));
+      await updateDelivery(delivery.id, terminalState('cancelled'));
       return { result: 'cancelled', responseCode: null, errorClass: null };
     }
 
@@ -136,7 +198,9 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       ? await send(delivery, webhook, secrets, input.attemptNumber, startedAt)
       : // A secret the current master key cannot open fails this attempt visibly; the schedule goes on, so a
         // restored key lets a later attempt through.
-        { ok: false, responseCode: null, excerpt: null, errorClass: null, message: 'the webhook secret cannot be decrypted with the current master key', durationMs: 0 };
+        { ok: false, responseCode: null, excerpt: null, errorClass: null, message: 'the webhook secret cannot be decrypted with the current master key', durationMs: 0, retryAfterMs: null };
+    // Closed before anything is written, so attempts of other deliveries to this webhook wait from now on.
+    const gate = sent.retryAfterMs === null ? undefined : gates.close(webhook.id, now().getTime(), sent.retryAfterMs);
 
     const attempt = {
       deliveryId: delivery.id,
@@ -154,19 +218,18 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       .insert(deliveryAttempts)
       .values(attempt)
       .onConflictDoUpdate({ target: [deliveryAttempts.deliveryId, deliveryAttempts.attemptNumber], set: attempt });
-    await deps.db
-      .update(deliveries)
-      .set({
-        attemptCount: sql`greatest(${deliveries.attemptCount}, ${input.attemptNumber})`,
-        lastResponseCode: sent.responseCode,
-        lastErrorClass: sent.errorClass,
-        updatedAt: now(),
-        // A success ends the delivery here, in the same write, so the workflow needs no further round trip.
-        ...(sent.ok && terminalState('succeeded')),
-      })
-      .where(eq(deliveries.id, delivery.id));
+    await updateDelivery(delivery.id, {
+      attemptCount: sql`greatest(${deliveries.attemptCount}, ${input.attemptNumber})`,
+      lastResponseCode: sent.responseCode,
+      lastErrorClass: sent.errorClass,
+      updatedAt: now(),
+      // A success ends the delivery here, in the same write, so the workflow needs no further round trip.
+      ...(sent.ok && terminalState('succeeded')),
+    });
     deps.metrics?.attemptDuration.observe({ result: sent.ok ? 'ok' : (sent.errorClass ?? 'error') }, sent.durationMs / 1000);
-    return { result: sent.ok ? 'succeeded' : 'failed', responseCode: sent.responseCode, errorClass: sent.errorClass };
+    const outcome: AttemptOutcome = { result: sent.ok ? 'succeeded' : 'failed', responseCode: sent.responseCode, errorClass: sent.errorClass };
+    if (sent.retryAfterMs !== null) Object.assign(outcome, { retryAfterMs: sent.retryAfterMs, gate });
+    return outcome;
   }
 
   return {
@@ -227,7 +290,7 @@ export function createDeliveryActivities(deps: ActivityDeps) {
     },
 
     /** One HTTP attempt. Network and HTTP failures are results, not exceptions: the workflow owns the schedule. */
-    async attemptDelivery(input: { deliveryId: string; attemptNumber: number }): Promise<AttemptOutcome> {
+    async attemptDelivery(input: AttemptInput): Promise<AttemptOutcome> {
       // Heartbeats cover the whole attempt, not only the request: Temporal re-runs an attempt it has not heard from
       // for 5 s (that is how a killed worker's attempt comes back), so a live worker that waits on a slow database
       // after the receiver answered must keep saying so, or the receiver gets the webhook a second time.
@@ -248,7 +311,7 @@ export function createDeliveryActivities(deps: ActivityDeps) {
         input.state === 'pending' || input.state === 'retrying'
           ? { state: input.state, nextAttemptAt: input.nextAttemptAtMs === null ? null : new Date(input.nextAttemptAtMs), completedAt: null, updatedAt: now() }
           : terminalState(input.state);
-      await deps.db.update(deliveries).set(set).where(eq(deliveries.id, input.deliveryId));
+      await updateDelivery(input.deliveryId, set);
     },
   };
 }

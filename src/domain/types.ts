@@ -13,8 +13,11 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** Error classes shared by checks and delivery attempts (SPEC §6 delivery log, issue 3 check errors). */
-export const ERROR_CLASSES = ['timeout', 'dns', 'connect', 'tls', 'http_status', 'redirect', 'blocked'] as const;
+/**
+ * Error classes shared by checks and delivery attempts (SPEC §6 delivery log, issue 3 check errors). `rate_limited`
+ * is a delivery attempt's 429 or 503 with a usable Retry-After (issue 13; docs/RECEIVER.md).
+ */
+export const ERROR_CLASSES = ['timeout', 'dns', 'connect', 'tls', 'http_status', 'redirect', 'blocked', 'rate_limited'] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
 export interface CertificateInfo {

@@ -13,8 +13,8 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
-import type { AttemptOutcome } from '../activities/delivery.ts';
-import { nextAttemptAt } from '../domain/retry-schedule.ts';
+import type { AttemptInput, AttemptOutcome } from '../activities/delivery.ts';
+import { INITIAL_RETRY_PLAN, deferralLimit, nextAttemptAt, planAfterDeferral, planAfterFailure, type RetryPlan } from '../domain/retry-schedule.ts';
 import type { DeliveryState } from '../domain/types.ts';
 import { SA_DELIVERY_STATE } from '../temporal/search-attributes.ts';
 import { deliveryProgressQuery, type DeliveryProgress, type DeliveryWorkflowInput } from './delivery-definitions.ts';
@@ -47,14 +47,14 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
   // A worker that dies mid-request loses its heartbeat; Temporal then re-runs the same attempt number, so the
   // receiver sees the same event id and Retry-Count again rather than nothing. Infrastructure failures (database
   // down) are retried too, but never past the delivery's expiry: then the attempt counts as failed.
-  const attempt = (attemptNumber: number) =>
+  const attempt = (args: AttemptInput) =>
     proxyActivities<Activities>({
       startToCloseTimeout: `${settings.timeout_sec + 15} seconds`,
       scheduleToCloseTimeout: Math.max(0, expiresAtMs - Date.now()) + (settings.timeout_sec + 60) * 1000,
       heartbeatTimeout: '5 seconds',
       retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
     })
-      .attemptDelivery({ deliveryId: prepared.deliveryId, attemptNumber })
+      .attemptDelivery(args)
       .catch((err: unknown): AttemptOutcome => {
         if (!(err instanceof ActivityFailure)) throw err;
         return { result: 'failed', responseCode: null, errorClass: null };
@@ -65,18 +65,20 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
   // A worker that dies mid-request never completes that task; Temporal hands it to another worker after the
   // workflow task timeout, which runs the same attempt 1 again (same event id). If the attempt cannot run at all
   // (database down), attempt 1 is made again as a regular activity, with its heartbeats and infrastructure retries.
-  const firstAttempt = (): Promise<AttemptOutcome> =>
+  const firstAttempt = (args: AttemptInput): Promise<AttemptOutcome> =>
     proxyLocalActivities<Activities>({
       startToCloseTimeout: `${settings.timeout_sec + 15} seconds`,
       retry: { maximumAttempts: 1 },
     })
-      .attemptDeliveryInline({ deliveryId: prepared.deliveryId, attemptNumber: 1 })
+      .attemptDeliveryInline(args)
       .catch((err: unknown): Promise<AttemptOutcome> => {
         if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
-        return attempt(1);
+        return attempt(args);
       });
   // Runs started before the inline first attempt replay with attempt 1 as a regular activity.
   const inlineFirst = patched('inline-first-attempt');
+  // Runs started before rate limiting (issue 13) replay, and go on, with the schedule alone (the loop at the end).
+  const rateAware = patched('rate-limited-retries');
 
   const finish = async (state: DeliveryState, rowWritten: boolean): Promise<DeliveryState> => {
     progress.state = state;
@@ -86,9 +88,62 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
     return state;
   };
 
+  const waitUntil = async (next: Date, details: string): Promise<void> => {
+    if (progress.state !== 'retrying') upsertSearchAttributes([{ key: SA_DELIVERY_STATE, value: 'retrying' }]);
+    progress.state = 'retrying';
+    progress.nextAttemptAt = next.toISOString();
+    await store.setDeliveryState({ deliveryId: prepared.deliveryId, state: 'retrying', nextAttemptAtMs: next.getTime() });
+    setCurrentDetails(details);
+    await sleep(Math.max(0, next.getTime() - Date.now()));
+  };
+
+  if (rateAware) {
+    // The schedule with rate-limited answers and deferrals (src/domain/retry-schedule.ts, docs/RECEIVER.md).
+    let plan: RetryPlan = INITIAL_RETRY_PLAN;
+    let attemptNumber = 1;
+    let inline = inlineFirst;
+    let gate: number | null = null;
+    for (;;) {
+      const now = new Date();
+      const args: AttemptInput = {
+        deliveryId: prepared.deliveryId,
+        attemptNumber,
+        webhookId: input.webhookId,
+        mayDefer: deferralLimit(plan, { eventTime, now, settings }).getTime() > now.getTime(),
+        gate,
+      };
+      const outcome = inline ? await firstAttempt(args) : await attempt(args);
+      inline = false;
+      // The latest gate this delivery knows of (it closed it, or waited for it) stays its pass until a newer one.
+      gate = outcome.gate ?? gate;
+      if (outcome.result === 'deferred') {
+        // Nothing was sent: the same attempt number again, after the webhook's gate opens (or the plan's limit).
+        const deferred = planAfterDeferral(plan, { eventTime, now: new Date(), settings, waitMs: outcome.waitMs ?? 0 });
+        plan = deferred.plan;
+        await waitUntil(deferred.nextAt, `Attempt ${attemptNumber} deferred: the receiver is rate limiting this webhook; trying at ${deferred.nextAt.toISOString()}`);
+        continue;
+      }
+      progress.attempts = attemptNumber;
+      if (outcome.result === 'succeeded') return finish('succeeded', true);
+      if (outcome.result === 'cancelled') return finish('cancelled', true);
+
+      const rateLimited = outcome.errorClass === 'rate_limited' && outcome.retryAfterMs !== undefined;
+      const after = planAfterFailure(plan, { eventTime, failedAt: new Date(), settings, retryAfterMs: rateLimited ? outcome.retryAfterMs! : null });
+      if (after === null) return finish('failed', false);
+      plan = after.plan;
+      await waitUntil(
+        after.nextAt,
+        `Attempt ${attemptNumber} failed (${outcome.errorClass ?? 'error'}${outcome.responseCode ? ` ${outcome.responseCode}` : ''}` +
+          `${rateLimited ? `, Retry-After ${Math.round(outcome.retryAfterMs! / 1000)} s` : ''}); next attempt at ${after.nextAt.toISOString()}`,
+      );
+      attemptNumber += 1;
+    }
+  }
+
   for (;;) {
     const attemptNumber = progress.attempts + 1;
-    const outcome = attemptNumber === 1 && inlineFirst ? await firstAttempt() : await attempt(attemptNumber);
+    const args = { deliveryId: prepared.deliveryId, attemptNumber };
+    const outcome = attemptNumber === 1 && inlineFirst ? await firstAttempt(args) : await attempt(args);
     progress.attempts = attemptNumber;
     // The attempt activity already wrote these terminal states with the attempt's row.
     if (outcome.result === 'succeeded') return finish('succeeded', true);

@@ -10,10 +10,11 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { createActivities, type ActivityDeps } from '../../src/activities/index.ts';
-import { PREVIOUS_SECRET_GRACE_MS, type AttemptOutcome, type PreparedDelivery } from '../../src/activities/delivery.ts';
+import { PREVIOUS_SECRET_GRACE_MS, type AttemptInput, type AttemptOutcome, type PreparedDelivery } from '../../src/activities/delivery.ts';
 import { deliveries, deliveryAttempts, webhooks } from '../../src/db/schema/index.ts';
 import type { DeliverySettings } from '../../src/domain/types.ts';
 import { USER_AGENT } from '../../src/main/runtime.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
 import type { Resolver } from '../../src/net/resolver.ts';
 import { verifyVantaSignature } from '../../src/receiver/verify.ts';
 import { generateWebhookSecret } from '../../src/security/signing.ts';
@@ -547,5 +548,139 @@ describe('custom headers stored before the API validated them (or written by han
     assert.equal(req.headers.connection, 'close');
     assert.ok(customerVerify(req.rawBody, req.headers['x-vantastatus-signature'], wh.secret), 'X-VantaStatus-Signature verifies');
     assert.equal(req.headers['x-customer-tag'], 'blue-team');
+  });
+});
+
+describe('rate-limited receivers (429 and 503 with Retry-After)', () => {
+  const deps = { allowPrivateTargets: true, allowInsecureTargets: true };
+  /** One worker's activities (one set of pacing gates), run as the worker would. */
+  function worker(o: DepsOverrides = {}) {
+    const acts = createActivities(depsWith({ ...deps, ...o }));
+    return (input: AttemptInput): Promise<AttemptOutcome> => new MockActivityEnvironment().run(acts.attemptDelivery, input);
+  }
+  const answer = (status: number, headers: Record<string, string> = {}) => (res: ServerResponse) =>
+    res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end('slow down');
+
+  test('a 429 or 503 with Retry-After is logged as rate_limited with its wait; without a usable one it stays http_status', T, async () => {
+    const inSec = (s: number) => new Date(Math.floor(Date.now() / 1000) * 1000 + s * 1000).toUTCString();
+    const cases: Array<[number, Record<string, string>, ErrorClassOrNull, number | undefined]> = [
+      [429, { 'retry-after': '10' }, 'rate_limited', 10_000],
+      // counted from the response's own Date header: exactly the 30 s the receiver asked for
+      [503, { 'retry-after': inSec(30), date: inSec(0) }, 'rate_limited', 30_000],
+      [429, {}, 'http_status', undefined],
+      [429, { 'retry-after': 'soon' }, 'http_status', undefined],
+      [503, { 'retry-after': '-3' }, 'http_status', undefined],
+      [500, { 'retry-after': '10' }, 'http_status', undefined],
+    ];
+    for (const [status, headers, errorClass, retryAfterMs] of cases) {
+      const rec = await httpReceiver(answer(status, headers));
+      const { wh, deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
+      const outcome = await worker()({ deliveryId, attemptNumber: 1, webhookId: wh.id, mayDefer: true });
+      const label = `${status} ${JSON.stringify(headers)}`;
+      assert.equal(outcome.result, 'failed', label);
+      assert.equal(outcome.errorClass, errorClass, label);
+      assert.equal(outcome.retryAfterMs, retryAfterMs, label);
+      assert.equal(outcome.gate === undefined, retryAfterMs === undefined, label);
+      const [row] = await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, deliveryId));
+      assert.equal(row?.errorClass, errorClass, label);
+      assert.equal(row?.responseCode, status, label);
+      assert.equal(row?.responseExcerpt, 'slow down', label);
+      const [stored] = await db.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+      assert.equal(stored?.lastErrorClass, errorClass, label);
+    }
+  });
+
+  test("after a rate-limited answer the worker defers other deliveries to that webhook without a request or a row, and the answer's own delivery passes", T, async () => {
+    let limited = true;
+    const rec = await httpReceiver((res) => (limited ? answer(429, { 'retry-after': '20' })(res) : ok(res)));
+    const url = `http://127.0.0.1:${rec.lb.port}/hook`;
+    const first = await prepared(url, { deps });
+    const attempt1 = worker();
+    const limitedAt = Date.now();
+    const rateLimited = await attempt1({ deliveryId: first.deliveryId, attemptNumber: 1, webhookId: first.wh.id, mayDefer: true });
+    assert.equal(rateLimited.errorClass, 'rate_limited');
+    assert.ok(rateLimited.gate! >= limitedAt + 20_000 && rateLimited.gate! <= Date.now() + 20_000);
+    limited = false;
+
+    // another delivery (another event) to the same webhook, on the same worker
+    const event = await seedEvent(db.db, first.account.id, new Date());
+    const other: PreparedDelivery | null = await new MockActivityEnvironment().run(createActivities(depsWith(deps)).prepareDelivery, {
+      webhookId: first.wh.id,
+      eventId: event.id,
+      eventType: 'endpoint.down' as const,
+      endpointId: null,
+      sequence: 0,
+    });
+    for (let i = 0; i < 5; i++) {
+      const d = await attempt1({ deliveryId: other!.deliveryId, attemptNumber: 1, webhookId: first.wh.id, mayDefer: true });
+      assert.equal(d.result, 'deferred');
+      assert.equal(d.gate, rateLimited.gate);
+      // until the gate opens, plus a random share of the 20 s window
+      const untilOpen = rateLimited.gate! - Date.now();
+      assert.ok(d.waitMs! >= untilOpen - 50 && d.waitMs! <= untilOpen + 20_000, `wait ${d.waitMs} ms, gate opens in ${untilOpen} ms`);
+    }
+    assert.equal(rec.seen.length, 1, 'nothing sent while the gate is closed');
+    assert.equal((await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, other!.deliveryId))).length, 0);
+
+    // presenting the gate it waited for lets it through; so does a run that may not defer (at its slot, or a run
+    // from before rate limiting, which never asks)
+    assert.equal((await attempt1({ deliveryId: other!.deliveryId, attemptNumber: 1, webhookId: first.wh.id, mayDefer: true, gate: d0(rateLimited) })).result, 'succeeded');
+    assert.equal((await attempt1({ deliveryId: first.deliveryId, attemptNumber: 2, webhookId: first.wh.id, mayDefer: false })).result, 'succeeded');
+    assert.equal(rec.seen.length, 3);
+    assert.deepEqual(rec.seen.map((r) => r.headers['x-vantastatus-retry-count']), ['0', '0', '1']);
+
+    // each worker learns on its own: another worker's gates are open
+    const second = await prepared(url, { deps });
+    assert.equal((await worker()({ deliveryId: second.deliveryId, attemptNumber: 1, webhookId: first.wh.id, mayDefer: true })).result, 'succeeded');
+  });
+});
+
+function d0(o: AttemptOutcome): number {
+  assert.ok(o.gate !== undefined);
+  return o.gate;
+}
+type ErrorClassOrNull = AttemptOutcome['errorClass'];
+
+describe('vanta_deliveries_total', () => {
+  async function counts(metrics: ReturnType<typeof createMetrics>): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const v of (await metrics.deliveries.get()).values) out[String(v.labels.outcome)] = v.value;
+    return out;
+  }
+
+  test('counts each delivery once, by outcome, when it reaches its final state', T, async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const deps = { allowPrivateTargets: true, allowInsecureTargets: true, metrics };
+    const acts = createActivities(depsWith(deps));
+    const run = <I, R>(fn: (input: I) => Promise<R>, input: I): Promise<R> => new MockActivityEnvironment().run(fn, input);
+    assert.deepEqual(await counts(metrics), {});
+
+    // succeeded: the attempt writes the final state with its row; an attempt re-run after that does not count again
+    const rec = await httpReceiver(ok);
+    const a = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
+    assert.equal((await run(acts.attemptDelivery, { deliveryId: a.deliveryId, attemptNumber: 1 })).result, 'succeeded');
+    assert.deepEqual(await counts(metrics), { succeeded: 1 });
+    await run(acts.attemptDelivery, { deliveryId: a.deliveryId, attemptNumber: 1 });
+    assert.deepEqual(await counts(metrics), { succeeded: 1 });
+
+    // failed (expired): the workflow's state write; retrying is not final, and a repeated write counts once
+    const failing = await httpReceiver((res) => res.writeHead(500).end());
+    const b = await prepared(`http://127.0.0.1:${failing.lb.port}/hook`, { deps });
+    await run(acts.attemptDelivery, { deliveryId: b.deliveryId, attemptNumber: 1 });
+    await run(acts.setDeliveryState, { deliveryId: b.deliveryId, state: 'retrying', nextAttemptAtMs: Date.now() + 60_000 });
+    assert.deepEqual(await counts(metrics), { succeeded: 1 });
+    await run(acts.setDeliveryState, { deliveryId: b.deliveryId, state: 'failed', nextAttemptAtMs: null });
+    await run(acts.setDeliveryState, { deliveryId: b.deliveryId, state: 'failed', nextAttemptAtMs: null });
+    assert.deepEqual(await counts(metrics), { succeeded: 1, failed: 1 });
+    const [row] = await db.db.select().from(deliveries).where(eq(deliveries.id, b.deliveryId));
+    assert.equal(row?.state, 'failed');
+    assert.ok(row?.completedAt);
+
+    // cancelled: the attempt finds the webhook disabled
+    const c = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
+    await db.db.update(webhooks).set({ enabled: false }).where(eq(webhooks.id, c.wh.id));
+    assert.equal((await run(acts.attemptDelivery, { deliveryId: c.deliveryId, attemptNumber: 1 })).result, 'cancelled');
+    assert.deepEqual(await counts(metrics), { succeeded: 1, failed: 1, cancelled: 1 });
+    assert.match(await metrics.registry.metrics(), /vanta_deliveries_total\{outcome="cancelled"\} 1/);
   });
 });
