@@ -2,8 +2,9 @@
 // (the activity-level tests in test/activities/delivery.test.ts prove each attempt's classification and deadline
 // in isolation; these prove what the workflow then does): a connection reset mid-request (FIN and RST), a 500, a
 // 429 with Retry-After, and a response trickled past the deadline. Each failure is logged with its class, the next
-// attempt keeps the fixed schedule (Retry-After is not honoured, in either direction: docs/ARCHITECTURE.md), the
-// same bytes under the same event id arrive on every attempt, and the first 2xx ends the delivery.
+// attempt keeps the fixed schedule (a Retry-After longer than the schedule's interval waits no longer than the
+// interval; a shorter one is honoured down to a 1 s floor: docs/RECEIVER.md, "Rate limiting"), the same bytes under
+// the same event id arrive on every attempt, and the first 2xx ends the delivery.
 //
 // Short schedules (seconds) go straight into the account row through seedAccount, which bypasses API validation.
 import { after, before, test } from 'node:test';
@@ -131,7 +132,7 @@ test(
         [null, 'connect'],
         [null, 'connect'],
         [500, 'http_status'],
-        [429, 'http_status'],
+        [429, 'rate_limited'],
         [200, 'timeout'],
         [200, null],
       ],
@@ -149,12 +150,12 @@ test(
     for (const h of receiver.hits.slice(0, 2)) assert.equal(h.outcome, 'reset');
 
     // Every gap is the schedule's: the durable timer after each failure is the 1 s interval (less the time the
-    // workflow spent storing the state), never the 429's 60 s Retry-After.
+    // workflow spent storing the state), never the 429's 60 s Retry-After: the schedule's slot caps it.
     assertScheduleKept(attempts, settings.retry_schedule_sec);
     assert.equal(timersMs.length, 5, `one timer per retry, got ${timersMs.join(', ')}`);
     for (const [i, ms] of timersMs.entries()) assert.ok(ms > 0 && ms <= 1000, `timer ${i + 1} was ${ms} ms, the schedule says at most 1000`);
     const after429 = attempts[4]!.startedAt.getTime() - (attempts[3]!.startedAt.getTime() + attempts[3]!.durationMs);
-    assert.ok(after429 < 60_000, `the attempt after the 429 came ${after429} ms later: Retry-After was honoured`);
+    assert.ok(after429 < 60_000, `the attempt after the 429 came ${after429} ms later: Retry-After went past the schedule's slot`);
 
     const gaps = attempts.slice(1).map((a, i) => a.startedAt.getTime() - (attempts[i]!.startedAt.getTime() + attempts[i]!.durationMs));
     t.diagnostic(`attempt durations (ms): ${attempts.map((a) => a.durationMs).join(', ')}`);
@@ -163,7 +164,7 @@ test(
   },
 );
 
-test('a 429 whose Retry-After: 0 asks for an immediate retry still waits the 3 s of the schedule', { timeout: 60_000 }, async (t) => {
+test('a 429 whose Retry-After: 0 asks for an immediate retry waits the 1 s floor, inside the schedule\'s 3 s', { timeout: 60_000 }, async (t) => {
   const settings: DeliverySettings = { retry_schedule_sec: [3], expiry_sec: 60, timeout_sec: 5 };
   const { result, delivery, attempts, timersMs, receiver, event, webhookId } = await deliver(settings, (retry) =>
     retry === 0 ? { kind: 'answer', status: 429, headers: { 'retry-after': '0' }, body: 'busy' } : { kind: 'answer', status: 204 },
@@ -174,15 +175,17 @@ test('a 429 whose Retry-After: 0 asks for an immediate retry still waits the 3 s
   assert.deepEqual(
     attempts.map((a) => [a.attemptNumber, a.responseCode, a.errorClass]),
     [
-      [1, 429, 'http_status'],
+      [1, 429, 'rate_limited'],
       [2, 204, null],
     ],
   );
-  assertScheduleKept(attempts, settings.retry_schedule_sec);
+  // rate limited: the retry comes after the 1 s floor, not at once, and before the schedule's 3 s slot
+  assertScheduleKept(attempts, [1]);
   assert.equal(timersMs.length, 1);
-  // the timer is the 3 s interval less the time spent storing the state between the failure and the sleep; the
-  // start-to-end check above is what proves the retry did not come sooner than the schedule
-  assert.ok(timersMs[0]! > 0 && timersMs[0]! <= 3000, `retry timer ${timersMs[0]} ms`);
+  // the timer is the 1 s floor less the time spent storing the state between the failure and the sleep; the
+  // start-to-end check above is what proves the retry did not come sooner than the floor
+  assert.ok(timersMs[0]! > 0 && timersMs[0]! <= 1000, `retry timer ${timersMs[0]} ms`);
   const gap = attempts[1]!.startedAt.getTime() - (attempts[0]!.startedAt.getTime() + attempts[0]!.durationMs);
-  t.diagnostic(`429 → next attempt after ${gap} ms (Retry-After 0, schedule 3000); timer ${timersMs[0]} ms`);
+  assert.ok(gap < 3000, `the retry came ${gap} ms after the 429, not before the 3 s slot`);
+  t.diagnostic(`429 → next attempt after ${gap} ms (Retry-After 0, floor 1000, schedule 3000); timer ${timersMs[0]} ms`);
 });
