@@ -39,10 +39,10 @@ module.exports = {
     ),
     {
       name: 'activities-workflow-code-type-only',
-      comment: 'activities use workflow definitions (signals, queries, inputs); workflow code itself only as types',
+      comment: 'workflow definitions (signals, queries, inputs) and task queue names are shared; workflow code only as types',
       severity: 'error',
       from: { path: '^src/(activities|services|api|worker)/' },
-      to: { path: '^src/workflows/', pathNot: '-definitions\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/workflows/', pathNot: '(-definitions|/task-queues)\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     only('read-model', 'read-model', ['^src/db/', '^src/domain/']),
     only('net', 'net', ['^src/domain/'], 'src/net: SSRF policy and guarded requests, on node built-ins'),
