@@ -1,5 +1,6 @@
 // The console's only way out: the public /v1 API of the origin that served it, with the operator's API key in the
 // Authorization header. The key lives in this tab's sessionStorage; it never goes into a URL, and nothing logs it.
+import type { paths } from './api-types.ts';
 
 const KEY_STORAGE = 'vantastatus.apiKey';
 
@@ -96,15 +97,47 @@ export async function listAll<T>(path: string, maxPages = 20): Promise<T[]> {
   return out;
 }
 
-// ---- resource shapes (as the API answers them) ---------------------------------------------------------------
+// ---- resource shapes: the server's own, generated from its OpenAPI document into api-types.ts ----------------
+
+/** The JSON an operation answers with the given status. */
+type Answer<P extends keyof paths, M extends 'get' | 'post' | 'patch', S extends number> = paths[P][M] extends {
+  responses: { [K in S]: { content: { 'application/json': infer T } } };
+}
+  ? T
+  : never;
+/** The JSON body an operation takes. */
+type Body<P extends keyof paths, M extends 'post' | 'patch'> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer T } };
+}
+  ? NonNullable<T>
+  : never;
 
 export interface Page<T> {
   data: T[];
   next_cursor: string | null;
 }
 
-export type Status = 'unknown' | 'up' | 'degraded' | 'down';
+export type Endpoint = Answer<'/v1/endpoints/{id}', 'get', 200>;
+type LiveStatus = Answer<'/v1/endpoints/{id}/status', 'get', 200>;
+export type Status = LiveStatus['status'];
+export type BulkStatus = Answer<'/v1/endpoints/status', 'get', 200>;
+export type StatusEntry = BulkStatus['data'][number];
+export type Account = Answer<'/v1/account', 'get', 200>;
+export type Settings = Account['settings'];
+export type Group = Answer<'/v1/groups/{id}', 'get', 200>;
+export type Webhook = Answer<'/v1/webhooks/{id}', 'get', 200>;
+/** What the webhook form sends: every field of a create but `enabled`. */
+export type WebhookInput = Required<Omit<Body<'/v1/webhooks', 'post'>, 'enabled'>>;
+export type WebhookWithSecret = Answer<'/v1/webhooks/{id}/rotate-secret', 'post', 200>;
+export type DeliveryDetail = Answer<'/v1/deliveries/{id}', 'get', 200>;
+export type Delivery = Answer<'/v1/webhooks/{id}/deliveries', 'get', 200>['data'][number];
+export type DeliveryState = Delivery['state'];
+export type EventType = Delivery['event_type'];
+export type DeliveryStarted = Answer<'/v1/webhooks/{id}/test', 'post', 202>;
+export type RedeliveryStarted = Answer<'/v1/deliveries/{id}/retry', 'post', 202>;
+export type Meta = Answer<'/v1/meta', 'get', 200>;
 
+/** Every event type, in the order the console lists them (checked against the server's list below). */
 export const EVENT_TYPES = [
   'endpoint.down',
   'endpoint.up',
@@ -112,55 +145,16 @@ export const EVENT_TYPES = [
   'endpoint.certificate.expiring',
   'endpoint.dns.changed',
   'endpoint.body.changed',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+] as const satisfies readonly EventType[];
+// a compile error here means the server has an event type this list lacks
+const allEventTypes: Exclude<EventType, (typeof EVENT_TYPES)[number]> extends never ? true : never = true;
+void allEventTypes;
 
-export interface Endpoint {
-  id: string;
-  name: string;
-  type: 'http' | 'push';
-  url: string | null;
-  method: 'GET' | 'HEAD' | 'POST';
-  headers: Record<string, string>;
-  expected_status: string[];
-  check_interval_sec: number;
-  timeout_ms: number;
-  failure_threshold: number;
-  degraded_threshold_ms: number;
-  certificate_expiry_days: number[];
-  track_dns: boolean;
-  track_body: boolean;
-  heartbeat_timeout_sec: number | null;
-  paused: boolean;
-  group_id: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface LiveStatus {
-  endpoint_id: string;
-  status: Status;
-  paused: boolean;
-  failure_count: number;
-  first_failure: string | null;
-  last_success: string | null;
-  last_check_at: string | null;
-  last_response_code: number | null;
-  last_response_time_ms: number | null;
-  last_error_class: string | null;
-  next_check_at: string | null;
-}
-
-export interface StatusEntry {
-  endpoint_id: string;
-  live: LiveStatus | null;
-  error: { code: string; message: string } | null;
-}
-
-export interface EndpointEvent {
-  id: string;
-  event: EventType;
-  timestamp: string;
+/**
+ * An endpoint's event. The API documents `data` as an open object (its fields depend on the event type); these
+ * are the fields the console reads.
+ */
+export type EndpointEvent = Omit<Answer<'/v1/endpoints/{id}/events', 'get', 200>['data'][number], 'data'> & {
   data: {
     previous_status?: Status;
     current_status?: Status;
@@ -171,79 +165,4 @@ export interface EndpointEvent {
     certificate?: { days_remaining: number; valid_to: string };
     dns?: { previous_addresses: string[]; current_addresses: string[] };
   };
-}
-
-export interface Settings {
-  retry_schedule_sec: number[];
-  expiry_sec: number;
-  timeout_sec: number;
-}
-
-export interface Account {
-  id: string;
-  name: string;
-  settings: Settings;
-}
-
-export interface Group {
-  id: string;
-  name: string;
-  settings: Partial<Settings>;
-  effective_settings: Settings;
-}
-
-export interface Webhook {
-  id: string;
-  url: string;
-  events: EventType[];
-  headers: Record<string, string>;
-  enabled: boolean;
-  format: 'vantastatus' | 'slack';
-  description: string | null;
-  group_id: string | null;
-  secret_rotated_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export type WebhookWithSecret = Webhook & { secret: string };
-
-export type DeliveryState = 'pending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled';
-
-export interface Delivery {
-  id: string;
-  webhook_id: string;
-  event_id: string;
-  event_type: EventType;
-  endpoint_id: string | null;
-  sequence: number;
-  state: DeliveryState;
-  attempt_count: number;
-  last_response_code: number | null;
-  last_error_class: string | null;
-  next_attempt_at: string | null;
-  created_at: string;
-  completed_at: string | null;
-}
-
-export interface Attempt {
-  attempt_number: number;
-  started_at: string;
-  duration_ms: number;
-  response_code: number | null;
-  response_excerpt: string | null;
-  error_class: string | null;
-  error_message: string | null;
-  url: string;
-}
-
-export interface DeliveryDetail extends Delivery {
-  settings: Settings;
-  body: string;
-  attempts: Attempt[];
-}
-
-export interface Meta {
-  temporal_ui_url: string | null;
-  temporal_namespace: string;
-}
+};

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseExpectedStatus } from '../../domain/expected-status.ts';
+import { EVENT_TYPES } from '../../domain/types.ts';
 import { checkUrlTarget } from '../../net/address-policy.ts';
 import { customHeaders, isStorableText, name, UNSTORABLE_MESSAGE } from './common.ts';
 
@@ -117,4 +118,4 @@ export const endpointResponse = z.object({
   updated_at: z.string(),
 });
 
-export const eventResponse = z.object({ id: z.string(), event: z.string(), timestamp: z.string(), data: z.record(z.string(), z.unknown()) });
+export const eventResponse = z.object({ id: z.string(), event: z.enum(EVENT_TYPES), timestamp: z.string(), data: z.record(z.string(), z.unknown()) });

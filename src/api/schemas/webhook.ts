@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { EVENT_TYPES } from '../../domain/types.ts';
+import { EVENT_TYPES, type WebhookFormat } from '../../domain/types.ts';
 import { checkUrlTarget } from '../../net/address-policy.ts';
 import { customHeaders, isStorableText, UNSTORABLE_MESSAGE } from './common.ts';
 import type { TargetPolicy } from './endpoint.ts';
+
+const WEBHOOK_FORMATS = ['vantastatus', 'slack'] as const satisfies readonly WebhookFormat[];
 
 const eventList = z
   .array(z.enum(EVENT_TYPES))
@@ -19,7 +21,7 @@ export function webhookFields(p: TargetPolicy) {
     events: eventList,
     headers: customHeaders({ owner: 'webhook' }),
     enabled: z.boolean(),
-    format: z.enum(['vantastatus', 'slack']),
+    format: z.enum(WEBHOOK_FORMATS),
     description: z.string().max(1000, 'must be at most 1000 characters').refine(isStorableText, UNSTORABLE_MESSAGE).nullable(),
     group_id: z.string().min(1, 'must be a group id or null').max(100).nullable(),
   };
@@ -54,10 +56,10 @@ export function webhookPatchSchema(p: TargetPolicy) {
 export const webhookResponse = z.object({
   id: z.string(),
   url: z.string(),
-  events: z.array(z.string()),
+  events: z.array(z.enum(EVENT_TYPES)),
   headers: z.record(z.string(), z.string()),
   enabled: z.boolean(),
-  format: z.string(),
+  format: z.enum(WEBHOOK_FORMATS),
   description: z.string().nullable(),
   group_id: z.string().nullable(),
   secret_rotated_at: z.string().nullable(),

@@ -1,6 +1,6 @@
 // The webhook's settings, for adding one and for editing it: URL, events, group, format, custom headers.
 import { useState, type FormEvent } from 'react';
-import { EVENT_TYPES, type EventType, type Group, type Webhook } from '../api.ts';
+import { EVENT_TYPES, type EventType, type Group, type Webhook, type WebhookInput } from '../api.ts';
 import { describedBy, Field, FieldSet, GeneralError, headersToRows, HeadersEditor, noErrors, rowsToHeaders, toFormErrors, type FormErrors, type HeaderRow } from '../lib.tsx';
 
 export const WEBHOOK_FIELDS = ['url', 'events', 'group_id', 'format', 'headers', 'description', 'enabled'];
@@ -14,21 +14,12 @@ export const EVENT_LABELS: Record<EventType, string> = {
   'endpoint.body.changed': 'Body changed',
 };
 
-export interface WebhookInput {
-  url: string;
-  description: string | null;
-  events: EventType[];
-  group_id: string | null;
-  format: 'vantastatus' | 'slack';
-  headers: Record<string, string>;
-}
-
 interface FormState {
   url: string;
   description: string;
   events: EventType[];
   group_id: string;
-  format: 'vantastatus' | 'slack';
+  format: Webhook['format'];
   headers: HeaderRow[];
 }
 

@@ -1,6 +1,6 @@
 // The status board: every endpoint with its live status, refreshed in place every few seconds.
 import { useMemo, useState, type FormEvent } from 'react';
-import { api, ApiError, listAll, type Endpoint, type Group, type Status, type StatusEntry } from '../api.ts';
+import { api, ApiError, type BulkStatus, listAll, type Endpoint, type Group, type Status, type StatusEntry } from '../api.ts';
 import {
   describedBy,
   Dialog,
@@ -27,7 +27,7 @@ async function loadStatuses(ids: string[]): Promise<Map<string, StatusEntry>> {
   const out = new Map<string, StatusEntry>();
   for (let i = 0; i < ids.length; i += 100) {
     const chunk = ids.slice(i, i + 100);
-    const res = await api.get<{ data: StatusEntry[] }>(`/v1/endpoints/status?ids=${chunk.map(encodeURIComponent).join(',')}`);
+    const res = await api.get<BulkStatus>(`/v1/endpoints/status?ids=${chunk.map(encodeURIComponent).join(',')}`);
     for (const e of res.data) out.set(e.endpoint_id, e);
   }
   return out;

@@ -1,6 +1,6 @@
 // One endpoint: live status, pause/resume, editable settings and the event log.
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, listAll, type Endpoint, type EndpointEvent, type Group, type Page, type StatusEntry } from '../api.ts';
+import { api, ApiError, type BulkStatus, listAll, type Endpoint, type EndpointEvent, type Group, type Page, type StatusEntry } from '../api.ts';
 import {
   ConfirmDialog,
   describedBy,
@@ -53,7 +53,7 @@ export function EndpointPage({ id }: { id: string }) {
     async (live) => {
       try {
         const [st, ev] = await Promise.all([
-          api.get<{ data: StatusEntry[] }>(`/v1/endpoints/status?ids=${encodeURIComponent(id)}`),
+          api.get<BulkStatus>(`/v1/endpoints/status?ids=${encodeURIComponent(id)}`),
           api.get<Page<EndpointEvent>>(`/v1/endpoints/${encodeURIComponent(id)}/events?limit=20`),
         ]);
         if (!live()) return;

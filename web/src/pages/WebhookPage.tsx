@@ -8,12 +8,14 @@ import {
   listAll,
   type Delivery,
   type DeliveryDetail,
+  type DeliveryStarted,
   type Endpoint,
   type DeliveryState,
   type EventType,
   type Group,
   type Meta,
   type Page,
+  type RedeliveryStarted,
   type Webhook,
   type WebhookWithSecret,
 } from '../api.ts';
@@ -196,7 +198,7 @@ function DeliveryLog({ webhook, now }: { webhook: Webhook; now: number }) {
   const sendTest = async () => {
     setActionError(null);
     try {
-      const r = await api.post<{ delivery_id: string }>(`/v1/webhooks/${encodeURIComponent(webhook.id)}/test`, { event: testEvent });
+      const r = await api.post<DeliveryStarted>(`/v1/webhooks/${encodeURIComponent(webhook.id)}/test`, { event: testEvent });
       setSent({ kind: 'test', id: r.delivery_id });
       setOpen((s) => new Set(s).add(r.delivery_id));
       refresh();
@@ -207,7 +209,7 @@ function DeliveryLog({ webhook, now }: { webhook: Webhook; now: number }) {
   const redeliver = async (d: Delivery) => {
     setActionError(null);
     try {
-      const r = await api.post<{ delivery_id: string }>(`/v1/deliveries/${encodeURIComponent(d.id)}/retry`);
+      const r = await api.post<RedeliveryStarted>(`/v1/deliveries/${encodeURIComponent(d.id)}/retry`);
       setSent({ kind: 'redeliver', id: r.delivery_id });
       setOpen((s) => new Set(s).add(r.delivery_id));
       refresh();
