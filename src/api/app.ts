@@ -22,7 +22,7 @@ import { healthRoutes } from './routes/health.ts';
 import { incomingRoutes } from './routes/incoming.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
-export const BODY_LIMIT_BYTES = 64 * 1024;
+const BODY_LIMIT_BYTES = 64 * 1024;
 
 /**
  * /docs (Swagger UI): its page has no inline script (every script is a file under /docs/static), its stylesheets are
@@ -32,7 +32,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  * badge is off (validatorUrl: null), so nothing leaves the origin.
  */
 const SWAGGER_LOGO_STYLE_SHA256 = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
-export const DOCS_CSP = [
+const DOCS_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   `style-src 'self' ${SWAGGER_LOGO_STYLE_SHA256}`,

@@ -7,7 +7,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { PROJECT_ROOT } from '../project-root.ts';
 
-export const DEFAULT_CONSOLE_DIR = join(PROJECT_ROOT, 'web', 'dist');
+const DEFAULT_CONSOLE_DIR = join(PROJECT_ROOT, 'web', 'dist');
 
 /** The console talks only to this origin's /v1 API: nothing inline, nothing third-party, never framed. */
 const CONSOLE_HEADERS = {
@@ -19,7 +19,7 @@ const CONSOLE_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-export const NOT_BUILT_MESSAGE =
+const NOT_BUILT_MESSAGE =
   'The VantaStatus web console has not been built. Run `npm run build:web` (npm start and npm test run it for you), then reload this page.\n';
 
 export async function registerConsole(app: FastifyInstance, dir: string = DEFAULT_CONSOLE_DIR): Promise<void> {

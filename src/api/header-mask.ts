@@ -3,12 +3,12 @@
 import type { FastifyRequest } from 'fastify';
 import { validation } from './errors.ts';
 
-export const MASK = '••••';
+const MASK = '••••';
 /** Values shorter than this show nothing of themselves: their last 4 characters would be most of them. */
 const REVEAL_FROM_LENGTH = 12;
 
 /** `••••` + the value's last 4 characters (or `••••` alone for a short value). */
-export function maskValue(value: string): string {
+function maskValue(value: string): string {
   return value.length >= REVEAL_FROM_LENGTH ? MASK + value.slice(-4) : MASK;
 }
 
@@ -23,7 +23,7 @@ export function maskHeaders(headers: Record<string, string>): Record<string, str
  * refused (400 naming `headers.<name>`): it can only be a mask of something else, and storing it would replace a
  * real token with bullets. Values that are not strings are left for the schema to refuse.
  */
-export function resolveMaskedHeaders(sent: Record<string, unknown>, stored: Record<string, string>): Record<string, unknown> {
+function resolveMaskedHeaders(sent: Record<string, unknown>, stored: Record<string, string>): Record<string, unknown> {
   const storedByName = new Map(Object.entries(stored).map(([name, value]) => [name.toLowerCase(), value]));
   return Object.fromEntries(
     Object.entries(sent).map(([name, value]) => {

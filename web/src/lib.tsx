@@ -80,7 +80,7 @@ export function useNow(ms = 1000): number {
 
 // ---- formatting ---------------------------------------------------------------------------------------------
 
-export function ago(iso: string | null | undefined, now: number): string {
+function ago(iso: string | null | undefined, now: number): string {
   if (!iso) return 'never';
   const s = Math.round((now - Date.parse(iso)) / 1000);
   if (s < -1) return `in ${humanSeconds(-s)}`;

@@ -10,7 +10,7 @@ import { ApiError, notFound } from '../errors.ts';
 import { found } from '../ownership.ts';
 import { incomingAccepted, incomingBody, incomingParams, type IncomingBody } from '../schemas/incoming.ts';
 
-export function incomingToCheckResult(b: IncomingBody, receivedAt: Date): CheckResult {
+function incomingToCheckResult(b: IncomingBody, receivedAt: Date): CheckResult {
   return {
     source: 'incoming',
     checked_at: b.checked_at ? new Date(b.checked_at).toISOString() : receivedAt.toISOString(),

@@ -3,7 +3,7 @@ import { ERROR_CLASSES, EVENT_TYPES, type DeliveryState } from '../../domain/typ
 import { listQuery } from './common.ts';
 import { settingsResponse } from './account.ts';
 
-export const DELIVERY_STATES = ['pending', 'retrying', 'succeeded', 'failed', 'cancelled'] as const satisfies readonly DeliveryState[];
+const DELIVERY_STATES = ['pending', 'retrying', 'succeeded', 'failed', 'cancelled'] as const satisfies readonly DeliveryState[];
 
 const webhookTestObject = z.strictObject({
   event: z.enum(EVENT_TYPES).default('endpoint.down'),
@@ -46,7 +46,7 @@ export const deliveryResponse = z.object({
   completed_at: z.string().nullable(),
 });
 
-export const attemptResponse = z.object({
+const attemptResponse = z.object({
   attempt_number: z.number(),
   started_at: z.string(),
   duration_ms: z.number(),

@@ -25,7 +25,7 @@ const url = (p: TargetPolicy, requireHttps: boolean) =>
     else if (!isStorableText(u)) ctx.addIssue({ code: 'custom', message: UNSTORABLE_MESSAGE });
   });
 
-export const endpointFields = (p: TargetPolicy) => ({
+const endpointFields = (p: TargetPolicy) => ({
   name,
   type: z.enum(['http', 'push']),
   url: url(p, false).nullable(),
@@ -44,7 +44,7 @@ export const endpointFields = (p: TargetPolicy) => ({
   group_id: z.string().min(1, 'must be a group id or null').max(100).nullable(),
 });
 
-export const ENDPOINT_DEFAULTS = {
+const ENDPOINT_DEFAULTS = {
   type: 'http',
   method: 'GET',
   expected_status: ['200-399'],

@@ -6,7 +6,7 @@ import { name } from './common.ts';
  * PATCH of a group's overrides: a value sets the override, `null` removes it (the field inherits from the
  * account again), an absent field is left as it is. The same fields and bounds as the account's settingsPatch.
  */
-export const groupSettingsPatch = z.strictObject({
+const groupSettingsPatch = z.strictObject({
   retry_schedule_sec: settingsFields.retry_schedule_sec.nullable().optional(),
   expiry_sec: settingsFields.expiry_sec.nullable().optional(),
   timeout_sec: settingsFields.timeout_sec.nullable().optional(),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { storableString } from './common.ts';
 import { checkedAtWindow } from './time-window.ts';
 
-export const DEFAULT_INCOMING_MAX_AGE_SEC = 86_400;
+const DEFAULT_INCOMING_MAX_AGE_SEC = 86_400;
 
 export const incomingParams = z.object({ token: z.string().min(1).max(200) });
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ENDPOINT_STATUSES } from '../../domain/types.ts';
 
-export const BULK_STATUS_MAX_IDS = 100;
+const BULK_STATUS_MAX_IDS = 100;
 
 export const bulkStatusQuery = z.strictObject({
   ids: z

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 
 const FUTURE_SEC = 300;
 
-export function describeSeconds(sec: number): string {
+function describeSeconds(sec: number): string {
   if (sec % 86_400 === 0) return sec === 86_400 ? '24 hours' : `${sec / 86_400} days`;
   if (sec % 3600 === 0) return sec === 3600 ? '1 hour' : `${sec / 3600} hours`;
   if (sec % 60 === 0) return sec === 60 ? '1 minute' : `${sec / 60} minutes`;

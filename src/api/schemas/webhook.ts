@@ -11,7 +11,7 @@ const eventList = z
   .min(1, 'must list at least one event type')
   .refine((l) => new Set(l).size === l.length, 'must not repeat an event type');
 
-export function webhookFields(p: TargetPolicy) {
+function webhookFields(p: TargetPolicy) {
   return {
     url: z.string().superRefine((u, ctx) => {
       const r = checkUrlTarget(u, { allowPrivate: p.allowPrivate, requireHttps: !p.allowInsecure });

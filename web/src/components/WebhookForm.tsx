@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { EVENT_TYPES, type EventType, type Group, type Webhook, type WebhookInput } from '../api.ts';
 import { describedBy, Field, FieldSet, GeneralError, headersToRows, HeadersEditor, noErrors, rowsToHeaders, toFormErrors, type FormErrors, type HeaderRow } from '../lib.tsx';
 
-export const WEBHOOK_FIELDS = ['url', 'events', 'group_id', 'format', 'headers', 'description', 'enabled'];
+const WEBHOOK_FIELDS = ['url', 'events', 'group_id', 'format', 'headers', 'description', 'enabled'];
 
 export const EVENT_LABELS: Record<EventType, string> = {
   'endpoint.down': 'Down',

@@ -28,7 +28,7 @@ const HINT: Record<Key, string> = {
   timeout_sec: 'One deadline per attempt: DNS, connect, TLS and the full response (1 – 30).',
 };
 
-export function describeSetting(k: Key, v: Settings[Key]): string {
+function describeSetting(k: Key, v: Settings[Key]): string {
   if (k === 'retry_schedule_sec') {
     const l = v as number[];
     return `${l.map(humanSeconds).join(', ')}${l.length ? `, then every ${humanSeconds(l[l.length - 1]!)}` : ''}`;

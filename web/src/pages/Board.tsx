@@ -20,7 +20,7 @@ import {
   type FormErrors,
 } from '../lib.tsx';
 
-export const BOARD_REFRESH_MS = 3000;
+const BOARD_REFRESH_MS = 3000;
 const STATUSES: Status[] = ['down', 'degraded', 'up', 'unknown'];
 
 async function loadStatuses(ids: string[]): Promise<Map<string, StatusEntry>> {

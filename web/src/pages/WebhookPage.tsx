@@ -26,7 +26,7 @@ import { ConfirmDialog, Empty, fullTime, href, navigate, SecretDialog, StateBadg
 const LOG_REFRESH_MS = 2000;
 const IN_FLIGHT: DeliveryState[] = ['pending', 'retrying'];
 
-export function temporalUiLink(meta: Meta, webhookId: string): string {
+function temporalUiLink(meta: Meta, webhookId: string): string {
   const query = `VantaWebhookId="${webhookId}"`;
   return `${meta.temporal_ui_url}/namespaces/${encodeURIComponent(meta.temporal_namespace)}/workflows?query=${encodeURIComponent(query)}`;
 }
