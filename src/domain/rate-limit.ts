@@ -1,4 +1,5 @@
-// Rate-limited receivers (issue 13): reading Retry-After, and the per-webhook pacing gate a worker keeps in memory.
+// Rate-limited receivers (docs/BEHAVIOUR.md, "Rate-limited receivers"): reading Retry-After, and the per-webhook
+// pacing gate a worker keeps in memory.
 // Pure: every clock reading and random number comes in as an argument (workflows import src/domain).
 
 /** A Retry-After longer than this is read as this: the retry schedule caps every wait far below it anyway. */

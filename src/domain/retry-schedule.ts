@@ -1,4 +1,4 @@
-// Delivery retry timing (SPEC §6), kept pure so the delivery workflow's durable sleeps replay identically.
+// Delivery retry timing (docs/BEHAVIOUR.md, "Schedule and expiry"), kept pure so the delivery workflow's durable sleeps replay identically.
 import type { DeliverySettings } from './types.ts';
 
 /**
@@ -22,7 +22,7 @@ export function deliveryDeadline(eventTime: Date, settings: DeliverySettings): D
 /**
  * When the next attempt should start, or null when it would start after `eventTime + expiry_sec`
  * (the delivery then ends as failed/expired). Starting exactly at the deadline is still allowed:
- * SPEC §6 only forbids starting *later* than expiry.
+ * only starting *later* than the expiry is forbidden.
  */
 export function nextAttemptAt(args: {
   eventTime: Date;
@@ -38,7 +38,7 @@ export function nextAttemptAt(args: {
 
 /**
  * Planned start offsets (seconds after the event) for a receiver that always fails instantly.
- * Defaults give [0, 60, 360, 1260, 4860, 8460, 12060] — SPEC §6's "0, 1, 6, 21, 81, 141, 201 minutes".
+ * Defaults give [0, 60, 360, 1260, 4860, 8460, 12060] — the "0, 1, 6, 21, 81, 141, 201 minutes" of docs/BEHAVIOUR.md.
  * Real attempts take time, so real starts drift later than these by the attempts' durations.
  */
 export function plannedAttemptOffsetsSec(settings: DeliverySettings): number[] {
@@ -55,7 +55,8 @@ export function plannedAttemptOffsetsSec(settings: DeliverySettings): number[] {
 }
 
 /**
- * Where a delivery stands in its schedule once rate-limited answers (429/503 with Retry-After, issue 13) and
+ * Where a delivery stands in its schedule once rate-limited answers (429/503 with Retry-After; docs/BEHAVIOUR.md,
+ * "Rate-limited receivers") and
  * deferrals (the worker's per-webhook gate) are in play. The rules, each bounded by the expiry:
  * - An ordinary failure of the scheduled attempt fixes the next slot as nextAttemptAt does.
  * - The first rate-limited answer of a run fixes the slot the same way; the retries of the run come at

@@ -14,8 +14,8 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
- * Error classes shared by checks and delivery attempts (SPEC §6 delivery log, issue 3 check errors). `rate_limited`
- * is a delivery attempt's 429 or 503 with a usable Retry-After (issue 13; docs/RECEIVER.md).
+ * Error classes shared by checks and delivery attempts (docs/BEHAVIOUR.md, "Deliveries"). `rate_limited` is a
+ * delivery attempt's 429 or 503 with a usable Retry-After (docs/BEHAVIOUR.md, "Rate-limited receivers").
  */
 export const ERROR_CLASSES = ['timeout', 'dns', 'connect', 'tls', 'http_status', 'redirect', 'blocked', 'rate_limited'] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
@@ -117,7 +117,7 @@ export interface CertificateEventData extends CertificateInfo {
   days_remaining: number;
 }
 
-/** The `data` object of the envelope (SPEC §5). Extra fields appear only on their event type. */
+/** The `data` object of the envelope (docs/BEHAVIOUR.md, "Events and payloads"). Extra fields appear only on their event type. */
 export interface EventData {
   endpoint_id: string;
   endpoint_name: string;
@@ -166,7 +166,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
 export type WebhookFormat = 'vantastatus' | 'slack';
 export type DeliveryState = 'pending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled';
 
-/** The envelope of SPEC §5, in its wire key order. */
+/** The envelope (docs/BEHAVIOUR.md, "Events and payloads"), in its wire key order. */
 export interface Envelope {
   id: string;
   event: EventType;

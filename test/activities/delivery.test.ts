@@ -1,6 +1,6 @@
 // The delivery attempt activity, called directly (inside the SDK's activity context helper so heartbeat() works)
-// against real loopback receivers and real PostgreSQL: what goes on the wire (SPEC §6 headers, both signature
-// schemes, HTTP/1.1), how each failure is classified, and what lands in delivery_attempts.
+// against real loopback receivers and real PostgreSQL: what goes on the wire (the headers of docs/BEHAVIOUR.md,
+// both signature schemes, HTTP/1.1), how each failure is classified, and what lands in delivery_attempts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -205,7 +205,7 @@ describe('a receiver that accepts the delivery', () => {
     const ours = verifyVantaSignature(req.rawBody, h, wh.secret);
     assert.deepEqual(ours, { ok: true, eventId: event.id, scheme: 'both', timestampSec: Number(h['webhook-timestamp']) });
 
-    // Every SPEC §6 header, with its value.
+    // Every header of docs/BEHAVIOUR.md ("Request and signatures"), with its value.
     assert.equal(h['content-type'], 'application/json');
     assert.equal(h['content-length'], String(req.rawBody.length));
     assert.match(String(h['x-vantastatus-signature']), /^sha256=[0-9a-f]{64}$/);
