@@ -83,14 +83,14 @@ export interface MonitorConfig {
   group_name: string | null;
 }
 
-export interface CertificateNotices {
+interface CertificateNotices {
   fingerprint_sha256: string;
   /** thresholds (days) already notified for this certificate */
   thresholds_sent: number[];
 }
 
 /** The part of a monitor's state that people see: the status routes, the board, the read model. */
-export interface StatusFields {
+interface StatusFields {
   status: EndpointStatus;
   failure_count: number;
   first_failure: string | null;
@@ -113,7 +113,7 @@ export interface MonitorState extends StatusFields {
   cert_notices: CertificateNotices | null;
 }
 
-export interface CertificateEventData extends CertificateInfo {
+interface CertificateEventData extends CertificateInfo {
   days_remaining: number;
 }
 
