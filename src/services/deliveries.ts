@@ -18,6 +18,7 @@ import { withDeadline } from '../temporal/deadline.ts';
 import { deliverySearchAttributes } from '../temporal/search-attributes.ts';
 import type { DeliveryWorkflowInput } from '../workflows/delivery-definitions.ts';
 import type { deliveryWorkflow } from '../workflows/delivery.ts';
+import { deliveryTaskQueue } from '../workflows/task-queues.ts';
 import { ApiError } from './errors.ts';
 import type { TemporalTarget, WarnLog } from './endpoint-sync.ts';
 
@@ -52,7 +53,7 @@ async function startDelivery(ctx: Ctx, input: DeliveryWorkflowInput, workflowId:
       () =>
         client.workflow.start<typeof deliveryWorkflow>('deliveryWorkflow', {
           workflowId,
-          taskQueue,
+          taskQueue: deliveryTaskQueue(taskQueue),
           args: [input],
           // A redelivery id is never reused once its run completed: a retry that lost the race for a sequence must
           // not run that sequence a second time. A run that was terminated or failed may be started again.

@@ -1,12 +1,13 @@
 // Everything one worker process runs, in one place for production, embedded mode, the bench and the tests: the
-// workflow-and-delivery worker, the check loops with their control queue, and the read model's batching writer.
+// workflow worker, the delivery worker on its own queue, the check loops with their control queue, and the read model's batching writer.
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { createCheckWriter, type CheckWriter } from '../read-model/check-writer.ts';
 import { startCheckLoops, type CheckLoopRuntime, type CheckLoopTiming } from './check-loop-runtime.ts';
-import { createVantaWorker, type VantaWorkerOptions, type WorkerTuning } from './worker.ts';
+import { deliveryTaskQueue } from '../workflows/task-queues.ts';
+import { createVantaWorker, DELIVERY_WORKER_TUNING, type VantaWorkerOptions, type WorkerTuning } from './worker.ts';
 
 export interface WorkerSet {
   loops: CheckLoopRuntime;
@@ -56,15 +57,26 @@ export async function startWorkerSet(o: {
     ...(o.workflowBundle && { workflowBundle: o.workflowBundle }),
     ...(o.tuning && { tuning: o.tuning }),
   });
-  const running = worker.run();
+  // Deliveries on their own queue and slots (src/workflows/task-queues.ts); the main worker still serves deliveries
+  // that were started on its queue before.
+  const deliveries = await createVantaWorker({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: deliveryTaskQueue(o.taskQueue),
+    activities,
+    codec: o.codec,
+    ...(o.workflowBundle && { workflowBundle: o.workflowBundle }),
+    tuning: DELIVERY_WORKER_TUNING,
+  });
+  const running = [worker.run(), deliveries.run()];
   return {
     loops,
     writer,
     async stop() {
       // Loops first: their hand-back needs this worker to start the next leases (or leave them queued).
       await loops.stop();
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch(() => {});
+      for (const w of [worker, deliveries]) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.all(running.map((r) => r.catch(() => {})));
       await writer.stop().catch(() => {});
     },
   };

@@ -6,6 +6,17 @@ import { workflowCodeOption } from './workflow-bundle.ts';
 
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
 
+/**
+ * The delivery worker's slots. A first attempt runs inline and holds a workflow task slot and a local activity slot
+ * for as long as the receiver takes (up to timeout_sec), so both are wider than the SDK's defaults (40 and 100): a
+ * few slow receivers must not hold up every other delivery. Most deliveries end in one task, so few stay cached.
+ */
+export const DELIVERY_WORKER_TUNING: WorkerTuning = {
+  maxConcurrentWorkflowTaskExecutions: 200,
+  maxConcurrentLocalActivityExecutions: 200,
+  maxCachedWorkflows: 100,
+};
+
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export type WorkerTuning = Partial<

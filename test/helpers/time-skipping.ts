@@ -5,6 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../src/activities/index.ts';
 import { resolveTemporalBinary } from '../../src/tooling/binaries.ts';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.ts';
+import { deliveryTaskQueue } from '../../src/workflows/task-queues.ts';
 import { quietTemporalRuntime, testDataConverter, workflowBundle } from './services.ts';
 
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -17,13 +18,29 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
-export async function createEnvWorker(env: TestWorkflowEnvironment, taskQueue: string, deps: Omit<ActivityDeps, 'userAgent'>): Promise<Worker> {
-  return Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    dataConverter: testDataConverter(),
-    activities: createActivities({ userAgent: 'VantaStatus-Webhooks/test', ...deps }),
-  });
+/** The workers a time-skipping test runs: the workflow queue and the deliveries' own (src/workflows/task-queues.ts). */
+export interface EnvWorkers {
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+export async function createEnvWorker(env: TestWorkflowEnvironment, taskQueue: string, deps: Omit<ActivityDeps, 'userAgent'>): Promise<EnvWorkers> {
+  const activities = createActivities({ userAgent: 'VantaStatus-Webhooks/test', ...deps });
+  const bundle = await workflowBundle();
+  const workers = await Promise.all(
+    [taskQueue, deliveryTaskQueue(taskQueue)].map((queue) =>
+      Worker.create({
+        connection: env.nativeConnection,
+        namespace: env.namespace ?? 'default',
+        taskQueue: queue,
+        workflowBundle: bundle,
+        dataConverter: testDataConverter(),
+        activities,
+      }),
+    ),
+  );
+  return {
+    run: async () => void (await Promise.all(workers.map((w) => w.run()))),
+    shutdown: () => workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown()),
+  };
 }

@@ -5,12 +5,14 @@ import assert from 'node:assert/strict';
 import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { checkLeases, checkResults as checkResultsTable, endpointStatus, events } from '../../src/db/schema/index.ts';
-import { endpointWorkflowId } from '../../src/domain/ids.ts';
+import proto from '@temporalio/proto';
+import { deliveryWorkflowId, endpointWorkflowId } from '../../src/domain/ids.ts';
+import { deliveryTaskQueue } from '../../src/workflows/task-queues.ts';
 import type { MonitorConfig } from '../../src/domain/types.ts';
 import { endEndpoint, syncEndpoint } from '../../src/services/endpoint-sync.ts';
-import { seedAccount } from '../helpers/fixtures.ts';
+import { seedAccount, seedWebhook } from '../helpers/fixtures.ts';
 import { seedEndpoint } from '../helpers/endpoint-harness.ts';
-import { eventually, startTarget, type TestTarget } from '../helpers/http-servers.ts';
+import { eventually, startReceiver, startTarget, type TestTarget } from '../helpers/http-servers.ts';
 import { connectTemporal, createSecretBox, createTestDatabase, startTestWorker, testDataConverter, testMasterKey, workflowBundle } from '../helpers/services.ts';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -239,4 +241,44 @@ test('the same configuration sent again (as reconciliation does) changes nothing
   await syncEndpoint(tq(), { ...c, timeout_ms: c.timeout_ms + 1 });
   await eventually(async () => (await commands()) === 1, 10_000);
   await endEndpoint(tq(), c.endpoint_id);
+});
+
+test('an endpoint that goes down with two webhooks: both get the event, the run that started the deliveries continued as new, and no delivery woke a run when it ended', { timeout: 60_000 }, async () => {
+  const account = await seedAccount(db.db);
+  const receiver = await startReceiver(200);
+  try {
+    const hooks = [await seedWebhook(db.db, secrets, { accountId: account.id, url: `${receiver.url}/a` }), await seedWebhook(db.db, secrets, { accountId: account.id, url: `${receiver.url}/b` })];
+    const t = await target({ status: 502 });
+    const c = await seedEndpoint(db.db, account.id, { url: t.url, check_interval_sec: 2, failure_threshold: 1 });
+    await syncEndpoint(tq(), c);
+    await receiver.waitFor(2, 20_000);
+    const [event] = await db.db.select().from(events).where(eq(events.endpointId, c.endpoint_id));
+    assert.deepEqual(receiver.requests.map((r) => r.headers['webhook-id']), [event!.id, event!.id]);
+
+    const handle = temporal.client.workflow.getHandle(endpointWorkflowId(c.endpoint_id));
+    await eventually(async () => t.hits >= 3, 20_000); // the new run's loop goes on checking
+    const runs = [];
+    for await (const w of temporal.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(w.runId);
+    assert.ok(runs.length >= 2, `runs: ${runs.length}`);
+    const types = async (runId: string) =>
+      ((await temporal.client.workflow.getHandle(handle.workflowId, runId).fetchHistory()).events ?? []).map((e) => String(proto.temporal.api.enums.v1.EventType[e.eventType ?? 0]));
+    for (const runId of runs) assert.ok(!(await types(runId)).includes('EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED'), `run ${runId}`);
+
+    for (const hook of hooks) {
+      const child = await temporal.client.workflow.getHandle(deliveryWorkflowId(hook.id, event!.id)).describe();
+      assert.equal(child.status.name, 'COMPLETED');
+      assert.equal(child.taskQueue, deliveryTaskQueue(temporal.taskQueue));
+      const parent = child.raw.workflowExecutionInfo?.parentExecution;
+      assert.equal(parent?.workflowId, handle.workflowId);
+      const parentTypes = await types(parent!.runId!);
+      assert.equal(parentTypes.filter((x) => x === 'EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED').length, 2);
+      assert.equal(parentTypes.at(-1), 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
+    }
+    await sleep(2500);
+    assert.equal((await db.db.select().from(events).where(eq(events.endpointId, c.endpoint_id))).length, 1, 'still down: no second event after continue-as-new');
+    assert.equal(receiver.requests.length, 2);
+    await endEndpoint(tq(), c.endpoint_id);
+  } finally {
+    await receiver.close();
+  }
 });

@@ -21,7 +21,7 @@ import {
   resumeSignal,
 } from '../../src/workflows/endpoint-definitions.ts';
 import { endpointWorkflow } from '../../src/workflows/endpoint.ts';
-import { createEnvWorker, createTimeSkippingEnv } from '../helpers/time-skipping.ts';
+import { createEnvWorker, createTimeSkippingEnv, type EnvWorkers } from '../helpers/time-skipping.ts';
 import { createSecretBox, createTestDatabase, testDataConverter, testMasterKey, workflowBundle } from '../helpers/services.ts';
 import { eventually, startReceiver, type TestReceiver } from '../helpers/http-servers.ts';
 import { seedAccount, seedWebhook } from '../helpers/fixtures.ts';
@@ -40,7 +40,7 @@ const FIXTURE = new URL('../fixtures/endpoint-workflow-history.json', import.met
 
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let worker: Worker;
+let worker: EnvWorkers;
 let running: Promise<void>;
 let target: ScriptedTarget | undefined;
 let receiver: TestReceiver | undefined;

@@ -23,7 +23,7 @@ import {
   type EndpointWorkflowInput,
 } from '../../src/workflows/endpoint-definitions.ts';
 import { endpointWorkflow, MAX_CHECKS_PER_RUN } from '../../src/workflows/endpoint.ts';
-import { createEnvWorker, createTimeSkippingEnv } from '../helpers/time-skipping.ts';
+import { createEnvWorker, createTimeSkippingEnv, type EnvWorkers } from '../helpers/time-skipping.ts';
 import { createSecretBox, createTestDatabase, testDataConverter, testMasterKey, workflowBundle } from '../helpers/services.ts';
 import { eventually, startReceiver, startTarget } from '../helpers/http-servers.ts';
 import { seedAccount, seedWebhook } from '../helpers/fixtures.ts';
@@ -44,7 +44,7 @@ const MONITORED_HOST = 'monitored.vanta.test';
 
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let worker: Worker;
+let worker: EnvWorkers;
 let running: Promise<void>;
 let pki: TestPki;
 let accountId: string;
