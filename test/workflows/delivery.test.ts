@@ -5,27 +5,32 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
+import proto from '@temporalio/proto';
+import type { AttemptOutcome } from '../../src/activities/delivery.ts';
 import { deliveries, deliveryAttempts, events, webhooks } from '../../src/db/schema/index.ts';
 import { deliveryWorkflowId } from '../../src/domain/ids.ts';
 import { plannedAttemptOffsetsSec } from '../../src/domain/retry-schedule.ts';
-import { DEFAULT_DELIVERY_SETTINGS } from '../../src/domain/types.ts';
+import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../../src/domain/types.ts';
 import { deliveryWorkflow } from '../../src/workflows/delivery.ts';
+import { deliveryProgressQuery } from '../../src/workflows/delivery-definitions.ts';
 import { localActivityType, type HistoryEventLike } from '../helpers/endpoint-harness.ts';
-import { createEnvWorker, createTimeSkippingEnv } from '../helpers/time-skipping.ts';
-import { createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
-import { startReceiver, type TestReceiver } from '../helpers/http-servers.ts';
+import { createEnvWorker, createTimeSkippingEnv, type EnvWorkers } from '../helpers/time-skipping.ts';
+import { createSecretBox, createTestDatabase, decodeJsonPayload, testDataConverter, testMasterKey, workflowBundle } from '../helpers/services.ts';
+import { eventually, startReceiver, type TestReceiver } from '../helpers/http-servers.ts';
+import { startFaultReceiver, type FaultReceiver, type ReceiverAction } from '../helpers/fault-receiver.ts';
 import { seedAccount, seedEvent, seedGroup, seedWebhook } from '../helpers/fixtures.ts';
 
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let worker: Worker;
+let worker: EnvWorkers;
 let running: Promise<void>;
 const secrets = createSecretBox(testMasterKey());
 const taskQueue = `ts-delivery-${randomBytes(4).toString('hex')}`;
-const receivers: TestReceiver[] = [];
+const receivers: Array<TestReceiver | FaultReceiver> = [];
 
 before(async () => {
   db = await createTestDatabase();
@@ -237,4 +242,190 @@ test('a delivery whose event was deleted ends cancelled at once, with no row and
   assert.equal((await db.db.select().from(deliveries).where(eq(deliveries.eventId, event.id))).length, 0);
   const described = await handle.describe();
   assert.deepEqual(described.searchAttributes['VantaDeliveryState'], ['cancelled']);
+});
+
+// ---- Rate-limited receivers (issue 13): 429/503 with Retry-After, and per-webhook pacing (docs/RECEIVER.md) ----
+
+type RawHistoryEvent = HistoryEvent & {
+  eventId?: unknown;
+  activityTaskCompletedEventAttributes?: { scheduledEventId?: unknown; result?: { payloads?: Array<{ data?: Uint8Array | null }> | null } | null } | null;
+  markerRecordedEventAttributes?: { details?: Record<string, { payloads?: Array<{ data?: Uint8Array | null }> | null }> | null } | null;
+};
+
+/**
+ * Every try of the attempt activity, in server (skipped) seconds after `origin`, with its outcome: sent tries
+ * (succeeded/failed/cancelled) and deferrals. The inline first try is a marker; later ones are regular activities,
+ * timed by their scheduled event, their outcome read from the completed event.
+ */
+async function tries(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }, originMs?: number) {
+  const events = ((await handle.fetchHistory()).events ?? []) as RawHistoryEvent[];
+  const origin = originMs ?? ms(events[0]!);
+  const scheduled = new Map<string, number>();
+  const out: Array<{ at: number; outcome: AttemptOutcome }> = [];
+  for (const e of events) {
+    if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'attemptDelivery') scheduled.set(String(e.eventId), ms(e));
+    const done = e.activityTaskCompletedEventAttributes;
+    if (done && scheduled.has(String(done.scheduledEventId))) {
+      out.push({ at: (scheduled.get(String(done.scheduledEventId))! - origin) / 1000, outcome: decodeJsonPayload<AttemptOutcome>(done.result!.payloads![0]!) });
+    }
+    if (localActivityType(e) === 'attemptDeliveryInline') {
+      out.push({ at: (ms(e) - origin) / 1000, outcome: decodeJsonPayload<AttemptOutcome>(e.markerRecordedEventAttributes!.details!['result']!.payloads![0]!) });
+    }
+  }
+  return out;
+}
+
+async function scripted(script: (n: number) => ReceiverAction, settings?: Partial<DeliverySettings>) {
+  const account = await seedAccount(db.db, settings);
+  const rec = await startFaultReceiver((hit) => script(hit.n));
+  receivers.push(rec);
+  const wh = await seedWebhook(db.db, secrets, { accountId: account.id, url: rec.url });
+  const start = async () => {
+    const event = await seedEvent(db.db, account.id, new Date(await env.currentTimeMs()));
+    const handle = await env.client.workflow.start(deliveryWorkflow, {
+      args: [{ webhookId: wh.id, eventId: event.id, eventType: 'endpoint.down', endpointId: null, sequence: 0 }],
+      taskQueue,
+      workflowId: deliveryWorkflowId(wh.id, event.id),
+    });
+    return { handle, event };
+  };
+  return { account, rec, wh, start };
+}
+
+const slowDown = (retryAfter: string): ReceiverAction => ({ kind: 'answer', status: 429, headers: { 'retry-after': retryAfter }, body: 'slow down' });
+const accept: ReceiverAction = { kind: 'answer', status: 204 };
+
+async function attemptRows(eventId: string) {
+  const [row] = await db.db.select().from(deliveries).where(eq(deliveries.eventId, eventId));
+  const attempts = await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, row!.id));
+  return { row: row!, attempts: attempts.sort((a, b) => a.attemptNumber - b.attemptNumber) };
+}
+
+function assertOffsets(actual: number[], expected: number[]) {
+  assert.equal(actual.length, expected.length, `tries at ${actual.join(', ')} s, expected ${expected.join(', ')}`);
+  actual.forEach((o, i) => assert.ok(Math.abs(o - expected[i]!) <= 1, `try ${i + 1} at ${o} s, expected ${expected[i]} s (all: ${actual.join(', ')})`));
+}
+
+test('429 with Retry-After: 10 four times in a row: retried every 10 s, not on the 60 s schedule, then delivered', { timeout: 60_000 }, async () => {
+  const { rec, start } = await scripted((n) => (n <= 4 ? slowDown('10') : accept));
+  const { handle, event } = await start();
+  assert.equal(await handle.result(), 'succeeded');
+  const all = await tries(handle);
+  assert.ok(all.every((t) => t.outcome.result !== 'deferred'), 'its own retries pass the gate its answers closed');
+  assertOffsets(all.map((t) => t.at), [0, 10, 20, 30, 40]);
+  assert.deepEqual(all.map((t) => t.outcome.retryAfterMs ?? null), [10_000, 10_000, 10_000, 10_000, null]);
+  // one request per attempt, Retry-Count counting every request sent
+  assert.deepEqual(rec.hits.map((h) => h.retryCount), [0, 1, 2, 3, 4]);
+  const { row, attempts } = await attemptRows(event.id);
+  assert.equal(row.state, 'succeeded');
+  assert.equal(row.attemptCount, 5);
+  assert.deepEqual(attempts.map((a) => [a.attemptNumber, a.responseCode, a.errorClass]), [
+    [1, 429, 'rate_limited'],
+    [2, 429, 'rate_limited'],
+    [3, 429, 'rate_limited'],
+    [4, 429, 'rate_limited'],
+    [5, 204, null],
+  ]);
+});
+
+test('Retry-After: 3600 with the default schedule: the next attempt comes at the 60 s slot', { timeout: 60_000 }, async () => {
+  const { start } = await scripted((n) => (n === 1 ? slowDown('3600') : accept));
+  const { handle, event } = await start();
+  assert.equal(await handle.result(), 'succeeded');
+  assertOffsets((await tries(handle)).map((t) => t.at), [0, 60]);
+  assert.deepEqual((await attemptRows(event.id)).attempts.map((a) => a.errorClass), ['rate_limited', null]);
+});
+
+test('a 500 after two 429s waits for the slot the first 429 fixed, and the schedule goes on from there', { timeout: 60_000 }, async () => {
+  const answers: ReceiverAction[] = [slowDown('10'), slowDown('10'), { kind: 'answer', status: 500 }, { kind: 'answer', status: 500 }, accept];
+  const { rec, start } = await scripted((n) => answers[n - 1] ?? accept);
+  const { handle, event } = await start();
+  assert.equal(await handle.result(), 'succeeded');
+  assertOffsets((await tries(handle)).map((t) => t.at), [0, 10, 20, 60, 360]);
+  assert.deepEqual(rec.hits.map((h) => h.retryCount), [0, 1, 2, 3, 4]);
+  assert.deepEqual((await attemptRows(event.id)).attempts.map((a) => a.errorClass), ['rate_limited', 'rate_limited', 'http_status', 'http_status', null]);
+});
+
+test('a 503 whose Retry-After is an HTTP-date 20 s ahead is retried 20 s later; a 429 without Retry-After keeps the schedule', { timeout: 60_000 }, async () => {
+  const inSec = (s: number) => new Date(Math.floor(Date.now() / 1000) * 1000 + s * 1000).toUTCString();
+  const { start } = await scripted((n) =>
+    n === 1 ? { kind: 'answer', status: 503, headers: { 'retry-after': inSec(20), date: inSec(0) } } : n === 2 ? { kind: 'answer', status: 429 } : accept,
+  );
+  const { handle, event } = await start();
+  assert.equal(await handle.result(), 'succeeded');
+  // 0, then 20 (the date), then the 60 s slot the 503 fixed (the 429 without Retry-After is an ordinary failure)
+  assertOffsets((await tries(handle)).map((t) => t.at), [0, 20, 60]);
+  assert.deepEqual((await attemptRows(event.id)).attempts.map((a) => [a.responseCode, a.errorClass]), [
+    [503, 'rate_limited'],
+    [429, 'http_status'],
+    [204, null],
+  ]);
+});
+
+test('pacing: deliveries to a webhook whose gate is closed are deferred without a request, then all delivered after it opens', { timeout: 90_000 }, async () => {
+  const RETRY_AFTER = 30;
+  const { rec, start } = await scripted((n) => (n === 1 ? slowDown(String(RETRY_AFTER)) : accept));
+  const first = await start();
+  // the gate closes before the attempt's row is written: once the row says rate_limited, the gate is closed
+  await eventually(async () => (await db.db.select().from(deliveries).where(eq(deliveries.eventId, first.event.id)))[0]?.lastErrorClass === 'rate_limited', 20_000, 20);
+  const others: Array<Awaited<ReturnType<typeof start>>> = [];
+  for (let i = 0; i < 5; i++) others.push(await start());
+  // each one's first try is deferred: state retrying with a next attempt, no attempt made, nothing sent
+  await eventually(async () => {
+    for (const o of others) {
+      const [row] = await db.db.select().from(deliveries).where(eq(deliveries.eventId, o.event.id));
+      if (row?.state !== 'retrying' || row.nextAttemptAt === null) return false;
+    }
+    return true;
+  }, 20_000, 20);
+  for (const o of others) {
+    const { row, attempts } = await attemptRows(o.event.id);
+    assert.equal(row.attemptCount, 0);
+    assert.equal(attempts.length, 0);
+    const progress = await o.handle.query(deliveryProgressQuery);
+    assert.equal(progress.state, 'retrying');
+    assert.equal(progress.attempts, 0);
+    assert.ok(progress.nextAttemptAt !== null);
+  }
+  assert.equal(rec.hits.length, 1, 'nothing sent while the gate is closed');
+
+  assert.equal(await first.handle.result(), 'succeeded');
+  for (const o of others) assert.equal(await o.handle.result(), 'succeeded');
+
+  // All on the server's clock, from the first delivery's start: its retry at the Retry-After, the others after
+  // the gate opened, spread over the window after it, each sent once as attempt 1.
+  const origin = ms((((await first.handle.fetchHistory()).events ?? []) as HistoryEvent[])[0]!);
+  const firstTries = await tries(first.handle, origin);
+  assertOffsets(firstTries.map((t) => t.at), [0, RETRY_AFTER]);
+  const sentAt: number[] = [];
+  for (const o of others) {
+    const t = await tries(o.handle, origin);
+    assert.equal(t[0]!.outcome.result, 'deferred');
+    const sent = t.filter((x) => x.outcome.result !== 'deferred');
+    assert.equal(sent.length, 1, `one request: ${JSON.stringify(t)}`);
+    assert.equal(sent[0]!.outcome.result, 'succeeded');
+    sentAt.push(sent[0]!.at);
+    const { row, attempts } = await attemptRows(o.event.id);
+    assert.equal(row.state, 'succeeded');
+    assert.deepEqual(attempts.map((a) => a.attemptNumber), [1]);
+  }
+  for (const at of sentAt) assert.ok(at >= RETRY_AFTER - 1 && at <= 2 * RETRY_AFTER + 1, `sent at ${at} s, the gate opened at ${RETRY_AFTER} s`);
+  assert.ok(new Set(sentAt.map((a) => Math.round(a * 10))).size > 1, `spread, not all at once: ${sentAt.join(', ')}`);
+  assert.equal(rec.hits.length, 7);
+  assert.deepEqual(rec.hits.slice(1).map((h) => h.status), [204, 204, 204, 204, 204, 204]);
+  // deferrals are not attempts: every held-back delivery is sent with Retry-Count 0; only the first one retried
+  assert.deepEqual(rec.hits.map((h) => h.retryCount).sort(), [0, 0, 0, 0, 0, 0, 1]);
+});
+
+// Histories recorded with the code from before rate limiting (commit 9350fd0): a completed delivery with a 500 and a
+// 429 on the schedule, one that succeeded inline, and one still sleeping after a 429. Running deliveries must replay.
+const HistoryMessage = proto.temporal.api.history.v1.History;
+test('delivery histories recorded before rate limiting replay with the current code', { timeout: 60_000 }, async () => {
+  const fixture = JSON.parse(await readFile(new URL('../fixtures/delivery-workflow-histories.json', import.meta.url), 'utf8')) as {
+    runs: Array<{ workflowId: string; history: Record<string, unknown> }>;
+  };
+  assert.equal(fixture.runs.length, 3);
+  for (const run of fixture.runs) {
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: testDataConverter() }, HistoryMessage.fromObject(run.history), run.workflowId);
+  }
 });
