@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
 import { workflowCodeOption } from './workflow-bundle.ts';
 
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
 
 /**
  * The delivery worker's slots. A first attempt runs inline and holds a workflow task slot and a local activity slot
