@@ -100,16 +100,10 @@ export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<vo
       if ((applied || due) && patched('status-read-model')) await recordStatus(m);
     }
 
-    // In loop mode a run that started deliveries continues as new once they have started: their completions then go
-    // to the closed run instead of waking this one (two workflow tasks per event instead of two plus one per
-    // delivery), and the new run's history is short, so a worker without it in its cache replays little
-    // (docs/PERFORMANCE.md). 'workflow' mode (runs from before the loop, time-skipping tests) keeps its runs: on the
-    // time-skipping test server a child that completes after its parent run closed stops the clock from skipping.
-    const started = events.length > 0 ? await publish(m, events) : 0;
-    const fannedOut = started > 0 && mode === 'loop' && patched('continue-after-fan-out');
+    if (events.length > 0) await publish(m, events);
 
     const runFull = m.checksInThisRun >= (input.maxChecksPerRun ?? MAX_CHECKS_PER_RUN) || leases >= MAX_LEASES_PER_RUN;
-    if (workflowInfo().continueAsNewSuggested || runFull || fannedOut) {
+    if (workflowInfo().continueAsNewSuggested || runFull) {
       await condition(allHandlersFinished);
       // Results that arrived while waiting are carried in the snapshot's inbox, not dropped.
       await continueAsNew<typeof endpointWorkflow>({
@@ -146,8 +140,7 @@ async function recordStatus(m: EndpointMonitor): Promise<void> {
   await recordMonitorStatus({ endpointId: m.config.endpoint_id, accountId: m.config.account_id, state: m.state, nextCheckAt: next });
 }
 
-/** Stores the events and starts their deliveries; answers how many deliveries it started. */
-async function publish(m: EndpointMonitor, domainEvents: DomainEvent[]): Promise<number> {
+async function publish(m: EndpointMonitor, domainEvents: DomainEvent[]): Promise<void> {
   // Time first, so ids sort by creation (the event log pages by id); uuid4 and Date.now are replay-safe in a
   // workflow, so a replay rebuilds the same ids and the insert stays idempotent.
   const events: VantaEvent[] = domainEvents.map((e) => ({
@@ -156,5 +149,5 @@ async function publish(m: EndpointMonitor, domainEvents: DomainEvent[]): Promise
     account_id: m.config.account_id,
   }));
   const targets = await recordEvents({ events, endpointId: m.config.endpoint_id, groupId: m.config.group_id });
-  return startDeliveries(events, targets, m.config.endpoint_id);
+  await startDeliveries(events, targets, m.config.endpoint_id);
 }

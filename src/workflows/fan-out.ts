@@ -7,11 +7,8 @@ import { deliveryWorkflow } from './delivery.ts';
 import { deliveryTaskQueue } from './task-queues.ts';
 import type { EventTargets } from '../activities/events.ts';
 
-/**
- * Starts one delivery child per (webhook, event) and answers how many it started. They outlive this run (ABANDON),
- * and the id makes a second start a no-op.
- */
-export async function startDeliveries(events: VantaEvent[], targets: EventTargets[], endpointId: string | null): Promise<number> {
+/** Starts one delivery child per (webhook, event). They outlive this run (ABANDON), and the id makes a second start a no-op. */
+export async function startDeliveries(events: VantaEvent[], targets: EventTargets[], endpointId: string | null): Promise<void> {
   const byEvent = new Map(events.map((e) => [e.id, e]));
   const starts: Promise<unknown>[] = [];
   // Runs started before the deliveries' own queue existed replay with their children on the workflow's queue.
@@ -35,5 +32,4 @@ export async function startDeliveries(events: VantaEvent[], targets: EventTarget
     }
   }
   await Promise.all(starts);
-  return starts.length;
 }
