@@ -53,7 +53,7 @@ export async function startBenchDevServer(o: {
     } catch (e) {
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`temporal dev server did not start: ${String(e)} ${err}`);
+        throw new Error(`temporal dev server did not start: ${String(e)} ${err}`, { cause: e });
       }
       await new Promise((r) => setTimeout(r, 200));
     }

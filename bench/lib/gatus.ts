@@ -4,8 +4,8 @@
 import { join } from 'node:path';
 import { buildGoPrograms, TOOLS_BIN_DIR } from '../../scripts/lib/go-build.ts';
 
-export const GATUS_VERSION = '5.15.0';
-export const GATUS_BIN = join(TOOLS_BIN_DIR, `gatus-${GATUS_VERSION}`);
+const GATUS_VERSION = '5.15.0';
+const GATUS_BIN = join(TOOLS_BIN_DIR, `gatus-${GATUS_VERSION}`);
 const GATUS_MODULE = 'github.com/TwiN/gatus/v5';
 
 export async function installGatus(log: (m: string) => void = (m) => console.error(`[tools] ${m}`)): Promise<string> {

@@ -75,8 +75,11 @@ export async function createEndpoints(stack: Stack, o: { n: number; intervalSec:
 export async function waitSeen(target: HitTarget, n: number, since: number, timeoutMs: number): Promise<number> {
   const end = Date.now() + timeoutMs;
   const all = Array.from({ length: n }, (_, i) => i);
-  let seen = 0;
-  while ((seen = target.seen(since, all)) < n && Date.now() < end) await sleep(1000);
+  let seen = target.seen(since, all);
+  while (seen < n && Date.now() < end) {
+    await sleep(1000);
+    seen = target.seen(since, all);
+  }
   return seen;
 }
 
@@ -135,14 +138,4 @@ export function eventTypesAdded(h0: Map<number, number>, t1: Map<number, string[
 /** The 1-, 5- and 15-minute load averages, e.g. "3.10 2.80 1.40". */
 export async function loadAvg(): Promise<string> {
   return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
-}
-
-/** The lowest of `n` readings a second apart (no forced GC in another process). */
-export async function lowest(read: () => Promise<number>, n = 5): Promise<number> {
-  let min = Infinity;
-  for (let k = 0; k < n; k++) {
-    min = Math.min(min, await read());
-    if (k < n - 1) await sleep(1000);
-  }
-  return min;
 }

@@ -86,7 +86,7 @@ export interface Stack {
 
 const ADMIN_TOKEN = 'bench-admin-token-' + randomBytes(8).toString('hex');
 /** the prebuilt workflow bundle (npm run build:workflows), used as it is when present */
-export const WORKFLOW_BUNDLE = join(PROJECT_ROOT, '.build', 'workflow-bundle.js');
+const WORKFLOW_BUNDLE = join(PROJECT_ROOT, '.build', 'workflow-bundle.js');
 
 export interface StackOptions {
   /** the dev server on a temp sqlite file instead of in memory */
@@ -254,7 +254,7 @@ export async function procCpuSeconds(pid: number): Promise<number> {
  * time (cutime + cstime), plus that of its live children. A child that exits between two readings moves from the
  * live sum into the reaped one, so differences stay right.
  */
-export async function procTreeCpuSeconds(pid: number): Promise<number> {
+async function procTreeCpuSeconds(pid: number): Promise<number> {
   const all = (f: string[]) => Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
   let ticks = all(await procStat(pid));
   for (const e of await readdir('/proc')) {
@@ -266,7 +266,7 @@ export async function procTreeCpuSeconds(pid: number): Promise<number> {
 }
 
 /** PSS (shared pages split between the processes sharing them) of a process and its live children, in MB. */
-export async function procTreePssMb(pid: number): Promise<number> {
+async function procTreePssMb(pid: number): Promise<number> {
   const pss = (p: number | string) =>
     readFile(`/proc/${p}/smaps_rollup`, 'utf8').then((s) => Number(/^Pss:\s+(\d+) kB/m.exec(s)?.[1] ?? 0), () => 0);
   let kb = await pss(pid);
@@ -297,12 +297,12 @@ export async function procRssMb(pid: number): Promise<number> {
   return m ? +(Number(m[1]) / 1024).toFixed(1) : NaN;
 }
 
-export function selfCpuSeconds(): number {
+function selfCpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }
 
-export const selfRssMb = () => +(process.memoryUsage().rss / 1024 / 1024).toFixed(1);
+const selfRssMb = () => +(process.memoryUsage().rss / 1024 / 1024).toFixed(1);
 
 /** CPU seconds so far of each of the product's processes, by role. */
 export async function cpuByRole(procs: ProcRef[]): Promise<Record<string, number>> {

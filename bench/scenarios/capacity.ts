@@ -7,7 +7,7 @@ import { startEmbedded } from '../lib/embedded.ts';
 import { createEndpoints, eventTypesAdded, historyPerCheck, historySample, hitTarget, loadAvg, waitSeen } from '../lib/load.ts';
 import { CPU_NOTE, percentile, round, sleep, type Profile, type ScenarioResult } from '../lib/util.ts';
 
-export interface CapacityStep { endpoints: number; intervalSec: number; seconds: number }
+interface CapacityStep { endpoints: number; intervalSec: number; seconds: number }
 
 export const startFor = (kind: StackKind): Promise<Stack> =>
   kind === 'embedded' ? startEmbedded() : kind === 'production' ? startProductionStack() : startStack({ processes: true });
@@ -15,7 +15,7 @@ export const startFor = (kind: StackKind): Promise<Stack> =>
 /** CPU-seconds per 1,000 checks, rounded. */
 export const per1k = (sec: number, checks: number) => round((sec * 1000) / checks, 3);
 
-export async function capacityStep(step: CapacityStep, kind: StackKind) {
+async function capacityStep(step: CapacityStep, kind: StackKind) {
   const { endpoints: N, intervalSec: I, seconds } = step;
   const target = await hitTarget();
   // Production defaults: no worker tuning. The workflow cache no longer has to hold every endpoint — checks run in

@@ -12,7 +12,7 @@ import { CPU_NOTE, endpointBody, listen, percentile, pool, round, sleep, waitUnt
  * spreadMs 0: every target flips at once, so the down events come as fast as the checks fall due.
  * spreadMs > 0: endpoint i flips at flip + i × spreadMs / M, a steady M / spread events per second.
  */
-export async function phase(kind: StackKind, M: number, I: number, spreadMs: number, paced: boolean) {
+async function phase(kind: StackKind, M: number, I: number, spreadMs: number, paced: boolean) {
   let failing = false;
   let tFlip = 0;
   const okHits = new Map<number, number>();

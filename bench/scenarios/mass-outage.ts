@@ -9,7 +9,7 @@ import { startFor } from './capacity.ts';
 import { createEndpoints, loadAvg } from '../lib/load.ts';
 import { cpuByRole, delta, parts, total, type StackKind } from '../lib/stack.ts';
 import { startTargets } from '../lib/targets.ts';
-import { CPU_NOTE, listen, percentile, pool, round, sleep, waitUntil, type Profile, type ScenarioResult } from '../lib/util.ts';
+import { CPU_NOTE, listen, percentile, round, sleep, waitUntil, type Profile, type ScenarioResult } from '../lib/util.ts';
 
 interface Received {
   at: number;
@@ -43,7 +43,7 @@ async function receivers(secrets: string[]) {
   return { url: server.url, got, badSignatures: () => badSignatures, close: server.close };
 }
 
-export async function massOutageRun(kind: StackKind, o: { endpoints: number; webhooks: number; intervalSec: number }) {
+async function massOutageRun(kind: StackKind, o: { endpoints: number; webhooks: number; intervalSec: number }) {
   const { endpoints: M, webhooks: K, intervalSec: I } = o;
   const targets = await startTargets();
   const stack = await startFor(kind);

@@ -51,8 +51,11 @@ async function measure(system: string, p: PeerProfile, s: {
   targets: Targets; alerts: Map<number, number>; cpu: Readers; rss: Readers; startedAt: number; warmupMs: number;
 }) {
   const warmEnd = Date.now() + s.warmupMs;
-  let seen = 0;
-  while ((seen = await s.targets.seen(s.startedAt)) < p.N && Date.now() < warmEnd) await sleep(1000);
+  let seen = await s.targets.seen(s.startedAt);
+  while (seen < p.N && Date.now() < warmEnd) {
+    await sleep(1000);
+    seen = await s.targets.seen(s.startedAt);
+  }
   if (seen < p.N) console.log(`[bench] peer: ${system} checked only ${seen} of ${p.N} targets during the warm-up`);
   await sleep(Math.min(p.I, 15) * 1000); // one more interval in the steady rhythm
 

@@ -65,7 +65,7 @@ const TERMINAL_STATES: readonly DeliveryState[] = ['succeeded', 'failed', 'cance
 
 /** PostgreSQL text cannot hold U+0000; a receiver's binary answer must not make the attempt's row unwritable. */
 function withoutNul(text: string): string {
-  return text.includes('\u0000') ? text.replace(/\u0000/g, '') : text;
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
 }
 
 export function createDeliveryActivities(deps: ActivityDeps) {

@@ -37,7 +37,7 @@ import { startDeliveries } from './fan-out.ts';
 /** Bounds history even when the server does not suggest continue-as-new yet. */
 export const MAX_CHECKS_PER_RUN = 500;
 /** Leases per run before continue-as-new: each lease adds about eight history events. */
-export const MAX_LEASES_PER_RUN = 100;
+const MAX_LEASES_PER_RUN = 100;
 
 // 'workflow' mode: checks run as local activities (fewer history events and less server CPU than regular ones,
 // measured in docs/ARCHITECTURE.md). The timeout covers the slowest allowed check (30 s) plus margin.

@@ -19,7 +19,7 @@ import { seedEndpoint } from '../helpers/endpoint-harness.ts';
 import { eventually } from '../helpers/http-servers.ts';
 import { sleep, startPathTarget, type PathTarget } from '../helpers/fault-receiver.ts';
 import { strayDescendants } from '../helpers/process-tree.ts';
-import { connectTemporal, createSecretBox, createTestDatabase, requireEnv, testMasterKey } from '../helpers/services.ts';
+import { connectTemporal, createTestDatabase, requireEnv, testMasterKey } from '../helpers/services.ts';
 import { killAllWorkerChildren, spawnWorkerChild, writeBundleFile, type WorkerChild } from '../helpers/worker-child.ts';
 
 const INTERVAL_SEC = 5;
@@ -30,7 +30,6 @@ let temporal: Awaited<ReturnType<typeof connectTemporal>>;
 let bundle: Awaited<ReturnType<typeof writeBundleFile>>;
 let target: PathTarget;
 const masterKey = testMasterKey();
-const secrets = createSecretBox(masterKey);
 const failing: MonitorConfig[] = [];
 const bodies: MonitorConfig[] = [];
 const healthy: MonitorConfig[] = [];

@@ -140,7 +140,7 @@ test('disabling the webhook between attempts cancels the delivery at the next at
   const { handle, rec, event, wh } = await deliver({
     respond: (n) => {
       // drizzle builders are lazy: .then() runs the update
-      if (n === 1) db.db.update(webhooks).set({ enabled: false }).where(eq(webhooks.id, webhookId)).then(() => {});
+      if (n === 1) void db.db.update(webhooks).set({ enabled: false }).where(eq(webhooks.id, webhookId)).then(() => {});
       return 500;
     },
   });
