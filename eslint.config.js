@@ -56,7 +56,15 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test's describe/it return promises that the runner itself awaits
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
       ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
       '@typescript-eslint/await-thenable': 'error',
@@ -74,7 +82,8 @@ export default tseslint.config(
           patterns: [
             {
               group: IO_MODULES,
-              message: 'src/workflows and src/domain must stay deterministic: no Node built-ins, database, network or Temporal client/worker/activity modules (docs/ARCHITECTURE.md).',
+              message:
+                'src/workflows and src/domain must stay deterministic: no Node built-ins, database, network or Temporal client/worker/activity modules (docs/ARCHITECTURE.md).',
               allowTypeImports: true,
             },
           ],

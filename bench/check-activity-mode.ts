@@ -26,7 +26,13 @@ import { createPayloadCodec, vantaDataConverter } from '../src/temporal/payload-
 import { createVantaWorker } from '../src/worker/worker.ts';
 import { statusQuery } from '../src/workflows/endpoint-definitions.ts';
 
-const { values } = parseArgs({ options: { endpoints: { type: 'string', default: '40' }, seconds: { type: 'string', default: '60' }, modes: { type: 'string', default: 'local,regular' } } });
+const { values } = parseArgs({
+  options: {
+    endpoints: { type: 'string', default: '40' },
+    seconds: { type: 'string', default: '60' },
+    modes: { type: 'string', default: 'local,regular' },
+  },
+});
 const ENDPOINTS = Number(values.endpoints);
 const SECONDS = Number(values.seconds);
 type Mode = 'local' | 'regular';
@@ -45,10 +51,26 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ ur
 
 function config(id: string, url: string, over: Partial<MonitorConfig> = {}): MonitorConfig {
   return {
-    endpoint_id: id, account_id: 'acc_bench', name: id, type: 'http', url, method: 'GET', headers: {},
-    expected_status: ['200-399'], check_interval_sec: 1, timeout_ms: 10_000, failure_threshold: 3,
-    degraded_threshold_ms: 60_000, certificate_expiry_days: [], track_dns: false, track_body: false,
-    heartbeat_timeout_sec: 120, paused: false, group_id: null, group_name: null, ...over,
+    endpoint_id: id,
+    account_id: 'acc_bench',
+    name: id,
+    type: 'http',
+    url,
+    method: 'GET',
+    headers: {},
+    expected_status: ['200-399'],
+    check_interval_sec: 1,
+    timeout_ms: 10_000,
+    failure_threshold: 3,
+    degraded_threshold_ms: 60_000,
+    certificate_expiry_days: [],
+    track_dns: false,
+    track_body: false,
+    heartbeat_timeout_sec: 120,
+    paused: false,
+    group_id: null,
+    group_name: null,
+    ...over,
   };
 }
 
@@ -58,7 +80,14 @@ async function historyLength(client: Client, workflowId: string): Promise<number
 }
 
 async function run(mode: Mode) {
-  const dev = await startDevServer({ binary: resolveTemporalBinary('temporal', process.env), ip: '127.0.0.1', port: await freePort(), uiPort: null, dbFile: null, namespace: 'default' });
+  const dev = await startDevServer({
+    binary: resolveTemporalBinary('temporal', process.env),
+    ip: '127.0.0.1',
+    port: await freePort(),
+    uiPort: null,
+    dbFile: null,
+    namespace: 'default',
+  });
   const dir = await mkdtemp(join(tmpdir(), 'bench-pglite-'));
   const database = await openPglite(dir);
   await database.migrate();
@@ -71,8 +100,17 @@ async function run(mode: Mode) {
   const nconn = await NativeConnection.connect({ address: dev.address });
   const taskQueue = `bench-${mode}`;
   const worker = await createVantaWorker({
-    connection: nconn, namespace: 'default', taskQueue, codec,
-    activities: createActivities({ db: database.db, secrets: createSecretBox(masterKey), allowPrivateTargets: true, allowInsecureTargets: true, userAgent: 'bench' }),
+    connection: nconn,
+    namespace: 'default',
+    taskQueue,
+    codec,
+    activities: createActivities({
+      db: database.db,
+      secrets: createSecretBox(masterKey),
+      allowPrivateTargets: true,
+      allowInsecureTargets: true,
+      userAgent: 'bench',
+    }),
   });
   const running = worker.run();
   try {
@@ -80,7 +118,8 @@ async function run(mode: Mode) {
     const cpu0 = await cpuSeconds(dev.pid);
     for (const id of ids) {
       await client.workflow.start('endpointWorkflow', {
-        workflowId: endpointWorkflowId(id), taskQueue,
+        workflowId: endpointWorkflowId(id),
+        taskQueue,
         args: [{ config: config(id, ok.url), checkActivity: mode, maxChecksPerRun: 100_000 }],
       });
     }
@@ -98,8 +137,15 @@ async function run(mode: Mode) {
     // One endpoint whose target never answers: each check runs its full 10 s timeout.
     const slowId = `ep_benchslow${mode}`;
     await client.workflow.start('endpointWorkflow', {
-      workflowId: endpointWorkflowId(slowId), taskQueue,
-      args: [{ config: config(slowId, hang.url, { check_interval_sec: 12, timeout_ms: 10_000, failure_threshold: 1000 }), checkActivity: mode, maxChecksPerRun: 100_000 }],
+      workflowId: endpointWorkflowId(slowId),
+      taskQueue,
+      args: [
+        {
+          config: config(slowId, hang.url, { check_interval_sec: 12, timeout_ms: 10_000, failure_threshold: 1000 }),
+          checkActivity: mode,
+          maxChecksPerRun: 100_000,
+        },
+      ],
     });
     await new Promise((r) => setTimeout(r, 37_000)); // three timed-out checks (0, 12, 24 s) and most of a fourth
     const slow = client.workflow.getHandle(endpointWorkflowId(slowId));
@@ -114,7 +160,12 @@ async function run(mode: Mode) {
       checks,
       history_events_per_check: +(events / checks).toFixed(2),
       server_cpu_ms_per_check: +((cpu * 1000) / checks).toFixed(3),
-      hanging_check: { checks: slowChecks, history_events: slowHistory.length, events_per_check: +(slowHistory.length / Math.max(1, slowChecks)).toFixed(1), workflow_tasks_completed: wftCompleted },
+      hanging_check: {
+        checks: slowChecks,
+        history_events: slowHistory.length,
+        events_per_check: +(slowHistory.length / Math.max(1, slowChecks)).toFixed(1),
+        workflow_tasks_completed: wftCompleted,
+      },
     };
   } finally {
     worker.shutdown();
@@ -134,7 +185,16 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 await installTemporalBinaries();
 const results = [];
 for (const mode of values.modes.split(',') as Mode[]) results.push(await run(mode));
-console.table(results.map((r) => ({ mode: r.mode, checks: r.checks, 'events/check': r.history_events_per_check, 'server CPU ms/check': r.server_cpu_ms_per_check, 'hanging: events/check': r.hanging_check.events_per_check, 'hanging: WFT completed': r.hanging_check.workflow_tasks_completed })));
+console.table(
+  results.map((r) => ({
+    mode: r.mode,
+    checks: r.checks,
+    'events/check': r.history_events_per_check,
+    'server CPU ms/check': r.server_cpu_ms_per_check,
+    'hanging: events/check': r.hanging_check.events_per_check,
+    'hanging: WFT completed': r.hanging_check.workflow_tasks_completed,
+  })),
+);
 await mkdir(join('bench', 'results'), { recursive: true });
 const file = join('bench', 'results', `${new Date().toISOString().slice(0, 10)}-check-activity-mode-${ENDPOINTS}x${SECONDS}s.json`);
 await writeFile(file, JSON.stringify({ date: new Date().toISOString(), results }, null, 2));

@@ -28,7 +28,12 @@ for (const size of sizes) {
   const dec = timeIt(n, () => codec.decryptSync(sealed));
   const plainBytes = (plain.data?.length ?? 0) + Object.entries(plain.metadata ?? {}).reduce((s, [k, v]) => s + k.length + v.length, 0);
   const sealedBytes = (sealed.data?.length ?? 0) + Object.entries(sealed.metadata ?? {}).reduce((s, [k, v]) => s + k.length + v.length, 0);
-  rows.push({ payload_bytes: plain.data?.length ?? 0, encode_us: +enc.toFixed(2), decode_us: +dec.toFixed(2), added_bytes: sealedBytes - plainBytes });
+  rows.push({
+    payload_bytes: plain.data?.length ?? 0,
+    encode_us: +enc.toFixed(2),
+    decode_us: +dec.toFixed(2),
+    added_bytes: sealedBytes - plainBytes,
+  });
 }
 console.table(rows);
 console.log(JSON.stringify({ node: process.version, rows }));

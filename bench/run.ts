@@ -23,10 +23,27 @@ import { throughput } from './scenarios/throughput.ts';
 import { loadAvg } from './lib/load.ts';
 import { writeResult, type Profile, type ScenarioResult } from './lib/util.ts';
 
-const SCENARIOS: Record<string, (p: Profile) => Promise<ScenarioResult>> = { capacity, cost, board, design, peer, latency, throughput, 'mass-outage': massOutage };
+const SCENARIOS: Record<string, (p: Profile) => Promise<ScenarioResult>> = {
+  capacity,
+  cost,
+  board,
+  design,
+  peer,
+  latency,
+  throughput,
+  'mass-outage': massOutage,
+};
 
 const { values } = parseArgs({
-  options: { scenario: { type: 'string', default: 'all' }, full: { type: 'boolean', default: false }, endpoints: { type: 'string' }, stacks: { type: 'string' }, tag: { type: 'string' }, webhooks: { type: 'string' }, interval: { type: 'string' } },
+  options: {
+    scenario: { type: 'string', default: 'all' },
+    full: { type: 'boolean', default: false },
+    endpoints: { type: 'string' },
+    stacks: { type: 'string' },
+    tag: { type: 'string' },
+    webhooks: { type: 'string' },
+    interval: { type: 'string' },
+  },
 });
 const STACKS = ['production-like', 'embedded', 'production'] as const;
 const stacks = values.stacks?.split(',') as Profile['stacks'];
@@ -44,8 +61,13 @@ for (const n of names) {
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 if (!process.env.TEMPORAL_ADDRESS) await installTemporalBinaries();
-const profile: Profile = { full: values.full, ...(values.endpoints && { endpoints: values.endpoints.split(',').map(Number) }), ...(stacks && { stacks }),
-  ...(values.webhooks && { webhooks: Number(values.webhooks) }), ...(values.interval && { intervalSec: Number(values.interval) }) };
+const profile: Profile = {
+  full: values.full,
+  ...(values.endpoints && { endpoints: values.endpoints.split(',').map(Number) }),
+  ...(stacks && { stacks }),
+  ...(values.webhooks && { webhooks: Number(values.webhooks) }),
+  ...(values.interval && { intervalSec: Number(values.interval) }),
+};
 let failed = false;
 for (const name of names) {
   const t0 = Date.now();
@@ -55,7 +77,9 @@ for (const name of names) {
     console.table(r.rows);
     console.log(`note: ${r.note}`);
     const file = name + (profile.full ? '-full' : '-quick') + (values.tag ? `-${values.tag}` : '');
-    console.log(`written ${await writeResult(file, { profile: profile.full ? 'full' : 'quick', argv: process.argv.slice(2), loadavg_at_end: await loadAvg(), ...r })}\n`);
+    console.log(
+      `written ${await writeResult(file, { profile: profile.full ? 'full' : 'quick', argv: process.argv.slice(2), loadavg_at_end: await loadAvg(), ...r })}\n`,
+    );
   } catch (err) {
     failed = true;
     console.error(`[bench] ${name} failed:`, err);

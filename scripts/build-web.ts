@@ -106,7 +106,9 @@ async function compressAssets(dir: string): Promise<BundleSize> {
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
-export async function buildWeb(opts: { force?: boolean; log?: (m: string) => void } = {}): Promise<{ built: boolean; size: BundleSize | null }> {
+export async function buildWeb(
+  opts: { force?: boolean; log?: (m: string) => void } = {},
+): Promise<{ built: boolean; size: BundleSize | null }> {
   const log = opts.log ?? ((m: string) => console.log(`[build:web] ${m}`));
   await generateApiTypes(log);
   const hash = inputsHash();

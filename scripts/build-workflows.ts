@@ -12,7 +12,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUNDLE_FORMAT, BUNDLER_OPTIONS, bundlePaths, checkPrebuiltBundle, computeFingerprint, type BundleManifest } from '../src/worker/workflow-bundle.ts';
+import {
+  BUNDLE_FORMAT,
+  BUNDLER_OPTIONS,
+  bundlePaths,
+  checkPrebuiltBundle,
+  computeFingerprint,
+  type BundleManifest,
+} from '../src/worker/workflow-bundle.ts';
 import { PROJECT_ROOT } from '../src/project-root.ts';
 
 const posix = (p: string) => p.split(sep).join('/');
@@ -43,7 +50,10 @@ function packageJsonOf(abs: string): string | null {
 }
 
 /** The project-relative inputs webpack included, from the bundle's inline source map. */
-export function bundleInputs(code: string, root: string = PROJECT_ROOT): { sources: string[]; packages: string[]; contents: Map<string, string> } {
+export function bundleInputs(
+  code: string,
+  root: string = PROJECT_ROOT,
+): { sources: string[]; packages: string[]; contents: Map<string, string> } {
   const map = inlineSourceMap(code);
   const entry = posix(relative(root, bundlePaths(root).entry));
   const sources = new Set<string>();

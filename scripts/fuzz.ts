@@ -113,7 +113,8 @@ function pythonVersion(python: string): [number, number, number] | null {
  * constructor recursion depth mismatch", CPython issue 106905); hypothesis parses lambdas to describe
  * strategies, so schemathesis with more than one worker hits it there. Such a Python runs one worker.
  */
-const threadSafeAst = ([a, b, c]: [number, number, number]) => a > 3 || (a === 3 && (b >= 13 || (b === 12 && c >= 2) || (b === 11 && c >= 8)));
+const threadSafeAst = ([a, b, c]: [number, number, number]) =>
+  a > 3 || (a === 3 && (b >= 13 || (b === 12 && c >= 2) || (b === 11 && c >= 8)));
 const supported = ([a, b]: [number, number, number]) => a > 3 || (a === 3 && b >= 10);
 
 /** The Python for the virtualenv: FUZZ_PYTHON, else the first one found whose ast is thread-safe, else python3. */
@@ -150,7 +151,9 @@ function ensureSchemathesis(): boolean {
   if (current && threadSafeAst(current)) return true;
   const chosen = choosePython();
   if (current && !threadSafeAst(chosen.version)) return false; // nothing better to rebuild with
-  log(`installing schemathesis ${SCHEMATHESIS_VERSION} from PyPI into ${VENV} with ${chosen.python} (${chosen.version.join('.')}); one time`);
+  log(
+    `installing schemathesis ${SCHEMATHESIS_VERSION} from PyPI into ${VENV} with ${chosen.python} (${chosen.version.join('.')}); one time`,
+  );
   rmSync(VENV, { recursive: true, force: true });
   run(chosen.python, ['-m', 'venv', VENV], 'python -m venv', 120_000);
   run(
@@ -225,10 +228,13 @@ async function runInner(ns: string[] | null, deadline: number, dataDir: string):
   const ignore = () => {};
   process.on('SIGINT', ignore);
   process.on('SIGTERM', () => child.kill('SIGTERM'));
-  const timer = setTimeout(() => {
-    log(`HARD TIMEOUT (${BOUNDS.timeoutSec} s): killing the run; --kill-child and the PID namespace end every process in it`);
-    child.kill('SIGKILL');
-  }, Math.max(0, deadline - Date.now()));
+  const timer = setTimeout(
+    () => {
+      log(`HARD TIMEOUT (${BOUNDS.timeoutSec} s): killing the run; --kill-child and the PID namespace end every process in it`);
+      child.kill('SIGKILL');
+    },
+    Math.max(0, deadline - Date.now()),
+  );
   const code = await new Promise<number>((r) => child.once('exit', (c, s) => r(c ?? (s ? 2 : 0))));
   clearTimeout(timer);
   process.removeListener('SIGINT', ignore);
@@ -249,7 +255,8 @@ function loopbackUp(): void {
   if (r.status !== 0) throw new RunError(`could not bring loopback up in the namespace: ${r.stderr}`);
   const ifaces = Object.entries(networkInterfaces());
   const outside = ifaces.filter(([, addrs]) => (addrs ?? []).some((a) => !a.internal));
-  if (outside.length) throw new RunError(`refusing to fuzz: the namespace has non-loopback interfaces (${outside.map(([n]) => n).join(', ')})`);
+  if (outside.length)
+    throw new RunError(`refusing to fuzz: the namespace has non-loopback interfaces (${outside.map(([n]) => n).join(', ')})`);
   if (!ifaces.some(([, addrs]) => (addrs ?? []).some((a) => a.address === '127.0.0.1'))) throw new RunError('loopback has no 127.0.0.1');
 }
 
@@ -315,7 +322,9 @@ async function startProduct(deadline: number, dataDir: string): Promise<Product>
       lines.forEach(onLine);
     });
     child.stderr!.on('data', (b: Buffer) => logFile.write(b));
-    child.once('exit', (code, sig) => rejectReady(new RunError(`the product exited during start-up (${code ?? sig}); see ${join(OUT, 'product.log')}`)));
+    child.once('exit', (code, sig) =>
+      rejectReady(new RunError(`the product exited during start-up (${code ?? sig}); see ${join(OUT, 'product.log')}`)),
+    );
   });
   const product: Product = { child, apiUrl: `http://127.0.0.1:${port}`, apiKey, incomingToken, adminToken, dataDir, logFile, exited };
   const startBy = Math.min(deadline, Date.now() + 120_000);
@@ -423,8 +432,18 @@ interface Seed {
 async function seed(p: Product, isolated: boolean, operationCount: number): Promise<Seed> {
   const id = (r: Record<string, unknown>) => String(r.id);
   const s: Seed = {
-    groups: [], groupsToDelete: [], endpoints: [], endpointsToDelete: [], webhooks: [], webhooksToDelete: [],
-    deliveries: [], apiKeysToDelete: [], foreign: [], incomingTokens: [], incomingEndpoints: [], operationKeys: [],
+    groups: [],
+    groupsToDelete: [],
+    endpoints: [],
+    endpointsToDelete: [],
+    webhooks: [],
+    webhooksToDelete: [],
+    deliveries: [],
+    apiKeysToDelete: [],
+    foreign: [],
+    incomingTokens: [],
+    incomingEndpoints: [],
+    operationKeys: [],
   };
   s.groups.push(id(await api(p, 'POST', '/v1/groups', { name: 'fuzz group' })));
   s.groupsToDelete.push(id(await api(p, 'POST', '/v1/groups', { name: 'fuzz group (to delete)' })));
@@ -435,9 +454,19 @@ async function seed(p: Product, isolated: boolean, operationCount: number): Prom
   if (isolated) {
     // Checked for real inside the namespace: the check fails at once (no route, no DNS), so it goes down and
     // produces events and deliveries for the routes that list them. Unisolated, no http endpoint is made at all.
-    s.endpoints.push(id(await api(p, 'POST', '/v1/endpoints', { name: 'fuzz http', url: 'https://status.invalid/health', check_interval_sec: 10, failure_threshold: 1 })));
+    s.endpoints.push(
+      id(
+        await api(p, 'POST', '/v1/endpoints', {
+          name: 'fuzz http',
+          url: 'https://status.invalid/health',
+          check_interval_sec: 10,
+          failure_threshold: 1,
+        }),
+      ),
+    );
   }
-  const hook = (group_id: string | null) => api(p, 'POST', '/v1/webhooks', { url: 'https://hooks.invalid/x', group_id, description: 'fuzz' }).then(id);
+  const hook = (group_id: string | null) =>
+    api(p, 'POST', '/v1/webhooks', { url: 'https://hooks.invalid/x', group_id, description: 'fuzz' }).then(id);
   s.webhooks.push(await hook(null), await hook(s.groups[0]!));
   s.webhooksToDelete.push(await hook(null));
   s.deliveries.push(String((await api(p, 'POST', `/v1/webhooks/${s.webhooks[0]}/test`, {})).delivery_id ?? ''));
@@ -453,7 +482,9 @@ async function seed(p: Product, isolated: boolean, operationCount: number): Prom
   const otherKey = String((other.api_key as Record<string, unknown>).key);
   const otherGroup = id(await api(p, 'POST', '/v1/groups', { name: 'foreign group' }, otherKey));
   const otherEndpoint = id(await api(p, 'POST', '/v1/endpoints', { name: 'foreign push', type: 'push' }, otherKey));
-  const otherEndpoint2 = id(await api(p, 'POST', '/v1/endpoints', { name: 'foreign push 2', type: 'push', heartbeat_timeout_sec: 600 }, otherKey));
+  const otherEndpoint2 = id(
+    await api(p, 'POST', '/v1/endpoints', { name: 'foreign push 2', type: 'push', heartbeat_timeout_sec: 600 }, otherKey),
+  );
   const otherHook = id(await api(p, 'POST', '/v1/webhooks', { url: 'https://hooks.invalid/y' }, otherKey));
   s.foreign.push(otherGroup, otherEndpoint, otherHook);
   // incoming results are posted as the second account (whose token the fuzzer cannot rotate), for its two
@@ -467,7 +498,10 @@ const tomlString = (v: string) => JSON.stringify(v); // our ids and labels need 
 const tomlList = (vs: string[]) => `[${vs.map(tomlString).join(', ')}]`;
 
 interface OpenApi {
-  paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> } }>>;
+  paths: Record<
+    string,
+    Record<string, { requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> } }>
+  >;
 }
 
 /**
@@ -495,7 +529,8 @@ function schemathesisConfig(spec: OpenApi, s: Seed, isolated: boolean): { toml: 
     'generation.with-security-parameters = false',
     '',
   ];
-  for (const [name, values] of Object.entries(dictionaries)) if (values.length) lines.push(`[dictionaries.${name}]`, `values = ${tomlList(values)}`, '');
+  for (const [name, values] of Object.entries(dictionaries))
+    if (values.length) lines.push(`[dictionaries.${name}]`, `values = ${tomlList(values)}`, '');
   const disabled: string[] = [];
   let n = 0;
   for (const [path, ops] of Object.entries(spec.paths)) {
@@ -548,19 +583,32 @@ interface StResult {
 
 async function runSchemathesis(p: Product, keys: string[], configPath: string, deadline: number): Promise<StResult> {
   const args = [
-    '--config-file', configPath,
-    'run', `${p.apiUrl}/openapi.json`,
-    '--checks', CHECKS,
-    '--max-examples', String(BOUNDS.maxExamples),
-    '--request-timeout', String(BOUNDS.requestTimeoutSec),
-    '--workers', String(BOUNDS.workers),
-    '--seed', String(BOUNDS.seed),
-    '--report', 'junit,ndjson',
-    '--report-dir', OUT,
-    '--report-junit-path', join(OUT, 'junit.xml'),
-    '--report-ndjson-path', join(OUT, 'events.ndjson'),
-    '--generation-database', 'none',
-    '--output-truncate', 'false',
+    '--config-file',
+    configPath,
+    'run',
+    `${p.apiUrl}/openapi.json`,
+    '--checks',
+    CHECKS,
+    '--max-examples',
+    String(BOUNDS.maxExamples),
+    '--request-timeout',
+    String(BOUNDS.requestTimeoutSec),
+    '--workers',
+    String(BOUNDS.workers),
+    '--seed',
+    String(BOUNDS.seed),
+    '--report',
+    'junit,ndjson',
+    '--report-dir',
+    OUT,
+    '--report-junit-path',
+    join(OUT, 'junit.xml'),
+    '--report-ndjson-path',
+    join(OUT, 'events.ndjson'),
+    '--generation-database',
+    'none',
+    '--output-truncate',
+    'false',
     '--no-color',
   ];
   const budgetMs = Math.min(BOUNDS.budgetSec * 1000, deadline - Date.now() - 45_000);
@@ -622,14 +670,18 @@ interface Failure {
 const b64 = (v: unknown, max = 2000): string => {
   if (v === undefined || v === null) return '';
   const o = v as { $base64?: string };
-  const text = typeof o === 'object' && typeof o.$base64 === 'string' ? Buffer.from(o.$base64, 'base64').toString('utf8') : JSON.stringify(v);
+  const text =
+    typeof o === 'object' && typeof o.$base64 === 'string' ? Buffer.from(o.$base64, 'base64').toString('utf8') : JSON.stringify(v);
   return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
 };
 
 interface Recorder {
   label?: string;
   checks?: Record<string, Array<{ name: string; status: string; failure_info?: { failure?: { code?: string; title?: string } } }>>;
-  interactions?: Record<string, { request?: { method?: string; uri?: string; body?: unknown }; response?: { status_code?: number; content?: unknown } }>;
+  interactions?: Record<
+    string,
+    { request?: { method?: string; uri?: string; body?: unknown }; response?: { status_code?: number; content?: unknown } }
+  >;
 }
 
 /** Failing checks and tool errors from schemathesis' NDJSON event stream, one entry per operation, check and status. */
@@ -685,7 +737,13 @@ function productErrors(): { errors: string[]; warnings: Record<string, number> }
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.startsWith('{')) continue;
     try {
-      const e = JSON.parse(line) as { level?: number; msg?: string; res?: { statusCode?: number }; err?: { message?: string; stack?: string }; reqId?: string };
+      const e = JSON.parse(line) as {
+        level?: number;
+        msg?: string;
+        res?: { statusCode?: number };
+        err?: { message?: string; stack?: string };
+        reqId?: string;
+      };
       if ((e.res?.statusCode ?? 0) >= 500 || (e.level ?? 0) >= 50) out.push(line.length > 4000 ? `${line.slice(0, 4000)}…` : line);
       else if (e.level === 40) {
         const key = `${e.msg ?? ''}${e.err?.message ? `: ${e.err.message.slice(0, 160)}` : ''}`;
@@ -784,10 +842,19 @@ async function inner(o: { isolated: boolean; deadline: number; dataDir: string }
 
   console.log('');
   console.log('──────── fuzz summary ────────');
-  console.log(`schemathesis ${SCHEMATHESIS_VERSION}, checks ${CHECKS}, seed ${BOUNDS.seed}, max ${BOUNDS.maxExamples} examples/operation, ${o.isolated ? 'isolated (loopback-only namespace)' : 'UNISOLATED (target-setting operations excluded)'}`);
-  console.log(`time: ${seconds.toFixed(0)} s in all, schemathesis ${st ? st.seconds.toFixed(0) : '-'} s${st?.interrupted ? ' (stopped at its budget)' : ''}`);
+  console.log(
+    `schemathesis ${SCHEMATHESIS_VERSION}, checks ${CHECKS}, seed ${BOUNDS.seed}, max ${BOUNDS.maxExamples} examples/operation, ${o.isolated ? 'isolated (loopback-only namespace)' : 'UNISOLATED (target-setting operations excluded)'}`,
+  );
+  console.log(
+    `time: ${seconds.toFixed(0)} s in all, schemathesis ${st ? st.seconds.toFixed(0) : '-'} s${st?.interrupted ? ' (stopped at its budget)' : ''}`,
+  );
   console.log(`test cases generated: ${Number.isNaN(generated) ? '-' : generated}`);
-  console.log(`requests sent to the API: ${total}  by status: ${[...byStatus].sort().map(([s, n]) => `${s}×${n}`).join(' ')}`);
+  console.log(
+    `requests sent to the API: ${total}  by status: ${[...byStatus]
+      .sort()
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ')}`,
+  );
   console.log(`5xx answers: ${fiveXxTotal}${fiveXx.map((r) => `\n  ${r.n} × ${r.status} ${r.method} ${r.route}`).join('')}`);
   console.log(`failures by check: ${byCheck.size ? [...byCheck].map(([c, n]) => `${c}: ${n}`).join(', ') : 'none'}`);
   for (const f of failures)
@@ -796,10 +863,17 @@ async function inner(o: { isolated: boolean; deadline: number; dataDir: string }
         `  request:  ${f.request.method} ${f.request.uri}${f.request.body ? `\n  body:     ${f.request.body}` : ''}\n` +
         `  response: ${f.response.status ?? '-'} ${f.response.body}`,
     );
-  if (toolErrors.length) console.log(`\nschemathesis errors (its own, not the API's): ${toolErrors.length}\n  ${toolErrors.slice(0, 10).join('\n  ')}`);
+  if (toolErrors.length)
+    console.log(`\nschemathesis errors (its own, not the API's): ${toolErrors.length}\n  ${toolErrors.slice(0, 10).join('\n  ')}`);
   if (errors.length) console.log(`\nproduct log, errors and 5xx (${errors.length}):\n${errors.slice(0, 20).join('\n')}`);
   const warned = Object.entries(warnings).sort((a, b) => b[1] - a[1]);
-  if (warned.length) console.log(`product log, warnings:${warned.slice(0, 8).map(([m, n]) => `\n  ${n} × ${m}`).join('')}`);
+  if (warned.length)
+    console.log(
+      `product log, warnings:${warned
+        .slice(0, 8)
+        .map(([m, n]) => `\n  ${n} × ${m}`)
+        .join('')}`,
+    );
   console.log(`product stop: ${stopResult}`);
   console.log(`reports: ${OUT}`);
 

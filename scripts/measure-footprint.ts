@@ -33,7 +33,12 @@ function status(pid: number): { name: string; ppid: number; rssKb: number; anonK
   try {
     const s = readFileSync(`/proc/${pid}/status`, 'utf8');
     const field = (k: string) => s.match(new RegExp(`^${k}:\\s*(.*)$`, 'm'))?.[1] ?? '';
-    return { name: field('Name'), ppid: Number(field('PPid')), rssKb: parseInt(field('VmRSS') || '0', 10), anonKb: parseInt(field('RssAnon') || '0', 10) };
+    return {
+      name: field('Name'),
+      ppid: Number(field('PPid')),
+      rssKb: parseInt(field('VmRSS') || '0', 10),
+      anonKb: parseInt(field('RssAnon') || '0', 10),
+    };
   } catch {
     return null;
   }
@@ -79,11 +84,15 @@ async function once(dataDir: string): Promise<Sample> {
     ...extraEnv,
   };
   const t0 = Date.now();
-  const child = spawn(process.execPath, [...nodeArgs, ...(breakdown ? ['--import', PRELOAD] : []), '--import', 'tsx', 'src/main/embedded.ts'], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, ...(breakdown ? ['--import', PRELOAD] : []), '--import', 'tsx', 'src/main/embedded.ts'],
+    {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   const ready = new Promise<{ readyMs: number; wallMs: number }>((res, rej) => {
     const onData = (b: Buffer) => {
@@ -124,16 +133,24 @@ const warm: Sample[] = [];
 for (let i = 0; i < runs; i++) {
   const dir = mkdtempSync(join(tmpdir(), 'vanta-fp-data-'));
   try {
-    for (const [kind, list] of [['cold', cold], ['warm', warm]] as const) {
+    for (const [kind, list] of [
+      ['cold', cold],
+      ['warm', warm],
+    ] as const) {
       const s = await once(dir);
       list.push(s);
-      console.log(`${kind} #${i + 1}: ready in ${s.readyMs} ms (wall ${s.wallMs} ms), idle RSS ${s.totalMb} MB = ${s.procs}${s.memoryUsage ? `; node ${s.memoryUsage}` : ''}`);
+      console.log(
+        `${kind} #${i + 1}: ready in ${s.readyMs} ms (wall ${s.wallMs} ms), idle RSS ${s.totalMb} MB = ${s.procs}${s.memoryUsage ? `; node ${s.memoryUsage}` : ''}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-for (const [kind, list] of [['cold', cold], ['warm', warm]] as const) {
+for (const [kind, list] of [
+  ['cold', cold],
+  ['warm', warm],
+] as const) {
   console.log(
     `median ${kind}: ready ${median(list.map((s) => s.readyMs))} ms, wall ${median(list.map((s) => s.wallMs))} ms, idle RSS ${median(list.map((s) => s.totalMb))} MB`,
   );

@@ -29,7 +29,11 @@ const unitOnly = process.argv.includes('--unit');
 const faultsOnly = process.argv.includes('--faults');
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 let files = testFiles(join(PROJECT_ROOT, 'test')).map((f) => relative(PROJECT_ROOT, f));
-const isFault = (f: string) => f.split(sep).join('/').startsWith(FAULTS_DIR + '/');
+const isFault = (f: string) =>
+  f
+    .split(sep)
+    .join('/')
+    .startsWith(FAULTS_DIR + '/');
 files = files.filter((f) => isFault(f) === faultsOnly);
 if (unitOnly) files = files.filter((f) => UNIT_DIRS.some((d) => f.startsWith(d + '/')));
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
@@ -58,7 +62,14 @@ try {
       let dev: Awaited<ReturnType<typeof startDevServer>> | null = null;
       for (let attempt = 1; !dev; attempt++) {
         try {
-          dev = await startDevServer({ binary: env.TEMPORAL_CLI_PATH, ip: '127.0.0.1', port: await freePort(), uiPort: null, dbFile: null, namespace: 'default' });
+          dev = await startDevServer({
+            binary: env.TEMPORAL_CLI_PATH,
+            ip: '127.0.0.1',
+            port: await freePort(),
+            uiPort: null,
+            dbFile: null,
+            namespace: 'default',
+          });
         } catch (err) {
           if (attempt === 3) throw err;
           console.log(`[test] dev server did not start (${String(err)}); retrying on another port`);

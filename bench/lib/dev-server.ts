@@ -20,7 +20,21 @@ export async function startBenchDevServer(o: {
   dbFile: string | null;
   dynamicConfig?: Record<string, string | number | boolean>;
 }): Promise<BenchDevServer> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--log-level', 'warn', '--namespace', 'default', '--headless', '--metrics-port', String(o.metricsPort)];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(o.port),
+    '--log-level',
+    'warn',
+    '--namespace',
+    'default',
+    '--headless',
+    '--metrics-port',
+    String(o.metricsPort),
+  ];
   if (o.dbFile) args.push('--db-filename', o.dbFile);
   for (const [name, type] of Object.entries(CUSTOM_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   for (const [key, value] of Object.entries(o.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);

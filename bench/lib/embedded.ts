@@ -92,16 +92,27 @@ export async function startEmbedded(o: { extraKeys?: number } = {}): Promise<Sta
     // The product's per-key limit is 1,200 requests a minute; a user creating thousands of endpoints with one key
     // waits for it. The bench spreads its calls over extra keys of the same account (POST /v1/account/api-keys).
     const keys = [key];
-    for (let i = 0; i < (o.extraKeys ?? 24); i++) keys.push((await call<{ key: string }>(key, 'POST', '/v1/account/api-keys', { name: `bench-${i}` })).key);
+    for (let i = 0; i < (o.extraKeys ?? 24); i++)
+      keys.push((await call<{ key: string }>(key, 'POST', '/v1/account/api-keys', { name: `bench-${i}` })).key);
     let next = 0;
     const conn = connection;
     return {
       kind: 'embedded',
       label: STACK_LABELS.embedded,
-      apiUrl, key, accountId, client, taskQueue: 'vantastatus', worker: null, workers: [],
+      apiUrl,
+      key,
+      accountId,
+      client,
+      taskQueue: 'vantastatus',
+      worker: null,
+      workers: [],
       workerPid: nodePid,
-      temporalPid, temporalMetricsUrl: null, postgresPid: null,
-      temporalDbFile: join(dataDir, 'temporal.db'), dataDir, db: null,
+      temporalPid,
+      temporalMetricsUrl: null,
+      postgresPid: null,
+      temporalDbFile: join(dataDir, 'temporal.db'),
+      dataDir,
+      db: null,
       external: { temporal: false, postgres: false },
       procs: () => [
         ...(gone() ? [] : [{ role: 'node (API+worker+PGlite)', pid: nodePid, kind: 'proc' as const }]),

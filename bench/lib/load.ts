@@ -52,19 +52,37 @@ export async function hitTarget(): Promise<HitTarget> {
  * the interval, as when endpoints are added over time); when the API is slower than that, as fast as it goes with
  * `concurrency` requests in flight. Answers the ids (index i ↔ target /t/i) and how long creation took.
  */
-export async function createEndpoints(stack: Stack, o: { n: number; intervalSec: number; url: (i: number) => string; overSec?: number; concurrency?: number; prefix?: string; over?: Record<string, unknown> }) {
+export async function createEndpoints(
+  stack: Stack,
+  o: {
+    n: number;
+    intervalSec: number;
+    url: (i: number) => string;
+    overSec?: number;
+    concurrency?: number;
+    prefix?: string;
+    over?: Record<string, unknown>;
+  },
+) {
   const t0 = Date.now();
   const over = o.overSec ?? o.intervalSec;
   let done = 0;
-  const progress = setInterval(() => console.log(`[bench]   created ${done}/${o.n} endpoints in ${((Date.now() - t0) / 1000).toFixed(0)} s`), 30_000);
+  const progress = setInterval(
+    () => console.log(`[bench]   created ${done}/${o.n} endpoints in ${((Date.now() - t0) / 1000).toFixed(0)} s`),
+    30_000,
+  );
   try {
-    const ids = await pool(Array.from({ length: o.n }, (_, i) => i), o.concurrency ?? 16, async (i) => {
-      await sleep(Math.max(0, t0 + (i * over * 1000) / o.n - Date.now()));
-      const body = endpointBody(`${o.prefix ?? 'ep'}-${i}`, o.url(i), { check_interval_sec: o.intervalSec, ...o.over });
-      const id = (await stack.api<{ id: string }>('POST', '/v1/endpoints', body)).id;
-      done++;
-      return id;
-    });
+    const ids = await pool(
+      Array.from({ length: o.n }, (_, i) => i),
+      o.concurrency ?? 16,
+      async (i) => {
+        await sleep(Math.max(0, t0 + (i * over * 1000) / o.n - Date.now()));
+        const body = endpointBody(`${o.prefix ?? 'ep'}-${i}`, o.url(i), { check_interval_sec: o.intervalSec, ...o.over });
+        const id = (await stack.api<{ id: string }>('POST', '/v1/endpoints', body)).id;
+        done++;
+        return id;
+      },
+    );
     return { ids, createSec: (Date.now() - t0) / 1000 };
   } finally {
     clearInterval(progress);
@@ -96,7 +114,10 @@ export async function historySample(stack: Stack, ids: string[], sample = 20, ty
     try {
       const events = (await stack.client.workflow.getHandle(endpointWorkflowId(ids[k]!)).fetchHistory()).events ?? [];
       out.set(k, events.length);
-      types?.set(k, events.map((e) => String(proto.temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? e.eventType).replace(/^EVENT_TYPE_/, '')));
+      types?.set(
+        k,
+        events.map((e) => String(proto.temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? e.eventType).replace(/^EVENT_TYPE_/, '')),
+      );
     } catch (err) {
       failures++;
       console.log(`[bench] history sample of ${ids[k]} skipped: ${String(err).split('\n')[0]}`);

@@ -129,7 +129,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         dbFile = join(dir, 'temporal.db');
       }
       const dev = await startBenchDevServer({
-        binary: resolveTemporalBinary('temporal', process.env), port: await freePort(), metricsPort: await freePort(), dbFile, dynamicConfig: opts.dynamicConfig,
+        binary: resolveTemporalBinary('temporal', process.env),
+        port: await freePort(),
+        metricsPort: await freePort(),
+        dbFile,
+        dynamicConfig: opts.dynamicConfig,
       });
       stops.push(() => dev.stop());
       address = dev.address;
@@ -178,7 +182,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       const nconn = await NativeConnection.connect({ address });
       stops.push(() => nconn.close());
       worker = await startWorkerSet({
-        connection: nconn, client, codec, namespace: 'default', taskQueue,
+        connection: nconn,
+        client,
+        codec,
+        namespace: 'default',
+        taskQueue,
         deps: { db: database.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true, userAgent: 'VantaStatus-bench' },
         workerName: `bench-inprocess-${taskQueue}`,
         maxLoops: 25_000,
@@ -192,7 +200,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         temporal: { client, taskQueue },
         secrets,
         payloadCodec: codec,
-        config: { adminToken: ADMIN_TOKEN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
+        config: {
+          adminToken: ADMIN_TOKEN,
+          allowPrivateTargets: true,
+          allowInsecureTargets: true,
+          publicUrl: 'http://127.0.0.1',
+          logLevel: 'warn',
+        },
         rateLimits: { apiPerKeyPerMinute: 1_000_000_000 },
         logger: false,
       });
@@ -203,18 +217,35 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }
 
     const call = await apiCaller(apiUrl);
-    const created = await call<{ account: { id: string }; api_key: { key: string } }>(ADMIN_TOKEN, 'POST', '/v1/accounts', { name: `bench ${taskQueue}` });
+    const created = await call<{ account: { id: string }; api_key: { key: string } }>(ADMIN_TOKEN, 'POST', '/v1/accounts', {
+      name: `bench ${taskQueue}`,
+    });
     const key = created.api_key.key;
     const postgresPid = pg ? await postmasterPid(Number(new URL(pg.url).port)) : (opts.external?.postgresPid ?? null);
     const currentTemporalPid = () => temporalPid ?? opts.external?.temporalPid() ?? null;
     return {
       kind: opts.external ? 'production' : 'production-like',
-      label: opts.external ? opts.external.label : opts.processes ? STACK_LABELS['production-like'] : 'production-like services (dev server in memory + PostgreSQL cluster); API and worker in the bench process',
-      apiUrl, key, accountId: created.account.id, client, taskQueue, worker, workers,
+      label: opts.external
+        ? opts.external.label
+        : opts.processes
+          ? STACK_LABELS['production-like']
+          : 'production-like services (dev server in memory + PostgreSQL cluster); API and worker in the bench process',
+      apiUrl,
+      key,
+      accountId: created.account.id,
+      client,
+      taskQueue,
+      worker,
+      workers,
       get workerPid() {
         return opts.processes ? (workers[0]?.pid ?? null) : process.pid;
       },
-      temporalPid: currentTemporalPid(), temporalMetricsUrl: metricsUrl, postgresPid, temporalDbFile: dbFile, dataDir: null, db: database,
+      temporalPid: currentTemporalPid(),
+      temporalMetricsUrl: metricsUrl,
+      postgresPid,
+      temporalDbFile: dbFile,
+      dataDir: null,
+      db: database,
       external: { temporal: currentTemporalPid() === null, postgres: !pg && postgresPid === null },
       procs() {
         const out: ProcRef[] = [];
@@ -268,7 +299,10 @@ async function procTreeCpuSeconds(pid: number): Promise<number> {
 /** PSS (shared pages split between the processes sharing them) of a process and its live children, in MB. */
 async function procTreePssMb(pid: number): Promise<number> {
   const pss = (p: number | string) =>
-    readFile(`/proc/${p}/smaps_rollup`, 'utf8').then((s) => Number(/^Pss:\s+(\d+) kB/m.exec(s)?.[1] ?? 0), () => 0);
+    readFile(`/proc/${p}/smaps_rollup`, 'utf8').then(
+      (s) => Number(/^Pss:\s+(\d+) kB/m.exec(s)?.[1] ?? 0),
+      () => 0,
+    );
   let kb = await pss(pid);
   for (const e of await readdir('/proc')) {
     if (!/^\d+$/.test(e)) continue;
@@ -308,7 +342,9 @@ const selfRssMb = () => +(process.memoryUsage().rss / 1024 / 1024).toFixed(1);
 export async function cpuByRole(procs: ProcRef[]): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const p of procs) {
-    out[p.role] = await Promise.resolve(p.kind === 'self' ? selfCpuSeconds() : p.kind === 'tree' ? procTreeCpuSeconds(p.pid) : procCpuSeconds(p.pid)).catch(() => NaN);
+    out[p.role] = await Promise.resolve(
+      p.kind === 'self' ? selfCpuSeconds() : p.kind === 'tree' ? procTreeCpuSeconds(p.pid) : procCpuSeconds(p.pid),
+    ).catch(() => NaN);
   }
   return out;
 }
@@ -317,23 +353,35 @@ export async function cpuByRole(procs: ProcRef[]): Promise<Record<string, number
 export async function memByRole(procs: ProcRef[]): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const p of procs) {
-    out[p.role] = await Promise.resolve(p.kind === 'self' ? selfRssMb() : p.kind === 'tree' ? procTreePssMb(p.pid) : procRssMb(p.pid)).catch(() => NaN);
+    out[p.role] = await Promise.resolve(
+      p.kind === 'self' ? selfRssMb() : p.kind === 'tree' ? procTreePssMb(p.pid) : procRssMb(p.pid),
+    ).catch(() => NaN);
   }
   return out;
 }
 
 /** b − a per role (roles present in both). */
 export function delta(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.keys(b).filter((k) => k in a).map((k) => [k, b[k]! - a[k]!]));
+  return Object.fromEntries(
+    Object.keys(b)
+      .filter((k) => k in a)
+      .map((k) => [k, b[k]! - a[k]!]),
+  );
 }
 
 export const total = (r: Record<string, number>) => Object.values(r).reduce((s, v) => s + (Number.isFinite(v) ? v : 0), 0);
 
 /** "worker 1.2 + temporal 3.4 + …" */
-export const parts = (r: Record<string, number>, digits: number) => Object.entries(r).map(([k, v]) => `${k} ${v.toFixed(digits)}`).join(' + ');
+export const parts = (r: Record<string, number>, digits: number) =>
+  Object.entries(r)
+    .map(([k, v]) => `${k} ${v.toFixed(digits)}`)
+    .join(' + ');
 
 export async function fileSize(path: string): Promise<number> {
-  return stat(path).then((s) => s.size, () => 0);
+  return stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
 }
 
 /** Bytes under a directory (PGlite's data directory), following no links. */
@@ -365,8 +413,11 @@ export async function startProductionStack(): Promise<Stack> {
     const stack = await startStack({
       processes: true,
       external: {
-        temporalAddress: topo.address, temporalPid: topo.pid, databaseUrl: topo.pgUrl.replace(/\/[^/]*$/, '/vantastatus'),
-        postgresPid: await postmasterPid(Number(new URL(topo.pgUrl).port)), label: STACK_LABELS.production,
+        temporalAddress: topo.address,
+        temporalPid: topo.pid,
+        databaseUrl: topo.pgUrl.replace(/\/[^/]*$/, '/vantastatus'),
+        postgresPid: await postmasterPid(Number(new URL(topo.pgUrl).port)),
+        label: STACK_LABELS.production,
       },
     });
     await stack.addWorker();

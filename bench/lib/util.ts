@@ -6,7 +6,9 @@ import { join } from 'node:path';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
+export async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(handler);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', 1024, r));
@@ -63,7 +65,17 @@ export const CPU_NOTE = 'measured on a 2-core machine that other test runs may b
 
 /** An endpoint body for POST /v1/endpoints with everything optional switched off. */
 export function endpointBody(name: string, url: string, over: Record<string, unknown> = {}) {
-  return { name, url, check_interval_sec: 60, timeout_ms: 5000, failure_threshold: 3, certificate_expiry_days: [], track_dns: false, track_body: false, ...over };
+  return {
+    name,
+    url,
+    check_interval_sec: 60,
+    timeout_ms: 5000,
+    failure_threshold: 3,
+    certificate_expiry_days: [],
+    track_dns: false,
+    track_body: false,
+    ...over,
+  };
 }
 
 export interface Profile {

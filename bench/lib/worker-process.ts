@@ -30,7 +30,12 @@ export interface ProductEnv {
   masterKeyHex: string;
 }
 
-async function startChild(entry: string, name: string, env: Record<string, string | undefined>, readyText: string): Promise<ChildProcessHandle> {
+async function startChild(
+  entry: string,
+  name: string,
+  env: Record<string, string | undefined>,
+  readyText: string,
+): Promise<ChildProcessHandle> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = once(child, 'exit');
   let out = '';
@@ -84,11 +89,18 @@ const baseEnv = (o: ProductEnv) => ({
 
 export function startWorkerProcess(o: ProductEnv & { workerName: string; tuning?: WorkerTuning }): Promise<ChildProcessHandle> {
   const tuningEnv = Object.fromEntries(
-    Object.entries(WORKER_TUNING_ENV).flatMap(([env, option]) => (o.tuning?.[option] === undefined ? [] : [[env, String(o.tuning[option])]])),
+    Object.entries(WORKER_TUNING_ENV).flatMap(([env, option]) =>
+      o.tuning?.[option] === undefined ? [] : [[env, String(o.tuning[option])]],
+    ),
   );
   return startChild(WORKER_ENTRY, o.workerName, { ...baseEnv(o), VANTA_WORKER_NAME: o.workerName, ...tuningEnv }, 'polling task queue');
 }
 
 export function startApiProcess(o: ProductEnv & { port: number; adminToken: string }): Promise<ChildProcessHandle> {
-  return startChild(API_ENTRY, 'api', { ...baseEnv(o), PORT: String(o.port), HOST: '127.0.0.1', VANTA_ADMIN_TOKEN: o.adminToken }, 'API listening');
+  return startChild(
+    API_ENTRY,
+    'api',
+    { ...baseEnv(o), PORT: String(o.port), HOST: '127.0.0.1', VANTA_ADMIN_TOKEN: o.adminToken },
+    'API listening',
+  );
 }

@@ -7,7 +7,9 @@ import type { StackKind } from '../lib/stack.ts';
 import { CPU_NOTE, percentile, round, sleep, type Profile, type ScenarioResult } from '../lib/util.ts';
 import { startFor } from './capacity.ts';
 
-interface BulkStatus { data: Array<{ endpoint_id: string; live: { status: string } | null }> }
+interface BulkStatus {
+  data: Array<{ endpoint_id: string; live: { status: string } | null }>;
+}
 
 async function boardRow(kind: StackKind, N: number, I: number, R: number) {
   const target = await hitTarget();
@@ -30,11 +32,19 @@ async function boardRow(kind: StackKind, N: number, I: number, R: number) {
       if (res.data.length !== 100 || res.data.some((d) => d.live === null || d.live.status === 'unknown')) incomplete++;
     }
     return {
-      stack: stack.label, endpoints_checked: N, interval_sec: I, create_sec: round(createSec, 1), all_checked: `${seen}/${N}`,
-      requests: R, ids_per_request: 100,
-      latency_ms_p50: round(percentile(ms, 50), 1), latency_ms_p99: round(percentile(ms, 99), 1), latency_ms_max: round(percentile(ms, 100), 1),
+      stack: stack.label,
+      endpoints_checked: N,
+      interval_sec: I,
+      create_sec: round(createSec, 1),
+      all_checked: `${seen}/${N}`,
+      requests: R,
+      ids_per_request: 100,
+      latency_ms_p50: round(percentile(ms, 50), 1),
+      latency_ms_p99: round(percentile(ms, 99), 1),
+      latency_ms_max: round(percentile(ms, 100), 1),
       answers_missing_a_checked_status: incomplete,
-      loadavg_before: load0, loadavg_after: await loadAvg(),
+      loadavg_before: load0,
+      loadavg_after: await loadAvg(),
     };
   } finally {
     await stack.stop();

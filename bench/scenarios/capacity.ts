@@ -7,7 +7,11 @@ import { startEmbedded } from '../lib/embedded.ts';
 import { createEndpoints, eventTypesAdded, historyPerCheck, historySample, hitTarget, loadAvg, waitSeen } from '../lib/load.ts';
 import { CPU_NOTE, percentile, round, sleep, type Profile, type ScenarioResult } from '../lib/util.ts';
 
-interface CapacityStep { endpoints: number; intervalSec: number; seconds: number }
+interface CapacityStep {
+  endpoints: number;
+  intervalSec: number;
+  seconds: number;
+}
 
 export const startFor = (kind: StackKind): Promise<Stack> =>
   kind === 'embedded' ? startEmbedded() : kind === 'production' ? startProductionStack() : startStack({ processes: true });
@@ -24,7 +28,13 @@ async function capacityStep(step: CapacityStep, kind: StackKind) {
   try {
     const load0 = await loadAvg();
     const t0 = Date.now();
-    const { ids, createSec } = await createEndpoints(stack, { n: N, intervalSec: I, url: (i) => `${target.url}/t/${i}`, concurrency: N > 2000 ? 32 : 16, prefix: 'cap' });
+    const { ids, createSec } = await createEndpoints(stack, {
+      n: N,
+      intervalSec: I,
+      url: (i) => `${target.url}/t/${i}`,
+      concurrency: N > 2000 ? 32 : 16,
+      prefix: 'cap',
+    });
     // every endpoint checked once (bounded), then one more interval (at most 15 s) into its steady rhythm
     const seen = await waitSeen(target, N, t0, Math.max(2 * I * 1000, 60_000));
     await sleep(Math.min(I, 15) * 1000);
@@ -54,22 +64,36 @@ async function capacityStep(step: CapacityStep, kind: StackKind) {
     const scheduled = (N * (w1 - w0)) / 1000 / I;
     const worker = cpu['worker'] ?? cpu['node (API+worker+PGlite)'] ?? NaN;
     return {
-      stack: stack.label, endpoints: N, interval_sec: I, window_sec: round((w1 - w0) / 1000, 1), create_sec: round(createSec, 1),
+      stack: stack.label,
+      endpoints: N,
+      interval_sec: I,
+      window_sec: round((w1 - w0) / 1000, 1),
+      create_sec: round(createSec, 1),
       first_checked_before_window: `${seen}/${N}`,
       scheduled_checks_per_sec: round(scheduled / ((w1 - w0) / 1000), 2),
       achieved_checks_per_sec: round(checks / ((w1 - w0) / 1000), 2),
       achieved_ratio: round(checks / scheduled, 3),
-      drift_ms_p50: percentile(drift, 50), drift_ms_p99: percentile(drift, 99), drift_ms_max: percentile(drift, 100),
+      drift_ms_p50: percentile(drift, 50),
+      drift_ms_p99: percentile(drift, 99),
+      drift_ms_max: percentile(drift, 100),
       cpu_s_per_1k_checks_all: per1k(total(cpu), checks),
       temporal_cpu_s_per_1k_checks: per1k(cpu['temporal'] ?? NaN, checks),
       worker_cpu_s_per_1k_checks: per1k(worker, checks),
       cpu_sec_parts: parts(cpu, 2),
       worker_rss_mb: mem['worker'] ?? mem['node (API+worker+PGlite)'] ?? null,
-      mem_mb_all: round(total(mem), 1), mem_mb_parts: parts(mem, 0),
-      history_events_per_check: history.window, history_events_per_check_since_creation: history.sinceStart,
+      mem_mb_all: round(total(mem), 1),
+      mem_mb_parts: parts(mem, 0),
+      history_events_per_check: history.window,
+      history_events_per_check_since_creation: history.sinceStart,
       history_events_added_in_window: JSON.stringify(eventTypesAdded(h0, types)),
-      never_checked: N - target.seen(0, Array.from({ length: N }, (_, i) => i)),
-      loadavg_before: load0, loadavg_after: load1,
+      never_checked:
+        N -
+        target.seen(
+          0,
+          Array.from({ length: N }, (_, i) => i),
+        ),
+      loadavg_before: load0,
+      loadavg_after: load1,
     };
   } finally {
     await stack.stop();

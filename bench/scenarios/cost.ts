@@ -14,7 +14,8 @@ const workerRole = (s: Stack) => (s.kind === 'embedded' ? 'node (API+worker+PGli
 
 async function dbBytes(s: Stack): Promise<number> {
   if (s.db) {
-    const r = (await s.db.db.execute(sql`select pg_database_size(current_database())::bigint as n`)) as unknown as { rows?: Array<{ n: string }> } | Array<{ n: string }>;
+    const r = (await s.db.db.execute(sql`select pg_database_size(current_database())::bigint as n`)) as unknown as
+      { rows?: Array<{ n: string }> } | Array<{ n: string }>;
     const rows = Array.isArray(r) ? r : (r.rows ?? []);
     return Number(rows[0]?.n ?? NaN);
   }
@@ -23,7 +24,10 @@ async function dbBytes(s: Stack): Promise<number> {
 
 async function memoryRow(kind: StackKind, N: number, windowSec: number, cache?: number) {
   const target = await hitTarget();
-  const stack = kind === 'embedded' ? await startEmbedded() : await startStack({ processes: true, ...(cache !== undefined && { tuning: { maxCachedWorkflows: cache } }) });
+  const stack =
+    kind === 'embedded'
+      ? await startEmbedded()
+      : await startStack({ processes: true, ...(cache !== undefined && { tuning: { maxCachedWorkflows: cache } }) });
   try {
     const load0 = await loadAvg();
     const role = workerRole(stack);
@@ -36,14 +40,21 @@ async function memoryRow(kind: StackKind, N: number, windowSec: number, cache?: 
     const before = await lowestMem(procs);
     console.log(`[bench] cost (${kind}${cache !== undefined ? `, workflow cache ${cache}` : ''}): ${N} endpoints at 60 s`);
     const t0 = Date.now();
-    const { createSec } = await createEndpoints(stack, { n: N, intervalSec: 60, url: (i) => `${target.url}/t/${i}`, concurrency: 16, prefix: 'cost' });
+    const { createSec } = await createEndpoints(stack, {
+      n: N,
+      intervalSec: 60,
+      url: (i) => `${target.url}/t/${i}`,
+      concurrency: 16,
+      prefix: 'cost',
+    });
     const seen = await waitSeen(target, N, t0, 120_000);
     await sleep(5000);
     const after = await lowestMem(procs);
     const kbPer = (a: number, b: number) => round(((b - a) * 1024) / N, 1);
 
     // persistence over a window of checks
-    const sqlite = async () => (stack.temporalDbFile ? (await fileSize(stack.temporalDbFile)) + (await fileSize(`${stack.temporalDbFile}-wal`)) : NaN);
+    const sqlite = async () =>
+      stack.temporalDbFile ? (await fileSize(stack.temporalDbFile)) + (await fileSize(`${stack.temporalDbFile}-wal`)) : NaN;
     const s0 = await sqlite();
     const d0 = await dbBytes(stack);
     const w0 = Date.now();
@@ -53,17 +64,24 @@ async function memoryRow(kind: StackKind, N: number, windowSec: number, cache?: 
     const s1 = await sqlite();
     const d1 = await dbBytes(stack);
     return {
-      stack: stack.label, ...(cache !== undefined && { worker_workflow_cache: cache }),
-      endpoints_checked: N, interval_sec: 60, create_sec: round(createSec, 1), all_checked: `${seen}/${N}`,
-      worker_rss_mb_before: before[role], worker_rss_mb_after: after[role],
+      stack: stack.label,
+      ...(cache !== undefined && { worker_workflow_cache: cache }),
+      endpoints_checked: N,
+      interval_sec: 60,
+      create_sec: round(createSec, 1),
+      all_checked: `${seen}/${N}`,
+      worker_rss_mb_before: before[role],
+      worker_rss_mb_after: after[role],
       worker_rss_kb_per_endpoint: kbPer(before[role]!, after[role]!),
-      all_processes_mb_before: round(total(before), 1), all_processes_mb_after: round(total(after), 1),
+      all_processes_mb_before: round(total(before), 1),
+      all_processes_mb_after: round(total(after), 1),
       all_processes_kb_per_endpoint: kbPer(total(before), total(after)),
       mem_mb_after_parts: parts(after, 0),
       window_checks: checks,
       temporal_sqlite_kb_per_1k_checks: Number.isNaN(s0) ? 'n/a: history in memory' : round(((s1 - s0) / 1024 / checks) * 1000, 1),
       database_kb_per_1k_checks: round(((d1 - d0) / 1024 / checks) * 1000, 1),
-      loadavg_before: load0, loadavg_after: await loadAvg(),
+      loadavg_before: load0,
+      loadavg_after: await loadAvg(),
     };
   } finally {
     await stack.stop();

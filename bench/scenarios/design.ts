@@ -23,11 +23,17 @@ import { cpuByRole, delta, memByRole, parts, startStack, total } from '../lib/st
 import { CPU_NOTE, percentile, pool, round, sleep, waitUntil, type Profile, type ScenarioResult } from '../lib/util.ts';
 import { per1k } from './capacity.ts';
 
-interface Candidate { name: string; input: Pick<EndpointWorkflowInput, 'checkMode' | 'leaseHeartbeatTimeoutMs'> }
+interface Candidate {
+  name: string;
+  input: Pick<EndpointWorkflowInput, 'checkMode' | 'leaseHeartbeatTimeoutMs'>;
+}
 
 const CANDIDATES: Candidate[] = [
   { name: "(a) checkMode 'workflow' (timer + local activity per check; the old shape, reference)", input: { checkMode: 'workflow' } },
-  { name: '(b) loop + leaseHeartbeatTimeoutMs 60,000 (heartbeats the resume point)', input: { checkMode: 'loop', leaseHeartbeatTimeoutMs: 60_000 } },
+  {
+    name: '(b) loop + leaseHeartbeatTimeoutMs 60,000 (heartbeats the resume point)',
+    input: { checkMode: 'loop', leaseHeartbeatTimeoutMs: 60_000 },
+  },
   { name: '(c) loop, default (liveness in check_workers only)', input: { checkMode: 'loop' } },
 ];
 
@@ -53,8 +59,19 @@ async function candidateRow(c: Candidate, N: number, I: number, W: number) {
 
     // endpoint rows, then the workflows, paced over one interval
     console.log(`[bench] design ${c.name}: ${N} endpoints every ${I} s`);
-    const configs: MonitorConfig[] = await pool(Array.from({ length: N }, (_, i) => i), 16, (i) =>
-      seedEndpoint(db, stack.accountId, { name: `design-${i}`, url: `${target.url}/t/${i}`, check_interval_sec: I, timeout_ms: 5000, failure_threshold: 3, certificate_expiry_days: [], track_dns: false }),
+    const configs: MonitorConfig[] = await pool(
+      Array.from({ length: N }, (_, i) => i),
+      16,
+      (i) =>
+        seedEndpoint(db, stack.accountId, {
+          name: `design-${i}`,
+          url: `${target.url}/t/${i}`,
+          check_interval_sec: I,
+          timeout_ms: 5000,
+          failure_threshold: 3,
+          certificate_expiry_days: [],
+          track_dns: false,
+        }),
     );
     const ids = configs.map((cfg) => cfg.endpoint_id);
     const t0 = Date.now();
@@ -105,48 +122,83 @@ async function candidateRow(c: Candidate, N: number, I: number, W: number) {
     // failover: a second worker joins; the first is killed with SIGKILL
     const w2 = await stack.addWorker();
     await sleep(20_000); // loop modes: the first worker hands loops above its fair share back (5 s ticks)
-    const [boot1] = await db.select({ bootId: checkWorkers.bootId }).from(checkWorkers).where(eq(checkWorkers.workerName, 'bench-worker-1'));
+    const [boot1] = await db
+      .select({ bootId: checkWorkers.bootId })
+      .from(checkWorkers)
+      .where(eq(checkWorkers.workerName, 'bench-worker-1'));
     let held: number[];
     let heldNote: string;
     if (c.input.checkMode === 'workflow') {
       held = Array.from({ length: N }, (_, i) => i);
       heldNote = 'all: every workflow was cached (sticky) on worker 1, which ran them before worker 2 started';
     } else {
-      const rows = boot1 ? await db.select({ id: checkLeases.endpointId }).from(checkLeases).where(and(eq(checkLeases.bootId, boot1.bootId), inArray(checkLeases.endpointId, ids))) : [];
+      const rows = boot1
+        ? await db
+            .select({ id: checkLeases.endpointId })
+            .from(checkLeases)
+            .where(and(eq(checkLeases.bootId, boot1.bootId), inArray(checkLeases.endpointId, ids)))
+        : [];
       const index = new Map(ids.map((id, i) => [id, i]));
       held = rows.map((r) => index.get(r.id)!).filter((i) => i !== undefined);
       heldNote = `${held.length} loops held by worker 1 (check_leases), ${N - held.length} by worker 2`;
     }
     const killedAt = Date.now();
     await stack.workers[0]!.kill9();
-    const lastBefore = new Map(held.map((i) => [i, [...(target.hits.get(i) ?? []), ...(moved.hits.get(i) ?? [])].filter((t) => t <= killedAt).reduce((a, b) => Math.max(a, b), 0)]));
-    const firstAfter = (i: number) => [...(target.hits.get(i) ?? []), ...(moved.hits.get(i) ?? [])].filter((t) => t > killedAt).reduce((a, b) => Math.min(a, b), Infinity);
+    const lastBefore = new Map(
+      held.map((i) => [
+        i,
+        [...(target.hits.get(i) ?? []), ...(moved.hits.get(i) ?? [])].filter((t) => t <= killedAt).reduce((a, b) => Math.max(a, b), 0),
+      ]),
+    );
+    const firstAfter = (i: number) =>
+      [...(target.hits.get(i) ?? []), ...(moved.hits.get(i) ?? [])].filter((t) => t > killedAt).reduce((a, b) => Math.min(a, b), Infinity);
     const allBack = await waitUntil(() => held.every((i) => firstAfter(i) < Infinity), 150_000, 200);
     const back = held.map((i) => firstAfter(i)).filter((t) => t < Infinity);
     const resumeMs = back.map((t) => t - killedAt);
     // beyond schedule: first check after the kill − (last check before it + interval)
-    const lateMs = held.flatMap((i) => (firstAfter(i) < Infinity && lastBefore.get(i)! > 0 ? [firstAfter(i) - (lastBefore.get(i)! + I * 1000)] : []));
+    const lateMs = held.flatMap((i) =>
+      firstAfter(i) < Infinity && lastBefore.get(i)! > 0 ? [firstAfter(i) - (lastBefore.get(i)! + I * 1000)] : [],
+    );
     void w2;
 
     return {
-      candidate: c.name, stack: stack.label, endpoints: N, interval_sec: I, window_sec: round((w1 - w0) / 1000, 1), first_checked: `${seen}/${N}`,
-      checks_per_sec: round(checks / ((w1 - w0) / 1000), 2), achieved_ratio: round(checks / ((N * (w1 - w0)) / 1000 / I), 3),
-      cpu_s_per_1k_checks_all: per1k(total(cpu), checks), temporal_cpu_s_per_1k_checks: per1k(cpu['temporal'] ?? NaN, checks),
-      worker_cpu_s_per_1k_checks: per1k(cpu['worker'] ?? NaN, checks), cpu_sec_parts: parts(cpu, 2),
-      worker_rss_mb_before: rss0, worker_rss_mb_after: rss1, worker_rss_kb_per_endpoint: round(((rss1 - rss0) * 1024) / N, 1),
-      mem_mb_all: round(total(mem), 1), mem_mb_parts: parts(mem, 0),
-      history_events_per_check: history.window, history_events_per_check_since_creation: history.sinceStart,
+      candidate: c.name,
+      stack: stack.label,
+      endpoints: N,
+      interval_sec: I,
+      window_sec: round((w1 - w0) / 1000, 1),
+      first_checked: `${seen}/${N}`,
+      checks_per_sec: round(checks / ((w1 - w0) / 1000), 2),
+      achieved_ratio: round(checks / ((N * (w1 - w0)) / 1000 / I), 3),
+      cpu_s_per_1k_checks_all: per1k(total(cpu), checks),
+      temporal_cpu_s_per_1k_checks: per1k(cpu['temporal'] ?? NaN, checks),
+      worker_cpu_s_per_1k_checks: per1k(cpu['worker'] ?? NaN, checks),
+      cpu_sec_parts: parts(cpu, 2),
+      worker_rss_mb_before: rss0,
+      worker_rss_mb_after: rss1,
+      worker_rss_kb_per_endpoint: round(((rss1 - rss0) * 1024) / N, 1),
+      mem_mb_all: round(total(mem), 1),
+      mem_mb_parts: parts(mem, 0),
+      history_events_per_check: history.window,
+      history_events_per_check_since_creation: history.sinceStart,
       heartbeat_rpcs_per_check: round(heartbeats / checks, 4),
       workflow_tasks_per_check: round(req('RespondWorkflowTaskCompleted') / checks, 4),
-      frontend_rpcs_per_check: round((Object.keys(r1).reduce((s, k) => s + (k.startsWith('Poll') ? 0 : (r1[k] ?? 0) - (r0[k] ?? 0)), 0)) / checks, 3),
-      config_apply_ms_p50: percentile(applyMs, 50), config_apply_ms_max: percentile(applyMs, 100), config_applied: `${applyMs.length}/20`,
+      frontend_rpcs_per_check: round(
+        Object.keys(r1).reduce((s, k) => s + (k.startsWith('Poll') ? 0 : (r1[k] ?? 0) - (r0[k] ?? 0)), 0) / checks,
+        3,
+      ),
+      config_apply_ms_p50: percentile(applyMs, 50),
+      config_apply_ms_max: percentile(applyMs, 100),
+      config_applied: `${applyMs.length}/20`,
       config_old_url_checks_after_patch: oldAfter,
       failover_held: heldNote,
       failover_all_back: allBack ? `${back.length}/${held.length}` : `only ${back.length}/${held.length} within 150 s`,
       failover_every_held_checked_again_ms: back.length === held.length ? percentile(resumeMs, 100) : null,
       failover_resume_ms_p50: percentile(resumeMs, 50),
-      failover_late_beyond_schedule_ms_p50: percentile(lateMs, 50), failover_late_beyond_schedule_ms_max: percentile(lateMs, 100),
-      loadavg_before: load0, loadavg_after: await loadAvg(),
+      failover_late_beyond_schedule_ms_p50: percentile(lateMs, 50),
+      failover_late_beyond_schedule_ms_max: percentile(lateMs, 100),
+      loadavg_before: load0,
+      loadavg_after: await loadAvg(),
     };
   } finally {
     await stack.stop();
@@ -167,10 +219,11 @@ export async function design(profile: Profile): Promise<ScenarioResult> {
   }
   return {
     rows,
-    target: 'choose the loop liveness design: CPU per 1,000 checks, server CPU, memory, history, heartbeats, config-change latency, failover',
+    target:
+      'choose the loop liveness design: CPU per 1,000 checks, server CPU, memory, history, heartbeats, config-change latency, failover',
     note:
       `${profile.full ? 'full' : 'quick'} profile: ${N} endpoints every ${I} s on the production-like stack, ${W} s window; each candidate on a fresh stack; workflows started with client.workflow.start after inserting the endpoint rows; ` +
-      'CPU = worker process + API process + Temporal dev server + PostgreSQL (postmaster and children) over the window; heartbeat/workflow-task/frontend RPCs from the dev server\'s Prometheus service_requests (frontend, polls excluded from frontend_rpcs); ' +
+      "CPU = worker process + API process + Temporal dev server + PostgreSQL (postmaster and children) over the window; heartbeat/workflow-task/frontend RPCs from the dev server's Prometheus service_requests (frontend, polls excluded from frontend_rpcs); " +
       'config apply = PATCH sent → first check on the new URL (includes waiting for the next scheduled check, up to one interval); config_old_url_checks_after_patch = endpoints whose old URL was still checked > 200 ms after the PATCH was sent; ' +
       "failover: worker 2 starts, 20 s later worker 1 gets SIGKILL; 'every held checked again' = kill → the last of worker 1's endpoints checked again; late beyond schedule = first check after the kill − (last check before it + interval); " +
       `the loops' liveness: a boot silent for 30 s is dead (5 s ticks); ${CPU_NOTE}`,

@@ -3,7 +3,18 @@
 // every endpoint has had a successful check, the target flips to 502; pairs by data.endpoint_id from the payload.
 import type { StackKind } from '../lib/stack.ts';
 import { startFor } from './capacity.ts';
-import { CPU_NOTE, endpointBody, listen, percentile, pool, round, sleep, waitUntil, type Profile, type ScenarioResult } from '../lib/util.ts';
+import {
+  CPU_NOTE,
+  endpointBody,
+  listen,
+  percentile,
+  pool,
+  round,
+  sleep,
+  waitUntil,
+  type Profile,
+  type ScenarioResult,
+} from '../lib/util.ts';
 
 /**
  * paced: endpoints are created evenly over one interval, so their checks are spread over it (a steady M / I checks
@@ -50,10 +61,20 @@ async function phase(kind: StackKind, M: number, I: number, spreadMs: number, pa
   try {
     await stack.api('POST', '/v1/webhooks', { url: `${receiver.url}/hook`, events: ['endpoint.down'] });
     const t0 = Date.now();
-    const ids = await pool(Array.from({ length: M }, (_, i) => i), 16, async (i) => {
-      if (paced) await sleep(Math.max(0, t0 + (i * I * 1000) / M - Date.now()));
-      return (await stack.api<{ id: string }>('POST', '/v1/endpoints', endpointBody(`lat-${i}`, `${target.url}/t/${i}`, { check_interval_sec: I, failure_threshold: 1 }))).id;
-    });
+    const ids = await pool(
+      Array.from({ length: M }, (_, i) => i),
+      16,
+      async (i) => {
+        if (paced) await sleep(Math.max(0, t0 + (i * I * 1000) / M - Date.now()));
+        return (
+          await stack.api<{ id: string }>(
+            'POST',
+            '/v1/endpoints',
+            endpointBody(`lat-${i}`, `${target.url}/t/${i}`, { check_interval_sec: I, failure_threshold: 1 }),
+          )
+        ).id;
+      },
+    );
     const allUp = await waitUntil(() => okHits.size >= M, 60_000);
     if (!allUp) console.log(`[bench] latency: only ${okHits.size} of ${M} endpoints checked before the flip`);
     await sleep(500);
@@ -69,8 +90,14 @@ async function phase(kind: StackKind, M: number, I: number, spreadMs: number, pa
     return {
       stack: stack.label,
       checks: paced ? `spread over the ${I} s interval` : 'bunched (burst each interval)',
-      flips: spreadMs === 0 ? 'all at once' : `spread over ${spreadMs / 1000} s`, endpoints: M, events_paired: lat.length, receiver_posts: posts,
-      latency_ms_p50: percentile(lat, 50), latency_ms_p90: percentile(lat, 90), latency_ms_p99: percentile(lat, 99), latency_ms_max: percentile(lat, 100),
+      flips: spreadMs === 0 ? 'all at once' : `spread over ${spreadMs / 1000} s`,
+      endpoints: M,
+      events_paired: lat.length,
+      receiver_posts: posts,
+      latency_ms_p50: percentile(lat, 50),
+      latency_ms_p90: percentile(lat, 90),
+      latency_ms_p99: percentile(lat, 99),
+      latency_ms_max: percentile(lat, 100),
       wait_after_flip_sec: round((Date.now() - tFlip) / 1000, 1),
     };
   } finally {
@@ -85,10 +112,16 @@ export async function latency(profile: Profile): Promise<ScenarioResult> {
   const I = 10;
   const rows = [];
   const spread = profile.full ? 60_000 : 20_000;
-  const shapes: Array<[number, boolean]> = [[spread, true], [spread, false], [0, false]];
+  const shapes: Array<[number, boolean]> = [
+    [spread, true],
+    [spread, false],
+    [0, false],
+  ];
   for (const kind of profile.stacks ?? ['embedded', 'production-like']) {
     for (const [s, paced] of shapes) {
-      console.log(`[bench] latency (${kind}): ${M} endpoints, checks ${paced ? 'spread' : 'bunched'}, flips ${s ? `spread over ${s / 1000} s` : 'all at once'}`);
+      console.log(
+        `[bench] latency (${kind}): ${M} endpoints, checks ${paced ? 'spread' : 'bunched'}, flips ${s ? `spread over ${s / 1000} s` : 'all at once'}`,
+      );
       rows.push(await phase(kind, M, I, s, paced));
     }
   }

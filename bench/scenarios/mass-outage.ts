@@ -56,7 +56,12 @@ async function massOutageRun(kind: StackKind, o: { endpoints: number; webhooks: 
     }
     const t0 = Date.now();
     const { createSec } = await createEndpoints(stack, {
-      n: M, intervalSec: I, url: (i) => `${targets.url}/t/${i}`, concurrency: 32, prefix: 'mass', over: { failure_threshold: 1 },
+      n: M,
+      intervalSec: I,
+      url: (i) => `${targets.url}/t/${i}`,
+      concurrency: 32,
+      prefix: 'mass',
+      over: { failure_threshold: 1 },
     });
     // every endpoint checked once, then a steady minute whose CPU rate is the checks' own cost
     const seenBy = Date.now() + Math.max(3 * I * 1000, 120_000);
@@ -103,11 +108,21 @@ async function massOutageRun(kind: StackKind, o: { endpoints: number; webhooks: 
     const totalCpu = total(cpu);
     const netCpu = totalCpu - baseRate * windowSec;
     return {
-      stack: stack.label, endpoints: M, webhooks: K, interval_sec: I, create_sec: round(createSec, 0), checked_before_flip: `${seenAll}/${M}`,
-      expected_deliveries: expected, received_unique: unique, duplicates_same_event_id: duplicates, duplicates_other_event_id: duplicatesOtherId,
-      bad_signatures: rx.badSignatures(), complete: done,
+      stack: stack.label,
+      endpoints: M,
+      webhooks: K,
+      interval_sec: I,
+      create_sec: round(createSec, 0),
+      checked_before_flip: `${seenAll}/${M}`,
+      expected_deliveries: expected,
+      received_unique: unique,
+      duplicates_same_event_id: duplicates,
+      duplicates_other_event_id: duplicatesOtherId,
+      bad_signatures: rx.badSignatures(),
+      complete: done,
       flip_to_last_delivery_sec: round((lastAt - flipAt) / 1000, 1),
-      detection_to_delivery_ms_p50: percentile(latencies, 50), detection_to_delivery_ms_p99: percentile(latencies, 99),
+      detection_to_delivery_ms_p50: percentile(latencies, 50),
+      detection_to_delivery_ms_p99: percentile(latencies, 99),
       detection_to_delivery_ms_max: percentile(latencies, 100),
       within_60s_of_deciding_check: `${latencies.filter((l) => l <= 60_000).length}/${expected}`,
       // the deliveries' own span: first to last received (the checks that decide them spread over one interval)
@@ -116,7 +131,8 @@ async function massOutageRun(kind: StackKind, o: { endpoints: number; webhooks: 
       cpu_ms_per_delivery_net_of_checks: round((netCpu * 1000) / unique, 2),
       checks_cpu_s_per_sec_before_flip: round(baseRate, 3),
       cpu_sec_parts: parts(cpu, 1),
-      loadavg_before: load0, loadavg_after: load1,
+      loadavg_before: load0,
+      loadavg_after: load1,
     };
   } finally {
     await stack.stop();

@@ -15,7 +15,13 @@ import { cpuByRole, memByRole, procCpuSeconds, procRssMb, startStack, type Stack
 import { startTargets, type Targets } from '../lib/targets.ts';
 import { endpointBody, listen, percentile, pool, round, sleep, waitUntil, type Profile, type ScenarioResult } from '../lib/util.ts';
 
-interface PeerProfile { N: number; I: number; T: number; W: number; D: number }
+interface PeerProfile {
+  N: number;
+  I: number;
+  T: number;
+  W: number;
+  D: number;
+}
 type Readers = Record<string, () => Promise<number> | number>;
 
 /** A loopback receiver keeping, per target, when the first alert for it had been read in full. */
@@ -44,12 +50,24 @@ async function readAll(readers: Readers): Promise<Record<string, number>> {
 }
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
-const parts = (r: Record<string, number>, digits: number) => Object.entries(r).map(([k, v]) => `${k} ${v.toFixed(digits)}`).join(' + ');
+const parts = (r: Record<string, number>, digits: number) =>
+  Object.entries(r)
+    .map(([k, v]) => `${k} ${v.toFixed(digits)}`)
+    .join(' + ');
 
 /** Warm-up, the CPU window, then the flip and the detection latencies, for whichever system is running. */
-async function measure(system: string, p: PeerProfile, s: {
-  targets: Targets; alerts: Map<number, number>; cpu: Readers; rss: Readers; startedAt: number; warmupMs: number;
-}) {
+async function measure(
+  system: string,
+  p: PeerProfile,
+  s: {
+    targets: Targets;
+    alerts: Map<number, number>;
+    cpu: Readers;
+    rss: Readers;
+    startedAt: number;
+    warmupMs: number;
+  },
+) {
   const warmEnd = Date.now() + s.warmupMs;
   let seen = await s.targets.seen(s.startedAt);
   while (seen < p.N && Date.now() < warmEnd) {
@@ -84,13 +102,21 @@ async function measure(system: string, p: PeerProfile, s: {
     if (deciding !== undefined) detect.push(at - deciding);
   }
   return {
-    system, window_sec: round((w1 - w0) / 1000, 1), checks, checks_per_sec: round(checks / ((w1 - w0) / 1000), 2),
-    cpu_sec: round(sum(cpu), 2), cpu_sec_parts: parts(cpu, 2), cpu_sec_per_1k_checks: round((sum(cpu) * 1000) / checks, 3),
+    system,
+    window_sec: round((w1 - w0) / 1000, 1),
+    checks,
+    checks_per_sec: round(checks / ((w1 - w0) / 1000), 2),
+    cpu_sec: round(sum(cpu), 2),
+    cpu_sec_parts: parts(cpu, 2),
+    cpu_sec_per_1k_checks: round((sum(cpu) * 1000) / checks, 3),
     temporal_cpu_sec_per_1k_checks: cpu['temporal'] === undefined ? null : round((cpu['temporal'] * 1000) / checks, 3),
     loadavg_at_window_end: await loadAvg(),
-    mem_mb: round(sum(rss), 1), mem_mb_parts: parts(rss, 0),
+    mem_mb: round(sum(rss), 1),
+    mem_mb_parts: parts(rss, 0),
     alerts: `${fromFlip.length}/${p.D}`,
-    detect_ms_p50: percentile(detect, 50), detect_ms_p99: percentile(detect, 99), detect_ms_max: percentile(detect, 100),
+    detect_ms_p50: percentile(detect, 50),
+    detect_ms_p99: percentile(detect, 99),
+    detect_ms_max: percentile(detect, 100),
     flip_to_alert_ms_p50: percentile(fromFlip, 50),
   };
 }
@@ -110,16 +136,27 @@ async function vantastatus(p: PeerProfile, kind: StackKind) {
     // Created evenly over one interval, so the checks are spread over it as Gatus's are (it starts its endpoints'
     // loops 777 ms apart) rather than coming in a burst.
     const t0 = Date.now();
-    await pool(Array.from({ length: p.N }, (_, i) => i), 16, async (i) => {
-      await sleep(t0 + (i * p.I * 1000) / p.N - Date.now());
-      const body = endpointBody(`peer-${i}`, `${targets.url}/t/${i}`, { check_interval_sec: p.I, failure_threshold: p.T });
-      index.set((await stack.api<{ id: string }>('POST', '/v1/endpoints', body)).id, i);
-    });
+    await pool(
+      Array.from({ length: p.N }, (_, i) => i),
+      16,
+      async (i) => {
+        await sleep(t0 + (i * p.I * 1000) / p.N - Date.now());
+        const body = endpointBody(`peer-${i}`, `${targets.url}/t/${i}`, { check_interval_sec: p.I, failure_threshold: p.T });
+        index.set((await stack.api<{ id: string }>('POST', '/v1/endpoints', body)).id, i);
+      },
+    );
     // every process of the product: worker, API, Temporal server, database (PGlite is inside the embedded Node process)
     const procs = stack.procs();
     const cpu: Readers = Object.fromEntries(procs.map((pr) => [pr.role, () => cpuByRole([pr]).then((r) => r[pr.role]!)]));
     const rss: Readers = Object.fromEntries(procs.map((pr) => [pr.role, () => memByRole([pr]).then((r) => r[pr.role]!)]));
-    return await measure(`VantaStatus — ${stack.label}`, p, { targets, alerts: receiver.alerts, cpu, rss, startedAt: t0, warmupMs: p.I * 1000 + 60_000 });
+    return await measure(`VantaStatus — ${stack.label}`, p, {
+      targets,
+      alerts: receiver.alerts,
+      cpu,
+      rss,
+      startedAt: t0,
+      warmupMs: p.I * 1000 + 60_000,
+    });
   } finally {
     await stack.stop();
     await receiver.close();
@@ -144,19 +181,28 @@ async function gatus(p: PeerProfile, bin: string) {
     'disable-monitoring-lock': true,
     alerting: {
       custom: {
-        url: `${receiver.url}/alert`, method: 'POST', headers: { 'Content-Type': 'application/json' },
+        url: `${receiver.url}/alert`,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
         body: '{"name":"[ENDPOINT_NAME]","state":"[ALERT_TRIGGERED_OR_RESOLVED]"}',
       },
     },
     endpoints: Array.from({ length: p.N }, (_, i) => ({
-      name: `t${i}`, url: `${targets.url}/t/${i}`, interval: `${p.I}s`, conditions: ['[STATUS] == 200'],
+      name: `t${i}`,
+      url: `${targets.url}/t/${i}`,
+      interval: `${p.I}s`,
+      conditions: ['[STATUS] == 200'],
       alerts: [{ type: 'custom', 'failure-threshold': p.T, 'send-on-resolved': false }],
     })),
   };
   await writeFile(join(dir, 'config.yaml'), JSON.stringify(config, null, 1)); // JSON is YAML
   const startedAt = Date.now();
   // Log level WARN: at its default (INFO) Gatus logs a line per check, which our side does not do.
-  const child = spawn(bin, [], { cwd: dir, env: { GATUS_CONFIG_PATH: join(dir, 'config.yaml'), GATUS_LOG_LEVEL: 'WARN' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, [], {
+    cwd: dir,
+    env: { GATUS_CONFIG_PATH: join(dir, 'config.yaml'), GATUS_LOG_LEVEL: 'WARN' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (c: Buffer) => void (output = (output + c.toString('utf8')).slice(-4000));
   child.stdout.on('data', keep);
@@ -170,13 +216,19 @@ async function gatus(p: PeerProfile, bin: string) {
     const up = await waitUntilAsync(async () => {
       if (spawnError) throw spawnError;
       if (child.exitCode !== null) throw new Error(`gatus exited (${child.exitCode}): ${output}`);
-      return fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+      return fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
     }, 30_000);
     if (!up) throw new Error(`gatus did not answer on 127.0.0.1:${port}: ${output}`);
     const pid = child.pid!;
     return await measure('Gatus', p, {
-      targets, alerts: receiver.alerts, startedAt,
-      cpu: { gatus: () => procCpuSeconds(pid) }, rss: { gatus: () => procRssMb(pid) },
+      targets,
+      alerts: receiver.alerts,
+      startedAt,
+      cpu: { gatus: () => procCpuSeconds(pid) },
+      rss: { gatus: () => procRssMb(pid) },
       // its endpoints' loops start 777 ms apart
       warmupMs: p.N * 777 + p.I * 1000 + 60_000,
     });

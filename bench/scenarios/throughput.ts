@@ -25,8 +25,11 @@ async function phase(kind: StackKind, opts: { webhooks: number; perWebhook: numb
   });
   const stack = await startFor(kind);
   try {
-    const hooks = await pool(Array.from({ length: K }, (_, k) => k), 8, async (k) =>
-      (await stack.api<{ id: string }>('POST', '/v1/webhooks', { url: `${receiver.url}/r/${k}`, events: ['endpoint.down'] })).id,
+    const hooks = await pool(
+      Array.from({ length: K }, (_, k) => k),
+      8,
+      async (k) =>
+        (await stack.api<{ id: string }>('POST', '/v1/webhooks', { url: `${receiver.url}/r/${k}`, events: ['endpoint.down'] })).id,
     );
     const jobs = Array.from({ length: K * opts.perWebhook }, (_, j) => hooks[j % K]!);
     const expectedOk = opts.failHalf ? jobs.filter((_, j) => (j % K) % 2 === 0).length : jobs.length;
@@ -41,11 +44,18 @@ async function phase(kind: StackKind, opts: { webhooks: number; perWebhook: numb
     return {
       stack: stack.label,
       phase: opts.failHalf ? 'half the receivers answer 500' : 'all receivers 2xx',
-      webhooks: K, events: jobs.length, expected_successes: expectedOk, successes: ok, failed_attempts: failed,
+      webhooks: K,
+      events: jobs.length,
+      expected_successes: expectedOk,
+      successes: ok,
+      failed_attempts: failed,
       api_requests_per_sec: round(jobs.length / ((tRequests - t0) / 1000), 1),
-      seconds: round(sec, 2), successful_deliveries_per_sec: round(ok / sec, 1), complete: done,
+      seconds: round(sec, 2),
+      successful_deliveries_per_sec: round(ok / sec, 1),
+      complete: done,
       // includes the API's work for each test event (POST /v1/webhooks/:id/test)
-      cpu_ms_per_success_all: round((total(cpu) * 1000) / ok, 2), cpu_sec_parts: parts(cpu, 1),
+      cpu_ms_per_success_all: round((total(cpu) * 1000) / ok, 2),
+      cpu_sec_parts: parts(cpu, 1),
     };
   } finally {
     await stack.stop();
@@ -80,9 +90,23 @@ async function fanOut(kind: StackKind, opts: { endpoints: number; webhooks: numb
   });
   const stack = await startFor(kind);
   try {
-    await pool(Array.from({ length: K }, (_, k) => k), 8, (k) => stack.api('POST', '/v1/webhooks', { url: `${receiver.url}/r/${k}`, events: ['endpoint.down'] }));
-    await pool(Array.from({ length: M }, (_, i) => i), 8, (i) =>
-      stack.api('POST', '/v1/endpoints', { name: `fan-${i}`, url: `${target.url}/t/${i}`, check_interval_sec: 10, failure_threshold: 1, certificate_expiry_days: [], track_dns: false }),
+    await pool(
+      Array.from({ length: K }, (_, k) => k),
+      8,
+      (k) => stack.api('POST', '/v1/webhooks', { url: `${receiver.url}/r/${k}`, events: ['endpoint.down'] }),
+    );
+    await pool(
+      Array.from({ length: M }, (_, i) => i),
+      8,
+      (i) =>
+        stack.api('POST', '/v1/endpoints', {
+          name: `fan-${i}`,
+          url: `${target.url}/t/${i}`,
+          check_interval_sec: 10,
+          failure_threshold: 1,
+          certificate_expiry_days: [],
+          track_dns: false,
+        }),
     );
     await waitUntil(() => seen.size >= M, 30_000);
     const procs = stack.procs();
@@ -95,9 +119,17 @@ async function fanOut(kind: StackKind, opts: { endpoints: number; webhooks: numb
     return {
       stack: stack.label,
       phase: `fan-out: ${M} endpoint.down × ${K} webhooks`,
-      webhooks: K, events: M, expected_successes: expected, successes: ok, failed_attempts: 0,
-      api_requests_per_sec: null, seconds: round(sec, 2), successful_deliveries_per_sec: round(ok / sec, 1), complete: done,
-      cpu_ms_per_success_all: round((total(cpu) * 1000) / ok, 2), cpu_sec_parts: parts(cpu, 1),
+      webhooks: K,
+      events: M,
+      expected_successes: expected,
+      successes: ok,
+      failed_attempts: 0,
+      api_requests_per_sec: null,
+      seconds: round(sec, 2),
+      successful_deliveries_per_sec: round(ok / sec, 1),
+      complete: done,
+      cpu_ms_per_success_all: round((total(cpu) * 1000) / ok, 2),
+      cpu_sec_parts: parts(cpu, 1),
     };
   } finally {
     await stack.stop();
@@ -112,7 +144,9 @@ export async function throughput(profile: Profile): Promise<ScenarioResult> {
   const fan = profile.full ? { endpoints: 20, webhooks: 250 } : { endpoints: 5, webhooks: 200 };
   for (const kind of profile.stacks ?? ['embedded', 'production-like']) {
     for (const failHalf of [false, true]) {
-      console.log(`[bench] throughput (${kind}): ${shape.webhooks * shape.perWebhook} test events over ${shape.webhooks} webhooks${failHalf ? ', half failing' : ''}`);
+      console.log(
+        `[bench] throughput (${kind}): ${shape.webhooks * shape.perWebhook} test events over ${shape.webhooks} webhooks${failHalf ? ', half failing' : ''}`,
+      );
       rows.push(await phase(kind, { ...shape, failHalf }));
     }
     console.log(`[bench] throughput (${kind}): fan-out of ${fan.endpoints} events to ${fan.webhooks} webhooks`);

@@ -30,8 +30,10 @@ async function findGo(who: string, minVersion: string): Promise<string> {
       /* try the next */
     }
   }
-  throw new Error(`${who} is built from source and needs the Go toolchain (≥ ${minVersion}): \`go\` is not on PATH, ` +
-    `not at /usr/local/go/bin/go and $GO is not set; install Go ≥ ${minVersion} (https://go.dev/dl/) or set $GO to its \`go\` binary`);
+  throw new Error(
+    `${who} is built from source and needs the Go toolchain (≥ ${minVersion}): \`go\` is not on PATH, ` +
+      `not at /usr/local/go/bin/go and $GO is not set; install Go ≥ ${minVersion} (https://go.dev/dl/) or set $GO to its \`go\` binary`,
+  );
 }
 
 /** The environment every build here runs in: caches under .tools/go, the local toolchain only. */

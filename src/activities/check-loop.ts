@@ -28,7 +28,8 @@ export function createCheckLoopActivities(deps: CheckLoopDeps) {
 
   /** A retried attempt (its worker was lost) starts where the lost one last persisted, with the newest settings. */
   async function resumeInput(input: CheckLoopInput, leaseId: string, workflowId: string, heartbeated: unknown): Promise<CheckLoopInput> {
-    const point = ((heartbeated as ResumePoint | undefined) ?? (await readResumePoint(deps.db, input.config.endpoint_id, leaseId))) as ResumePoint | null;
+    const point = ((heartbeated as ResumePoint | undefined) ??
+      (await readResumePoint(deps.db, input.config.endpoint_id, leaseId))) as ResumePoint | null;
     let start: CheckLoopInput = point ? { ...input, ...point } : input;
     try {
       const current = await deps.client.workflow.getHandle(workflowId).query(monitorConfigQuery);
@@ -49,10 +50,22 @@ export function createCheckLoopActivities(deps: CheckLoopDeps) {
       const leaseId = `${execution.runId}/${info.activityId}`;
       const start = info.attempt > 1 ? await resumeInput(input, leaseId, execution.workflowId, info.heartbeatDetails) : input;
       if (start.config.paused) {
-        return { end: 'stopped', events: [], configVersion: start.configVersion, state: start.state, nextCheckAtMs: start.nextCheckAtMs, lastCheckStartedAtMs: start.lastCheckStartedAtMs, checks: 0 };
+        return {
+          end: 'stopped',
+          events: [],
+          configVersion: start.configVersion,
+          state: start.state,
+          nextCheckAtMs: start.nextCheckAtMs,
+          lastCheckStartedAtMs: start.lastCheckStartedAtMs,
+          checks: 0,
+        };
       }
       const lease = { leaseId, bootId: deps.bootId, taskToken: info.base64TaskToken, startedAt: new Date(now()) };
-      const writeLease = () => deps.db.insert(checkLeases).values({ endpointId, ...lease }).onConflictDoUpdate({ target: checkLeases.endpointId, set: lease });
+      const writeLease = () =>
+        deps.db
+          .insert(checkLeases)
+          .values({ endpointId, ...lease })
+          .onConflictDoUpdate({ target: checkLeases.endpointId, set: lease });
 
       // Design-study candidate (b) only: with a heartbeat timeout, the resume point also goes out as heartbeat details
       // (the SDK throttles the calls to one per 0.8 × timeout).
@@ -73,7 +86,10 @@ export function createCheckLoopActivities(deps: CheckLoopDeps) {
         const result = await loop.done;
         // A paused or deleted endpoint has no loop until it resumes: its row would only skew the workers' shares.
         if (result.end === 'stopped') {
-          await deps.db.delete(checkLeases).where(and(eq(checkLeases.endpointId, endpointId), eq(checkLeases.leaseId, leaseId))).catch(() => {});
+          await deps.db
+            .delete(checkLeases)
+            .where(and(eq(checkLeases.endpointId, endpointId), eq(checkLeases.leaseId, leaseId)))
+            .catch(() => {});
         }
         return result;
       } finally {

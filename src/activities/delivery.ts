@@ -92,7 +92,15 @@ export function createDeliveryActivities(deps: ActivityDeps) {
     startedAt: Date,
   ): Promise<SendResult> {
     if (!deps.allowInsecureTargets && !webhook.url.startsWith('https://')) {
-      return { ok: false, responseCode: null, excerpt: null, errorClass: 'blocked', message: 'http:// targets are refused unless VANTA_ALLOW_INSECURE_TARGETS=true', durationMs: 0, retryAfterMs: null };
+      return {
+        ok: false,
+        responseCode: null,
+        excerpt: null,
+        errorClass: 'blocked',
+        message: 'http:// targets are refused unless VANTA_ALLOW_INSECURE_TARGETS=true',
+        durationMs: 0,
+        retryAfterMs: null,
+      };
     }
     const rawBody = Buffer.from(delivery.body, 'utf8');
     const headers: Record<string, string> = {
@@ -128,7 +136,13 @@ export function createDeliveryActivities(deps: ActivityDeps) {
     const retryAfterMs = res.errorClass === null ? rateLimitedRetryAfterMs(code, res.headers, now().getTime()) : null;
     const errorClass: ErrorClass | null =
       res.errorClass ??
-      (retryAfterMs !== null ? 'rate_limited' : code !== null && isRedirect(code) ? 'redirect' : code !== null && code >= 200 && code < 300 ? null : 'http_status');
+      (retryAfterMs !== null
+        ? 'rate_limited'
+        : code !== null && isRedirect(code)
+          ? 'redirect'
+          : code !== null && code >= 200 && code < 300
+            ? null
+            : 'http_status');
     return {
       ok: errorClass === null,
       responseCode: code,
@@ -198,7 +212,15 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       ? await send(delivery, webhook, secrets, input.attemptNumber, startedAt)
       : // A secret the current master key cannot open fails this attempt visibly; the schedule goes on, so a
         // restored key lets a later attempt through.
-        { ok: false, responseCode: null, excerpt: null, errorClass: null, message: 'the webhook secret cannot be decrypted with the current master key', durationMs: 0, retryAfterMs: null };
+        {
+          ok: false,
+          responseCode: null,
+          excerpt: null,
+          errorClass: null,
+          message: 'the webhook secret cannot be decrypted with the current master key',
+          durationMs: 0,
+          retryAfterMs: null,
+        };
     // Closed before anything is written, so attempts of other deliveries to this webhook wait from now on.
     const gate = sent.retryAfterMs === null ? undefined : gates.close(webhook.id, now().getTime(), sent.retryAfterMs);
 
@@ -227,7 +249,11 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       ...(sent.ok && terminalState('succeeded')),
     });
     deps.metrics?.attemptDuration.observe({ result: sent.ok ? 'ok' : (sent.errorClass ?? 'error') }, sent.durationMs / 1000);
-    const outcome: AttemptOutcome = { result: sent.ok ? 'succeeded' : 'failed', responseCode: sent.responseCode, errorClass: sent.errorClass };
+    const outcome: AttemptOutcome = {
+      result: sent.ok ? 'succeeded' : 'failed',
+      responseCode: sent.responseCode,
+      errorClass: sent.errorClass,
+    };
     if (sent.retryAfterMs !== null) Object.assign(outcome, { retryAfterMs: sent.retryAfterMs, gate });
     return outcome;
   }
@@ -244,7 +270,13 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       // endpoint's group; a sample event, with no endpoint, uses the webhook's) and the row of an earlier run.
       const decidingGroup = sql`case when ${events.endpointId} is null then ${webhooks.groupId} else ${endpoints.groupId} end`;
       const [found] = await deps.db
-        .select({ event: events, webhook: webhooks, accountSettings: accounts.settings, groupSettings: groups.settings, existing: deliveries.settings })
+        .select({
+          event: events,
+          webhook: webhooks,
+          accountSettings: accounts.settings,
+          groupSettings: groups.settings,
+          existing: deliveries.settings,
+        })
         .from(events)
         .innerJoin(webhooks, eq(webhooks.id, input.webhookId))
         .innerJoin(accounts, eq(accounts.id, events.accountId))
@@ -309,7 +341,12 @@ export function createDeliveryActivities(deps: ActivityDeps) {
     async setDeliveryState(input: { deliveryId: string; state: DeliveryState; nextAttemptAtMs: number | null }): Promise<void> {
       const set =
         input.state === 'pending' || input.state === 'retrying'
-          ? { state: input.state, nextAttemptAt: input.nextAttemptAtMs === null ? null : new Date(input.nextAttemptAtMs), completedAt: null, updatedAt: now() }
+          ? {
+              state: input.state,
+              nextAttemptAt: input.nextAttemptAtMs === null ? null : new Date(input.nextAttemptAtMs),
+              completedAt: null,
+              updatedAt: now(),
+            }
           : terminalState(input.state);
       await updateDelivery(input.deliveryId, set);
     },

@@ -35,7 +35,11 @@ export function createEventActivities(deps: ActivityDeps) {
       for (const e of input.events) {
         if (!fresh.has(e.id)) continue;
         const transition = e.data.previous_status !== e.data.current_status;
-        deps.metrics?.events.inc({ type: e.type, from: transition ? e.data.previous_status : '', to: transition ? e.data.current_status : '' });
+        deps.metrics?.events.inc({
+          type: e.type,
+          from: transition ? e.data.previous_status : '',
+          to: transition ? e.data.current_status : '',
+        });
       }
       const accountId = input.events[0]!.account_id;
       const candidates = await deps.db

@@ -5,7 +5,12 @@ import type { ActivityDeps } from './deps.ts';
 export function createStatusActivities(deps: ActivityDeps) {
   return {
     /** The read model's row for a state the workflow itself changed (push results, 'workflow' check mode). */
-    async recordMonitorStatus(input: { endpointId: string; accountId: string; state: MonitorState; nextCheckAt: string | null }): Promise<void> {
+    async recordMonitorStatus(input: {
+      endpointId: string;
+      accountId: string;
+      state: MonitorState;
+      nextCheckAt: string | null;
+    }): Promise<void> {
       deps.checkWriter?.record({
         endpointId: input.endpointId,
         accountId: input.accountId,

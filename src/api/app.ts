@@ -58,7 +58,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             level: deps.config.logLevel,
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
             serializers: {
-              req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.replace(SECRET_IN_PATH, '$1[redacted]'), id: req.id }),
+              req: (req: { method: string; url: string; id: string }) => ({
+                method: req.method,
+                url: req.url.replace(SECRET_IN_PATH, '$1[redacted]'),
+                id: req.id,
+              }),
             },
             ...(typeof deps.logger === 'object' ? deps.logger : {}),
           },
@@ -83,7 +87,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (req, reply) => {
     if (req.url.startsWith('/v1/')) reply.headers(API_SECURITY_HEADERS);
   });
-  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
+  );
 
   await app.register(swagger, {
     openapi: {
@@ -140,7 +146,8 @@ interface OpenApiDoc {
 function markOptionalBodies<D extends OpenApiDoc>(doc: D): D {
   for (const item of Object.values(doc.paths ?? {})) {
     for (const op of Object.values(item ?? {})) {
-      const body = (op as { requestBody?: { required?: boolean; content?: Record<string, { schema?: { nullable?: boolean } }> } } | null)?.requestBody;
+      const body = (op as { requestBody?: { required?: boolean; content?: Record<string, { schema?: { nullable?: boolean } }> } } | null)
+        ?.requestBody;
       if (body && Object.values(body.content ?? {}).some((m) => m.schema?.nullable === true)) body.required = false;
     }
   }

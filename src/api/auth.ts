@@ -67,7 +67,8 @@ export function requireAdminToken(adminToken: string | null, failures: Lockout) 
 /** A bearer token that guards an operational route (/metrics): 401 in the error shape unless it matches. */
 export function requireBearerToken(expected: string, what: string) {
   return async (req: FastifyRequest) => {
-    if (!bearerMatches(req.headers.authorization, expected)) throw new ApiError(401, 'unauthorized', `missing or invalid ${what} (Authorization: Bearer …)`);
+    if (!bearerMatches(req.headers.authorization, expected))
+      throw new ApiError(401, 'unauthorized', `missing or invalid ${what} (Authorization: Bearer …)`);
   };
 }
 

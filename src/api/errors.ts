@@ -26,7 +26,8 @@ function describeIssues(issues: ZodIssueLike[], where: string) {
     // An unknown key is reported once on its parent object; name each key itself (one detail per key, so every
     // path is a real one), which is what the client must fix.
     const keys = i.keyword === 'unrecognized_keys' && i.params?.keys?.length ? i.params.keys : null;
-    if (keys) return keys.map((k) => ({ path: [...path, k], field: [...path, k].join('.'), message: `Unrecognized key: ${JSON.stringify(k)}` }));
+    if (keys)
+      return keys.map((k) => ({ path: [...path, k], field: [...path, k].join('.'), message: `Unrecognized key: ${JSON.stringify(k)}` }));
     return [{ path, field: path.join('.') || where, message: i.message ?? 'invalid' }];
   });
 }
@@ -48,8 +49,10 @@ function isUnstorableText(err: unknown): boolean {
  * every other error. A path segment longer than any id this API issues names nothing, so it is a 404.
  */
 export function frameworkErrorHandler(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
-  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') void reply.status(404).send({ error: { code: 'not_found', message: 'not found: a path segment is too long' } });
-  else if (err.code === 'FST_ERR_BAD_URL') void reply.status(400).send({ error: { code: 'bad_request', message: 'the URL is not valid (bad percent-encoding)' } });
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    void reply.status(404).send({ error: { code: 'not_found', message: 'not found: a path segment is too long' } });
+  else if (err.code === 'FST_ERR_BAD_URL')
+    void reply.status(400).send({ error: { code: 'bad_request', message: 'the URL is not valid (bad percent-encoding)' } });
   else void reply.status(500).send({ error: { code: 'internal_error', message: 'internal error' } });
 }
 
@@ -59,8 +62,13 @@ export const API_SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'cach
 /** What Node's HTTP parser refused before Fastify saw a request, in the error shape. */
 function clientErrorBody(err: NodeJS.ErrnoException): { status: number; code: string; message: string } {
   if (err.code === 'HPE_HEADER_OVERFLOW')
-    return { status: 431, code: 'request_header_too_large', message: 'the request headers are larger than the server accepts (16 KiB in all)' };
-  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, code: 'request_timeout', message: 'the request was not received in time' };
+    return {
+      status: 431,
+      code: 'request_header_too_large',
+      message: 'the request headers are larger than the server accepts (16 KiB in all)',
+    };
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return { status: 408, code: 'request_timeout', message: 'the request was not received in time' };
   return { status: 400, code: 'bad_request', message: 'the request is not valid HTTP' };
 }
 
@@ -79,7 +87,11 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
     connection: 'close',
   };
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\r\n')}\r\n\r\n${body}`,
+    );
   }
   socket.destroy(err);
 }
@@ -102,12 +114,14 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     });
   }
   const status = err.statusCode ?? 500;
-  if (status === 413) return reply.status(413).send({ error: { code: 'payload_too_large', message: 'request body is larger than 64 KiB' } });
+  if (status === 413)
+    return reply.status(413).send({ error: { code: 'payload_too_large', message: 'request body is larger than 64 KiB' } });
   if (status === 415)
     return reply.status(415).send({ error: { code: 'unsupported_media_type', message: 'send the body as application/json' } });
   if (status === 429) return reply.status(429).send({ error: { code: 'rate_limited', message: err.message } });
   if (status >= 400 && status < 500) {
-    const code = err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'invalid_json' : 'bad_request';
+    const code =
+      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'invalid_json' : 'bad_request';
     return reply.status(status).send({ error: { code, message: err.message } });
   }
   // A 5xx never leaks internals: the log has the detail, the client gets the request id.

@@ -30,7 +30,10 @@ function resolveMaskedHeaders(sent: Record<string, unknown>, stored: Record<stri
       if (typeof value !== 'string' || !value.startsWith(MASK)) return [name, value];
       const current = storedByName.get(name.toLowerCase());
       if (current !== undefined && value === maskValue(current)) return [name, current];
-      throw validation(`headers.${name}`, `is a masked value that does not match this webhook's stored "${name}" header; send the real value`);
+      throw validation(
+        `headers.${name}`,
+        `is a masked value that does not match this webhook's stored "${name}" header; send the real value`,
+      );
     }),
   );
 }

@@ -40,7 +40,10 @@ const RATE_LIMIT_ENV = {
 
 /** 127.0.0.0/8, ::1 (also as ::ffff:127.x) and localhost: an address only this machine reaches. */
 function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (isIP(h) === 4) return h.startsWith('127.');
   if (isIP(h) === 6) return h === '::1' || /^(0{0,4}:){1,7}0{0,3}1$/.test(h) || /^::ffff:127\./.test(h);
@@ -83,7 +86,12 @@ const envSchema = z.object({
   VANTA_RATE_LIMIT_INCOMING_PER_TOKEN_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.incomingPerTokenPerMinute),
   VANTA_RATE_LIMIT_INCOMING_PER_IP_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.incomingPerIpPerMinute),
   VANTA_RATE_LIMIT_WRONG_TOKEN_PER_IP_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.wrongTokenPerIpPerMinute),
-  VANTA_INCOMING_MAX_AGE_SEC: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+  VANTA_INCOMING_MAX_AGE_SEC: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(86_400),
   VANTA_METRICS_TOKEN: z.string().min(16, 'VANTA_METRICS_TOKEN must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -176,7 +184,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, kind: ProcessKind = 'embedded
     logLevel: e.LOG_LEVEL,
     workerMetricsPort: e.VANTA_WORKER_METRICS_PORT ?? null,
     workerTuning: Object.fromEntries(
-      (Object.entries(WORKER_TUNING_ENV) as Array<[keyof typeof WORKER_TUNING_ENV, keyof WorkerTuning]>).flatMap(([name, option]) => (e[name] === undefined ? [] : [[option, e[name]]])),
+      (Object.entries(WORKER_TUNING_ENV) as Array<[keyof typeof WORKER_TUNING_ENV, keyof WorkerTuning]>).flatMap(([name, option]) =>
+        e[name] === undefined ? [] : [[option, e[name]]],
+      ),
     ) as WorkerTuning,
     workerName: e.VANTA_WORKER_NAME ?? hostname(),
     checkLoopsPerWorker: e.VANTA_CHECK_LOOPS_PER_WORKER,

@@ -39,5 +39,9 @@ export async function loadMonitorConfigs(db: Db, where: { accountId?: string; en
     .from(endpoints)
     .leftJoin(groups, eq(groups.id, endpoints.groupId))
     .where(conds.length ? and(...conds) : undefined);
-  return rows.map((r) => ({ deleted: r.ep.deletedAt !== null, updatedAt: r.ep.updatedAt, config: monitorConfigFromRow(r.ep, r.groupName) }));
+  return rows.map((r) => ({
+    deleted: r.ep.deletedAt !== null,
+    updatedAt: r.ep.updatedAt,
+    config: monitorConfigFromRow(r.ep, r.groupName),
+  }));
 }

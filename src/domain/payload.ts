@@ -82,12 +82,7 @@ const DAY_MS = 86_400_000;
  * A realistic event of the given type for test deliveries. The endpoint is fictitious (named so nobody mistakes
  * it for a real alert) unless the caller passes real names; timestamps are placed plausibly before `now`.
  */
-export function sampleEvent(
-  type: EventType,
-  accountId: string,
-  now: Date,
-  options: SampleEventOptions,
-): VantaEvent {
+export function sampleEvent(type: EventType, accountId: string, now: Date, options: SampleEventOptions): VantaEvent {
   if (!isEventId(options.eventId)) throw new TypeError(`sampleEvent: not an event id: ${JSON.stringify(options.eventId)}`);
   const at = (offsetMs: number): string => toIsoSeconds(new Date(now.getTime() + offsetMs));
   const base: EventData = {

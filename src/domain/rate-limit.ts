@@ -47,7 +47,10 @@ export function parseHttpDate(value: string): number | null {
  * when it has a valid one (so the two clocks' difference does not matter), else from `nowMs`. A date in the past
  * means "now" (0). Negative numbers, fractions, empty values and anything else are not usable.
  */
-export function parseRetryAfter(value: string | readonly string[] | undefined, opts: { nowMs: number; dateHeader?: string | undefined }): number | null {
+export function parseRetryAfter(
+  value: string | readonly string[] | undefined,
+  opts: { nowMs: number; dateHeader?: string | undefined },
+): number | null {
   const raw = typeof value === 'string' ? value : value?.[0];
   if (raw === undefined) return null;
   const v = raw.trim();

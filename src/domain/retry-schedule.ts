@@ -24,12 +24,7 @@ export function deliveryDeadline(eventTime: Date, settings: DeliverySettings): D
  * (the delivery then ends as failed/expired). Starting exactly at the deadline is still allowed:
  * only starting *later* than the expiry is forbidden.
  */
-export function nextAttemptAt(args: {
-  eventTime: Date;
-  failedAt: Date;
-  attemptsMade: number;
-  settings: DeliverySettings;
-}): Date | null {
+export function nextAttemptAt(args: { eventTime: Date; failedAt: Date; attemptsMade: number; settings: DeliverySettings }): Date | null {
   const delay = retryDelaySec(args.attemptsMade, args.settings.retry_schedule_sec);
   if (delay === null) return null;
   const next = new Date(args.failedAt.getTime() + delay * 1000);

@@ -19,10 +19,7 @@ export const SETTINGS_BOUNDS = {
  * Fields the group left unset (undefined or null from JSON) come from the account each time this is called,
  * so an account change reaches those groups without touching them.
  */
-export function effectiveSettings(
-  account: DeliverySettings,
-  groupOverride: Partial<DeliverySettings> | null,
-): DeliverySettings {
+export function effectiveSettings(account: DeliverySettings, groupOverride: Partial<DeliverySettings> | null): DeliverySettings {
   const override = groupOverride ?? {};
   return {
     retry_schedule_sec: [...(override.retry_schedule_sec ?? account.retry_schedule_sec)],

@@ -141,16 +141,13 @@ function summary(envelope: Envelope): string {
 
 function fields(envelope: Envelope): SlackMrkdwn[] {
   const { data } = envelope;
-  const isStatusEvent =
-    envelope.event === 'endpoint.down' || envelope.event === 'endpoint.up' || envelope.event === 'endpoint.degraded';
+  const isStatusEvent = envelope.event === 'endpoint.down' || envelope.event === 'endpoint.up' || envelope.event === 'endpoint.degraded';
   const list: SlackMrkdwn[] = [
     field('URL', data.url ?? '(push endpoint)'),
     field('Status', statusLine(envelope)),
     field(
       'State',
-      isStatusEvent
-        ? `${STATUS_WORD[data.previous_status]} → ${STATUS_WORD[data.current_status]}`
-        : STATUS_WORD[data.current_status],
+      isStatusEvent ? `${STATUS_WORD[data.previous_status]} → ${STATUS_WORD[data.current_status]}` : STATUS_WORD[data.current_status],
     ),
   ];
   if (data.group !== null) list.push(field('Group', data.group));
@@ -174,10 +171,7 @@ function fields(envelope: Envelope): SlackMrkdwn[] {
     );
   }
   if (data.body !== undefined) {
-    list.push(
-      field('Previous body SHA-256', data.body.previous_sha256),
-      field('Current body SHA-256', data.body.current_sha256),
-    );
+    list.push(field('Previous body SHA-256', data.body.previous_sha256), field('Current body SHA-256', data.body.current_sha256));
   }
   return list.slice(0, SLACK_LIMITS.fieldsPerSection);
 }

@@ -1,13 +1,5 @@
 // The monitor's state machine (docs/BEHAVIOUR.md, "Statuses and events"). Pure and deterministic: the endpoint workflow replays it.
-import type {
-  CheckResult,
-  DomainEvent,
-  EndpointStatus,
-  EventData,
-  EventType,
-  MonitorConfig,
-  MonitorState,
-} from './types.ts';
+import type { CheckResult, DomainEvent, EndpointStatus, EventData, EventType, MonitorConfig, MonitorState } from './types.ts';
 import { isoSecondsOrNull, normalizeIso, toIsoSeconds } from './time.ts';
 
 const DAY_MS = 86_400_000;
@@ -54,10 +46,7 @@ export function applyCheckResult(
   const next: MonitorState = {
     ...state,
     dns_baseline: state.dns_baseline === null ? null : [...state.dns_baseline],
-    cert_notices:
-      state.cert_notices === null
-        ? null
-        : { ...state.cert_notices, thresholds_sent: [...state.cert_notices.thresholds_sent] },
+    cert_notices: state.cert_notices === null ? null : { ...state.cert_notices, thresholds_sent: [...state.cert_notices.thresholds_sent] },
     last_check_at: checkedAt,
     last_response_code: result.response_code,
     last_response_time_ms: result.response_time_ms,
@@ -87,9 +76,7 @@ export function applyCheckResult(
     next.failure_count = 0;
     next.first_failure = null;
     next.last_success = checkedAt;
-    const slow =
-      result.forced_degraded ||
-      (result.response_time_ms !== null && result.response_time_ms > config.degraded_threshold_ms);
+    const slow = result.forced_degraded || (result.response_time_ms !== null && result.response_time_ms > config.degraded_threshold_ms);
     if (slow) {
       if (state.status !== 'degraded') {
         next.status = 'degraded';

@@ -36,7 +36,11 @@ export async function startWorker(args: {
 }): Promise<Running> {
   const { config } = args;
   const connection = await NativeConnection.connect({ address: args.temporalAddress });
-  const retention = startRetention(args.database.db, { retentionDays: config.checkResultsRetentionDays, everyMs: RETENTION_EVERY_MS, log: args.log });
+  const retention = startRetention(args.database.db, {
+    retentionDays: config.checkResultsRetentionDays,
+    everyMs: RETENTION_EVERY_MS,
+    log: args.log,
+  });
   const set = await startWorkerSet({
     connection,
     client: args.client,
@@ -97,7 +101,9 @@ export async function serveWorkerMetrics(metrics: Metrics, port: number, host: s
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') return void res.writeHead(404).end();
     if (token && !bearerMatches(req.headers.authorization, token)) {
-      const body = JSON.stringify({ error: { code: 'unauthorized', message: 'missing or invalid metrics token (Authorization: Bearer …)' } });
+      const body = JSON.stringify({
+        error: { code: 'unauthorized', message: 'missing or invalid metrics token (Authorization: Bearer …)' },
+      });
       return void res.writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' }).end(body);
     }
     metrics.registry.metrics().then(

@@ -35,7 +35,10 @@ const RETIGHTEN_EVERY_MS = 60_000;
 /** Tightens the data dir again now and every minute (new PGlite files); stop() ends it. */
 export async function keepDataDirPrivate(dir: string, log: (msg: string) => void): Promise<{ stop(): void }> {
   await tighten(dir);
-  const timer = setInterval(() => void tighten(dir).catch((err) => log(`data directory: tightening failed: ${String(err)}`)), RETIGHTEN_EVERY_MS);
+  const timer = setInterval(
+    () => void tighten(dir).catch((err) => log(`data directory: tightening failed: ${String(err)}`)),
+    RETIGHTEN_EVERY_MS,
+  );
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

@@ -83,7 +83,14 @@ async function main(): Promise<void> {
   const worker: Running = await startWorker({ config, database, secrets, client, codec, temporalAddress, metrics, log });
   shutdown.add(() => worker.stop());
   // The console links each webhook to its deliveries in the Temporal Web UI: the dev server's own UI here.
-  const api = await startApi({ config: { ...config, temporalUiUrl: dev?.uiUrl ?? config.temporalUiUrl }, database, secrets, client, codec, metrics });
+  const api = await startApi({
+    config: { ...config, temporalUiUrl: dev?.uiUrl ?? config.temporalUiUrl },
+    database,
+    secrets,
+    client,
+    codec,
+    metrics,
+  });
   shutdown.add(() => api.stop());
 
   const [{ n }] = (await database.db.select({ n: count() }).from(accounts)) as [{ n: number }];

@@ -143,10 +143,7 @@ function withContentLength(headers: Record<string, string>, body: Buffer | undef
   return out;
 }
 
-type Outcome =
-  | { kind: 'done' }
-  | { kind: 'failed'; errorClass: ErrorClass; message: string; configError?: boolean }
-  | { kind: 'aborted' };
+type Outcome = { kind: 'done' } | { kind: 'failed'; errorClass: ErrorClass; message: string; configError?: boolean } | { kind: 'aborted' };
 
 /** One HTTP/1.1 exchange on a fresh socket to approved addresses; fills `out` as facts become known. */
 function exchange(

@@ -12,7 +12,16 @@ export type HeaderOwner = 'webhook' | 'endpoint';
  * request (`Transfer-Encoding: chunked` beside our Content-Length) or invites a proxy to drop other headers
  * (`Connection: close, X-VantaStatus-Signature`). Every `Proxy-*` header is one of them too.
  */
-const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'content-length']);
+const CONNECTION_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'content-length',
+]);
 
 function isConnectionHeader(name: string): boolean {
   const n = name.toLowerCase();
@@ -22,7 +31,8 @@ function isConnectionHeader(name: string): boolean {
 /** Headers a delivery sets itself (docs/BEHAVIOUR.md, "Request and signatures"): its signatures, its own Content-Type, and Host for the signed URL. */
 const DELIVERY_HEADERS = /^(x-vantastatus-|webhook-)|^(host|content-type)$/i;
 
-const VALUE_RULE = 'may hold only tab, space, visible ASCII and Latin-1 characters (no control characters, DEL, or characters above U+00FF)';
+const VALUE_RULE =
+  'may hold only tab, space, visible ASCII and Latin-1 characters (no control characters, DEL, or characters above U+00FF)';
 
 function isSendableHeaderName(name: string): boolean {
   try {

@@ -47,7 +47,8 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
   // A network error after the headers (e.g. the body timed out) still fails the check, but keeps the code.
   const statusUnexpected = res.errorClass === null && code !== null && !matchesExpectedStatus(code, config.expected_status);
   const errorClass = res.errorClass ?? (statusUnexpected ? 'http_status' : null);
-  const message = res.errorMessage ?? (statusUnexpected ? `status ${code} is not in expected_status [${config.expected_status.join(', ')}]` : null);
+  const message =
+    res.errorMessage ?? (statusUnexpected ? `status ${code} is not in expected_status [${config.expected_status.join(', ')}]` : null);
 
   return {
     source: 'active',

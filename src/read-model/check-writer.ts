@@ -12,7 +12,13 @@ export interface CheckRecord {
   endpointId: string;
   accountId: string;
   /** the check's row for check_results; null when only the status changed (e.g. a push endpoint's result) */
-  result: { checkedAt: Date; ok: boolean; responseCode: number | null; responseTimeMs: number | null; errorClass: ErrorClass | null } | null;
+  result: {
+    checkedAt: Date;
+    ok: boolean;
+    responseCode: number | null;
+    responseTimeMs: number | null;
+    errorClass: ErrorClass | null;
+  } | null;
   status: StatusSnapshot;
   /** the check loop's resume point, written with lease_id; null leaves lease_id and resume as they are in the row */
   resume: { leaseId: string; point: unknown } | null;
@@ -118,9 +124,11 @@ export function createCheckWriter(db: Db, opts: CheckWriterOptions = {}): CheckW
     statuses = new Map();
     inFlight = rows.length + st.size;
     try {
-      for (let i = 0; i < rows.length; i += RESULT_ROWS_PER_STATEMENT) await insertResults(db, rows.slice(i, i + RESULT_ROWS_PER_STATEMENT));
+      for (let i = 0; i < rows.length; i += RESULT_ROWS_PER_STATEMENT)
+        await insertResults(db, rows.slice(i, i + RESULT_ROWS_PER_STATEMENT));
       const list = [...st.values()];
-      for (let i = 0; i < list.length; i += STATUS_ROWS_PER_STATEMENT) await upsertStatuses(db, list.slice(i, i + STATUS_ROWS_PER_STATEMENT));
+      for (let i = 0; i < list.length; i += STATUS_ROWS_PER_STATEMENT)
+        await upsertStatuses(db, list.slice(i, i + STATUS_ROWS_PER_STATEMENT));
     } catch (err) {
       // Re-sending rows that did get written is harmless (ON CONFLICT DO NOTHING; the status upsert never goes back).
       results.prepend(rows);
@@ -199,7 +207,9 @@ export function createCheckWriter(db: Db, opts: CheckWriterOptions = {}): CheckW
 // Rows of endpoints that no longer exist are skipped rather than failing the batch on the foreign key.
 async function insertResults(db: Db, rows: ResultRow[]): Promise<void> {
   const values = sql.join(
-    rows.map(([id, at, ok, code, ms, cls]) => sql`(${id}::text, ${at}::timestamptz, ${ok}::boolean, ${code}::int, ${ms}::int, ${cls}::text)`),
+    rows.map(
+      ([id, at, ok, code, ms, cls]) => sql`(${id}::text, ${at}::timestamptz, ${ok}::boolean, ${code}::int, ${ms}::int, ${cls}::text)`,
+    ),
     sql`, `,
   );
   await db.execute(sql`
@@ -245,7 +255,9 @@ async function upsertStatuses(db: Db, rows: StatusRow[]): Promise<void> {
 
 /** The row's resume point when its lease_id is leaseId, else null. */
 export async function readResumePoint(db: Db, endpointId: string, leaseId: string): Promise<unknown | null> {
-  const res = (await db.execute(sql`select resume from endpoint_status where endpoint_id = ${endpointId} and lease_id = ${leaseId}`)) as unknown as {
+  const res = (await db.execute(
+    sql`select resume from endpoint_status where endpoint_id = ${endpointId} and lease_id = ${leaseId}`,
+  )) as unknown as {
     rows: Array<{ resume: unknown }>;
   };
   return res.rows[0]?.resume ?? null;

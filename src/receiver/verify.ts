@@ -150,7 +150,8 @@ function verifyVanta(
 // Only reached after the body's signature matched, so the id it yields is authenticated.
 function bodyEventId(rawBody: Buffer | Uint8Array | string): string | null {
   try {
-    const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength).toString('utf8');
+    const text =
+      typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength).toString('utf8');
     const parsed: unknown = JSON.parse(text);
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
       const id = (parsed as { id?: unknown }).id;
@@ -208,8 +209,7 @@ export function verifyVantaSignature(
     collectValues(headers, H_STD_SIGNATURE).length > 0 ||
     collectValues(headers, H_STD_ID).length > 0 ||
     collectValues(headers, H_STD_TIMESTAMP).length > 0;
-  const hasVanta =
-    collectValues(headers, H_VANTA_SIGNATURE).length > 0 || collectValues(headers, H_VANTA_TIMESTAMP).length > 0;
+  const hasVanta = collectValues(headers, H_VANTA_SIGNATURE).length > 0 || collectValues(headers, H_VANTA_TIMESTAMP).length > 0;
 
   if (!hasStandard) {
     if (opts.requireStandardWebhooks === true || !hasVanta) return fail('missing_signature', hasVanta ? 'standard-webhooks' : null);

@@ -76,9 +76,7 @@ export function createSecretBox(masterKey: Buffer): SecretBox {
       try {
         return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
       } catch {
-        throw new SecretBoxError(
-          'secret box: authentication failed; the token was altered or was encrypted under a different master key',
-        );
+        throw new SecretBoxError('secret box: authentication failed; the token was altered or was encrypted under a different master key');
       }
     },
   };
@@ -119,8 +117,7 @@ async function readKeyFile(path: string): Promise<Buffer> {
     if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) {
       const mode = (info.mode & 0o777).toString(8).padStart(4, '0');
       throw new Error(
-        `master key file ${path} has mode ${mode}; it must not be accessible by group or others. ` +
-          `Fix it with: chmod 600 ${path}`,
+        `master key file ${path} has mode ${mode}; it must not be accessible by group or others. ` + `Fix it with: chmod 600 ${path}`,
       );
     }
     const text = await handle.readFile('utf8');

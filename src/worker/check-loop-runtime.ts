@@ -61,7 +61,9 @@ export async function startCheckLoops(o: {
       Array.from({ length: 16 }, async () => {
         for (let l = queue.shift(); l; l = queue.shift()) {
           // The attempt fails; its retry goes to any live worker and resumes from the read model.
-          await o.client.activity.fail(Buffer.from(l.token, 'base64'), ApplicationFailure.retryable(`check loop's worker boot ${deadBoot} is gone`)).catch(() => {});
+          await o.client.activity
+            .fail(Buffer.from(l.token, 'base64'), ApplicationFailure.retryable(`check loop's worker boot ${deadBoot} is gone`))
+            .catch(() => {});
         }
       }),
     );
@@ -121,10 +123,17 @@ export async function startCheckLoops(o: {
   };
 
   const rebalance = async () => {
-    const live = db.select({ bootId: checkWorkers.bootId }).from(checkWorkers).where(gt(checkWorkers.lastSeen, sql`now() - ${timing.deadAfterMs} * interval '1 millisecond'`));
-    const [{ workers }] = (await db.select({ workers: count() }).from(checkWorkers).where(inArray(checkWorkers.bootId, live))) as [{ workers: number }];
+    const live = db
+      .select({ bootId: checkWorkers.bootId })
+      .from(checkWorkers)
+      .where(gt(checkWorkers.lastSeen, sql`now() - ${timing.deadAfterMs} * interval '1 millisecond'`));
+    const [{ workers }] = (await db.select({ workers: count() }).from(checkWorkers).where(inArray(checkWorkers.bootId, live))) as [
+      { workers: number },
+    ];
     if (Number(workers) < 2) return;
-    const [{ leases }] = (await db.select({ leases: count() }).from(checkLeases).where(inArray(checkLeases.bootId, live))) as [{ leases: number }];
+    const [{ leases }] = (await db.select({ leases: count() }).from(checkLeases).where(inArray(checkLeases.bootId, live))) as [
+      { leases: number },
+    ];
     const fair = Math.ceil(Number(leases) / Number(workers));
     const slack = Math.max(2, Math.ceil(fair * 0.05));
     if (registry.size > fair + slack) {
@@ -152,8 +161,14 @@ export async function startCheckLoops(o: {
       if (control.getState() === 'RUNNING') control.shutdown();
       await Promise.allSettled(running);
       await o.writer.flush().catch(() => {});
-      await db.delete(checkLeases).where(eq(checkLeases.bootId, bootId)).catch(() => {});
-      await db.delete(checkWorkers).where(eq(checkWorkers.bootId, bootId)).catch(() => {});
+      await db
+        .delete(checkLeases)
+        .where(eq(checkLeases.bootId, bootId))
+        .catch(() => {});
+      await db
+        .delete(checkWorkers)
+        .where(eq(checkWorkers.bootId, bootId))
+        .catch(() => {});
     },
   };
 }

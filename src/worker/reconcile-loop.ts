@@ -19,10 +19,12 @@ export async function startReconcileLoop(db: Db, temporal: TemporalTarget, log: 
     const full = lastGoodPassStartedAt === null || passes % FULL_RECONCILE_EVERY === 0;
     passes++;
     try {
-      const changedSince = full || !lastGoodPassStartedAt ? undefined : new Date(lastGoodPassStartedAt.getTime() - RECONCILE_SKEW_MARGIN_MS);
+      const changedSince =
+        full || !lastGoodPassStartedAt ? undefined : new Date(lastGoodPassStartedAt.getTime() - RECONCILE_SKEW_MARGIN_MS);
       const r = await reconcileEndpoints(db, temporal, { changedSince });
       if (r.failed === 0) lastGoodPassStartedAt = startedAt;
-      if (r.failed > 0 || r.started_or_updated > 0 || r.ended > 0) log(`reconciled endpoints (${full ? 'full' : 'incremental'}): ${JSON.stringify(r)}`);
+      if (r.failed > 0 || r.started_or_updated > 0 || r.ended > 0)
+        log(`reconciled endpoints (${full ? 'full' : 'incremental'}): ${JSON.stringify(r)}`);
     } catch (err) {
       log(`reconciliation failed, will retry: ${String(err)}`);
     }

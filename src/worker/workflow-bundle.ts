@@ -19,7 +19,13 @@ import { PROJECT_ROOT } from '../project-root.ts';
 const BUILD_COMMAND = 'npm run build:workflows';
 
 /** Where a project's workflow entry point, bundle and manifest are (tests pass a copy of the project). */
-export function bundlePaths(root: string = PROJECT_ROOT): { root: string; entry: string; bundle: string; manifest: string; buildDir: string } {
+export function bundlePaths(root: string = PROJECT_ROOT): {
+  root: string;
+  entry: string;
+  bundle: string;
+  manifest: string;
+  buildDir: string;
+} {
   const buildDir = join(root, '.build');
   return {
     root,
@@ -99,8 +105,7 @@ export function computeFingerprint(
 }
 
 export type BundleCheck =
-  | { ok: true; manifest: BundleManifest }
-  | { ok: false; reason: 'missing' | 'stale' | 'unreadable'; detail: string };
+  { ok: true; manifest: BundleManifest } | { ok: false; reason: 'missing' | 'stale' | 'unreadable'; detail: string };
 
 /** Whether the prebuilt bundle exists and was built from the current sources. */
 export async function checkPrebuiltBundle(root: string = PROJECT_ROOT): Promise<BundleCheck> {

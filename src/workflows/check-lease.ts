@@ -46,7 +46,10 @@ export async function runLease(m: EndpointMonitor, opts: LeaseOptions): Promise<
   const leaseMs = opts.leaseMs ?? LEASE_MS;
   let result: CheckLoopResult | undefined;
   let failed = false;
-  void loopActivity(leaseMs, opts.heartbeatTimeoutMs)({
+  void loopActivity(
+    leaseMs,
+    opts.heartbeatTimeoutMs,
+  )({
     config: m.config,
     configVersion: m.configVersion,
     state: m.state,

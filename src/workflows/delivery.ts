@@ -14,7 +14,14 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import type { AttemptInput, AttemptOutcome } from '../activities/delivery.ts';
-import { INITIAL_RETRY_PLAN, deferralLimit, nextAttemptAt, planAfterDeferral, planAfterFailure, type RetryPlan } from '../domain/retry-schedule.ts';
+import {
+  INITIAL_RETRY_PLAN,
+  deferralLimit,
+  nextAttemptAt,
+  planAfterDeferral,
+  planAfterFailure,
+  type RetryPlan,
+} from '../domain/retry-schedule.ts';
 import type { DeliveryState } from '../domain/types.ts';
 import { SA_DELIVERY_STATE } from '../temporal/search-attributes.ts';
 import { deliveryProgressQuery, type DeliveryProgress, type DeliveryWorkflowInput } from './delivery-definitions.ts';
@@ -120,7 +127,10 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
         // Nothing was sent: the same attempt number again, after the webhook's gate opens (or the plan's limit).
         const deferred = planAfterDeferral(plan, { eventTime, now: new Date(), settings, waitMs: outcome.waitMs ?? 0 });
         plan = deferred.plan;
-        await waitUntil(deferred.nextAt, `Attempt ${attemptNumber} deferred: the receiver is rate limiting this webhook; trying at ${deferred.nextAt.toISOString()}`);
+        await waitUntil(
+          deferred.nextAt,
+          `Attempt ${attemptNumber} deferred: the receiver is rate limiting this webhook; trying at ${deferred.nextAt.toISOString()}`,
+        );
         continue;
       }
       progress.attempts = attemptNumber;
@@ -128,7 +138,12 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
       if (outcome.result === 'cancelled') return finish('cancelled', true);
 
       const rateLimited = outcome.errorClass === 'rate_limited' && outcome.retryAfterMs !== undefined;
-      const after = planAfterFailure(plan, { eventTime, failedAt: new Date(), settings, retryAfterMs: rateLimited ? outcome.retryAfterMs! : null });
+      const after = planAfterFailure(plan, {
+        eventTime,
+        failedAt: new Date(),
+        settings,
+        retryAfterMs: rateLimited ? outcome.retryAfterMs! : null,
+      });
       if (after === null) return finish('failed', false);
       plan = after.plan;
       await waitUntil(

@@ -168,72 +168,79 @@ function standardVerifies(secret: string, req: Captured): boolean {
 }
 
 describe('a receiver that accepts the delivery', () => {
-  test('an https receiver whose certificate chains to a CA the test created gets a signed HTTP/1.1 POST that verifies three ways', T, async () => {
-    const rec = await httpsReceiver(ok);
-    const url = `https://${HOST}:${rec.lb.port}/hooks/vanta?src=test`;
-    const dns = fakeDns({ [HOST]: ['127.0.0.1'] });
-    const deps = { resolver: dns, allowPrivateTargets: true };
-    const { wh, event, deliveryId } = await prepared(url, { deps });
-    await db.db.update(webhooks).set({ headers: { 'X-Customer-Tag': 'blue-team' } }).where(eq(webhooks.id, wh.id));
+  test(
+    'an https receiver whose certificate chains to a CA the test created gets a signed HTTP/1.1 POST that verifies three ways',
+    T,
+    async () => {
+      const rec = await httpsReceiver(ok);
+      const url = `https://${HOST}:${rec.lb.port}/hooks/vanta?src=test`;
+      const dns = fakeDns({ [HOST]: ['127.0.0.1'] });
+      const deps = { resolver: dns, allowPrivateTargets: true };
+      const { wh, event, deliveryId } = await prepared(url, { deps });
+      await db.db
+        .update(webhooks)
+        .set({ headers: { 'X-Customer-Tag': 'blue-team' } })
+        .where(eq(webhooks.id, wh.id));
 
-    const sentAfterSec = Math.floor(Date.now() / 1000);
-    const { outcome, row } = await attempt(deliveryId, 1, deps);
-    const sentBeforeSec = Math.ceil(Date.now() / 1000);
+      const sentAfterSec = Math.floor(Date.now() / 1000);
+      const { outcome, row } = await attempt(deliveryId, 1, deps);
+      const sentBeforeSec = Math.ceil(Date.now() / 1000);
 
-    assert.deepEqual(outcome, { result: 'succeeded', responseCode: 200, errorClass: null });
-    assert.equal(row.responseCode, 200);
-    assert.equal(row.errorClass, null);
-    assert.equal(row.url, url);
-    // The made-up name only resolves through the seam, so one question proves the socket used our answer.
-    assert.deepEqual(dns.calls, [HOST]);
+      assert.deepEqual(outcome, { result: 'succeeded', responseCode: 200, errorClass: null });
+      assert.equal(row.responseCode, 200);
+      assert.equal(row.errorClass, null);
+      assert.equal(row.url, url);
+      // The made-up name only resolves through the seam, so one question proves the socket used our answer.
+      assert.deepEqual(dns.calls, [HOST]);
 
-    assert.equal(rec.seen.length, 1);
-    const req = rec.seen[0]!;
-    const h = req.headers;
-    assert.equal(req.httpVersion, '1.1');
-    assert.equal(req.method, 'POST');
-    assert.equal(req.url, '/hooks/vanta?src=test');
-    assert.equal(h.host, `${HOST}:${rec.lb.port}`);
+      assert.equal(rec.seen.length, 1);
+      const req = rec.seen[0]!;
+      const h = req.headers;
+      assert.equal(req.httpVersion, '1.1');
+      assert.equal(req.method, 'POST');
+      assert.equal(req.url, '/hooks/vanta?src=test');
+      assert.equal(h.host, `${HOST}:${rec.lb.port}`);
 
-    // (a) the customer's document, with node:crypto only
-    assert.ok(customerVerify(req.rawBody, h['x-vantastatus-signature'], wh.secret), 'X-VantaStatus-Signature verifies');
-    assert.ok(!customerVerify(req.rawBody, h['x-vantastatus-signature'], generateWebhookSecret()), 'another secret does not');
-    // (b) the reference Standard Webhooks library
-    assert.ok(standardVerifies(wh.secret, req), 'standardwebhooks verifies webhook-signature');
-    assert.ok(!standardVerifies(generateWebhookSecret(), req), 'standardwebhooks refuses another secret');
-    // (c) our own receiver helper, which must see both schemes match
-    const ours = verifyVantaSignature(req.rawBody, h, wh.secret);
-    assert.deepEqual(ours, { ok: true, eventId: event.id, scheme: 'both', timestampSec: Number(h['webhook-timestamp']) });
+      // (a) the customer's document, with node:crypto only
+      assert.ok(customerVerify(req.rawBody, h['x-vantastatus-signature'], wh.secret), 'X-VantaStatus-Signature verifies');
+      assert.ok(!customerVerify(req.rawBody, h['x-vantastatus-signature'], generateWebhookSecret()), 'another secret does not');
+      // (b) the reference Standard Webhooks library
+      assert.ok(standardVerifies(wh.secret, req), 'standardwebhooks verifies webhook-signature');
+      assert.ok(!standardVerifies(generateWebhookSecret(), req), 'standardwebhooks refuses another secret');
+      // (c) our own receiver helper, which must see both schemes match
+      const ours = verifyVantaSignature(req.rawBody, h, wh.secret);
+      assert.deepEqual(ours, { ok: true, eventId: event.id, scheme: 'both', timestampSec: Number(h['webhook-timestamp']) });
 
-    // Every header of docs/BEHAVIOUR.md ("Request and signatures"), with its value.
-    assert.equal(h['content-type'], 'application/json');
-    assert.equal(h['content-length'], String(req.rawBody.length));
-    assert.match(String(h['x-vantastatus-signature']), /^sha256=[0-9a-f]{64}$/);
-    assert.equal(h['x-vantastatus-event'], 'endpoint.down');
-    assert.equal(h['x-vantastatus-webhook-id'], wh.id);
-    assert.equal(h['x-vantastatus-retry-count'], '0');
-    const ts = Number(h['x-vantastatus-timestamp']);
-    assert.match(String(h['x-vantastatus-timestamp']), /^\d+$/);
-    assert.ok(ts >= sentAfterSec && ts <= sentBeforeSec, `timestamp ${ts} is this attempt's send time`);
-    assert.equal(h['webhook-id'], event.id);
-    assert.equal(h['webhook-timestamp'], String(ts));
-    assert.match(String(h['webhook-signature']), /^v1,[A-Za-z0-9+/]{43}=$/);
-    assert.equal(h['user-agent'], `VantaStatus-Webhooks/${VERSION}`);
-    assert.equal(h['x-customer-tag'], 'blue-team');
-    // Exactly one value each: a custom header may never duplicate or shadow ours.
-    for (const name of ['content-type', 'x-vantastatus-signature', 'webhook-signature', 'user-agent']) {
-      assert.equal(req.rawHeaders.filter((v, i) => i % 2 === 0 && v.toLowerCase() === name).length, 1, name);
-    }
+      // Every header of docs/BEHAVIOUR.md ("Request and signatures"), with its value.
+      assert.equal(h['content-type'], 'application/json');
+      assert.equal(h['content-length'], String(req.rawBody.length));
+      assert.match(String(h['x-vantastatus-signature']), /^sha256=[0-9a-f]{64}$/);
+      assert.equal(h['x-vantastatus-event'], 'endpoint.down');
+      assert.equal(h['x-vantastatus-webhook-id'], wh.id);
+      assert.equal(h['x-vantastatus-retry-count'], '0');
+      const ts = Number(h['x-vantastatus-timestamp']);
+      assert.match(String(h['x-vantastatus-timestamp']), /^\d+$/);
+      assert.ok(ts >= sentAfterSec && ts <= sentBeforeSec, `timestamp ${ts} is this attempt's send time`);
+      assert.equal(h['webhook-id'], event.id);
+      assert.equal(h['webhook-timestamp'], String(ts));
+      assert.match(String(h['webhook-signature']), /^v1,[A-Za-z0-9+/]{43}=$/);
+      assert.equal(h['user-agent'], `VantaStatus-Webhooks/${VERSION}`);
+      assert.equal(h['x-customer-tag'], 'blue-team');
+      // Exactly one value each: a custom header may never duplicate or shadow ours.
+      for (const name of ['content-type', 'x-vantastatus-signature', 'webhook-signature', 'user-agent']) {
+        assert.equal(req.rawHeaders.filter((v, i) => i % 2 === 0 && v.toLowerCase() === name).length, 1, name);
+      }
 
-    const body = JSON.parse(req.rawBody.toString('utf8'));
-    assert.equal(body.id, event.id);
-    assert.equal(body.webhook_id, wh.id);
-    const [stored] = await db.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
-    assert.equal(stored?.body, req.rawBody.toString('utf8'), 'the bytes sent are the body serialised once at prepare time');
-    assert.equal(stored?.attemptCount, 1);
-    assert.equal(stored?.lastResponseCode, 200);
-    assert.equal(stored?.lastErrorClass, null);
-  });
+      const body = JSON.parse(req.rawBody.toString('utf8'));
+      assert.equal(body.id, event.id);
+      assert.equal(body.webhook_id, wh.id);
+      const [stored] = await db.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+      assert.equal(stored?.body, req.rawBody.toString('utf8'), 'the bytes sent are the body serialised once at prepare time');
+      assert.equal(stored?.attemptCount, 1);
+      assert.equal(stored?.lastResponseCode, 200);
+      assert.equal(stored?.lastErrorClass, null);
+    },
+  );
 });
 
 describe('failures and how they are classified', () => {
@@ -311,9 +318,7 @@ describe('failures and how they are classified', () => {
 
   test('a 301 fails the attempt as redirect and the Location target is never requested', T, async () => {
     const elsewhere = await httpReceiver(ok);
-    const rec = await httpReceiver((res) =>
-      res.writeHead(301, { location: `http://127.0.0.1:${elsewhere.lb.port}/moved` }).end('moved'),
-    );
+    const rec = await httpReceiver((res) => res.writeHead(301, { location: `http://127.0.0.1:${elsewhere.lb.port}/moved` }).end('moved'));
     const deps = { allowPrivateTargets: true, allowInsecureTargets: true };
     const { deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
     const { outcome, row } = await attempt(deliveryId, 1, deps);
@@ -395,7 +400,10 @@ describe('the delivery log', () => {
     assert.ok(second.row.startedAt.getTime() >= first.row.startedAt.getTime());
     assert.deepEqual(second.rows.map((r) => r.attemptNumber).sort(), [1, 2]);
     // The same bytes on every attempt, with the retry count the attempt number implies.
-    assert.deepEqual(rec.seen.map((r) => r.headers['x-vantastatus-retry-count']), ['0', '1']);
+    assert.deepEqual(
+      rec.seen.map((r) => r.headers['x-vantastatus-retry-count']),
+      ['0', '1'],
+    );
     assert.ok(rec.seen[1]!.rawBody.equals(rec.seen[0]!.rawBody));
     const [stored] = await db.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
     assert.equal(stored?.attemptCount, 2);
@@ -426,7 +434,9 @@ describe('the delivery log', () => {
   });
 
   test('a response body containing NUL bytes is still logged, and the attempt still records its outcome', T, async () => {
-    const rec = await httpReceiver((res) => res.writeHead(500, { 'content-type': 'application/octet-stream' }).end(Buffer.from([0x65, 0x00, 0x72, 0x00, 0x72])));
+    const rec = await httpReceiver((res) =>
+      res.writeHead(500, { 'content-type': 'application/octet-stream' }).end(Buffer.from([0x65, 0x00, 0x72, 0x00, 0x72])),
+    );
     const deps = { allowPrivateTargets: true, allowInsecureTargets: true };
     const { deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
     const { outcome, row } = await attempt(deliveryId, 1, deps);
@@ -452,26 +462,33 @@ describe('secret rotation', () => {
     return { ...prep, rec, deps, oldSecret, newSecret };
   }
 
-  test("within 24 h of a rotation webhook-signature carries the old and the new secret's signatures, X-VantaStatus-Signature only the new one's", T, async () => {
-    const r = await rotatedWebhook(new Date());
-    const { outcome } = await attempt(r.deliveryId, 1, r.deps);
-    assert.equal(outcome.result, 'succeeded');
-    const req = r.rec.seen[0]!;
-    const sigs = String(req.headers['webhook-signature']).split(' ');
-    assert.equal(sigs.length, 2, String(req.headers['webhook-signature']));
-    assert.ok(sigs.every((s) => /^v1,[A-Za-z0-9+/]{43}=$/.test(s)));
-    // A receiver still on the old secret and one already on the new secret both accept it.
-    assert.ok(standardVerifies(r.oldSecret, req), 'old-secret receiver verifies');
-    assert.ok(standardVerifies(r.newSecret, req), 'new-secret receiver verifies');
-    assert.ok(!standardVerifies(generateWebhookSecret(), req), 'an unrelated secret does not');
-    assert.ok(customerVerify(req.rawBody, req.headers['x-vantastatus-signature'], r.newSecret), 'X-VantaStatus-Signature is the new secret');
-    assert.ok(!customerVerify(req.rawBody, req.headers['x-vantastatus-signature'], r.oldSecret), 'and not the old one');
-    assert.equal(verifyVantaSignature(req.rawBody, req.headers, r.oldSecret).ok, true);
-    assert.deepEqual(
-      { ...verifyVantaSignature(req.rawBody, req.headers, r.newSecret), timestampSec: 0 },
-      { ok: true, eventId: r.event.id, scheme: 'both', timestampSec: 0 },
-    );
-  });
+  test(
+    "within 24 h of a rotation webhook-signature carries the old and the new secret's signatures, X-VantaStatus-Signature only the new one's",
+    T,
+    async () => {
+      const r = await rotatedWebhook(new Date());
+      const { outcome } = await attempt(r.deliveryId, 1, r.deps);
+      assert.equal(outcome.result, 'succeeded');
+      const req = r.rec.seen[0]!;
+      const sigs = String(req.headers['webhook-signature']).split(' ');
+      assert.equal(sigs.length, 2, String(req.headers['webhook-signature']));
+      assert.ok(sigs.every((s) => /^v1,[A-Za-z0-9+/]{43}=$/.test(s)));
+      // A receiver still on the old secret and one already on the new secret both accept it.
+      assert.ok(standardVerifies(r.oldSecret, req), 'old-secret receiver verifies');
+      assert.ok(standardVerifies(r.newSecret, req), 'new-secret receiver verifies');
+      assert.ok(!standardVerifies(generateWebhookSecret(), req), 'an unrelated secret does not');
+      assert.ok(
+        customerVerify(req.rawBody, req.headers['x-vantastatus-signature'], r.newSecret),
+        'X-VantaStatus-Signature is the new secret',
+      );
+      assert.ok(!customerVerify(req.rawBody, req.headers['x-vantastatus-signature'], r.oldSecret), 'and not the old one');
+      assert.equal(verifyVantaSignature(req.rawBody, req.headers, r.oldSecret).ok, true);
+      assert.deepEqual(
+        { ...verifyVantaSignature(req.rawBody, req.headers, r.newSecret), timestampSec: 0 },
+        { ok: true, eventId: r.event.id, scheme: 'both', timestampSec: 0 },
+      );
+    },
+  );
 
   test('25 h after a rotation only the new secret signs', T, async () => {
     const rotatedAt = new Date();
@@ -497,29 +514,39 @@ describe('secret rotation', () => {
 });
 
 describe('custom headers stored before the API validated them (or written by hand)', () => {
-  test('a header value node cannot send fails the attempt as blocked with a message naming the header, and the attempt after a fix is delivered', T, async () => {
-    const rec = await httpReceiver(ok);
-    const deps = { allowPrivateTargets: true, allowInsecureTargets: true };
-    const { wh, deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
-    await db.db.update(webhooks).set({ headers: { 'X-Foo': 'price in €', 'X-Bar': 'ok' } }).where(eq(webhooks.id, wh.id));
+  test(
+    'a header value node cannot send fails the attempt as blocked with a message naming the header, and the attempt after a fix is delivered',
+    T,
+    async () => {
+      const rec = await httpReceiver(ok);
+      const deps = { allowPrivateTargets: true, allowInsecureTargets: true };
+      const { wh, deliveryId } = await prepared(`http://127.0.0.1:${rec.lb.port}/hook`, { deps });
+      await db.db
+        .update(webhooks)
+        .set({ headers: { 'X-Foo': 'price in €', 'X-Bar': 'ok' } })
+        .where(eq(webhooks.id, wh.id));
 
-    // Before the fix this threw ERR_INVALID_CHAR out of the activity: no attempt row, and Temporal retried it for hours.
-    const { outcome, row } = await attempt(deliveryId, 1, deps);
-    assert.deepEqual(outcome, { result: 'failed', responseCode: null, errorClass: 'blocked' });
-    assert.equal(row.errorClass, 'blocked');
-    assert.match(row.errorMessage ?? '', /"X-Foo"/);
-    assert.ok(!(row.errorMessage ?? '').includes('€'), 'the message does not echo the value');
-    assert.equal(rec.lb.connections, 0);
-    const [stored] = await db.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
-    assert.equal(stored?.attemptCount, 1);
-    assert.equal(stored?.lastErrorClass, 'blocked');
+      // Before the fix this threw ERR_INVALID_CHAR out of the activity: no attempt row, and Temporal retried it for hours.
+      const { outcome, row } = await attempt(deliveryId, 1, deps);
+      assert.deepEqual(outcome, { result: 'failed', responseCode: null, errorClass: 'blocked' });
+      assert.equal(row.errorClass, 'blocked');
+      assert.match(row.errorMessage ?? '', /"X-Foo"/);
+      assert.ok(!(row.errorMessage ?? '').includes('€'), 'the message does not echo the value');
+      assert.equal(rec.lb.connections, 0);
+      const [stored] = await db.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+      assert.equal(stored?.attemptCount, 1);
+      assert.equal(stored?.lastErrorClass, 'blocked');
 
-    // Each attempt reads the webhook's current headers, so fixing them lets the next scheduled attempt through.
-    await db.db.update(webhooks).set({ headers: { 'X-Foo': 'price in EUR', 'X-Bar': 'ok' } }).where(eq(webhooks.id, wh.id));
-    const fixed = await attempt(deliveryId, 2, deps);
-    assert.equal(fixed.outcome.result, 'succeeded');
-    assert.equal(rec.seen[0]!.headers['x-foo'], 'price in EUR');
-  });
+      // Each attempt reads the webhook's current headers, so fixing them lets the next scheduled attempt through.
+      await db.db
+        .update(webhooks)
+        .set({ headers: { 'X-Foo': 'price in EUR', 'X-Bar': 'ok' } })
+        .where(eq(webhooks.id, wh.id));
+      const fixed = await attempt(deliveryId, 2, deps);
+      assert.equal(fixed.outcome.result, 'succeeded');
+      assert.equal(rec.seen[0]!.headers['x-foo'], 'price in EUR');
+    },
+  );
 
   test('stored hop-by-hop and framing headers are not sent, so the body is framed by us and the signature arrives intact', T, async () => {
     const rec = await httpReceiver(ok);
@@ -544,7 +571,8 @@ describe('custom headers stored before the API validated them (or written by han
     assert.deepEqual(outcome, { result: 'succeeded', responseCode: 200, errorClass: null });
     const req = rec.seen[0]!;
     assert.equal(req.headers['content-length'], String(req.rawBody.length));
-    for (const name of ['transfer-encoding', 'te', 'upgrade', 'expect', 'proxy-authorization']) assert.equal(req.headers[name], undefined, name);
+    for (const name of ['transfer-encoding', 'te', 'upgrade', 'expect', 'proxy-authorization'])
+      assert.equal(req.headers[name], undefined, name);
     assert.equal(req.headers.connection, 'close');
     assert.ok(customerVerify(req.rawBody, req.headers['x-vantastatus-signature'], wh.secret), 'X-VantaStatus-Signature verifies');
     assert.equal(req.headers['x-customer-tag'], 'blue-team');
@@ -558,8 +586,10 @@ describe('rate-limited receivers (429 and 503 with Retry-After)', () => {
     const acts = createActivities(depsWith({ ...deps, ...o }));
     return (input: AttemptInput): Promise<AttemptOutcome> => new MockActivityEnvironment().run(acts.attemptDelivery, input);
   }
-  const answer = (status: number, headers: Record<string, string> = {}) => (res: ServerResponse) =>
-    res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end('slow down');
+  const answer =
+    (status: number, headers: Record<string, string> = {}) =>
+    (res: ServerResponse) =>
+      res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end('slow down');
 
   test('a 429 or 503 with Retry-After is logged as rate_limited with its wait; without a usable one it stays http_status', T, async () => {
     const inSec = (s: number) => new Date(Math.floor(Date.now() / 1000) * 1000 + s * 1000).toUTCString();
@@ -590,49 +620,66 @@ describe('rate-limited receivers (429 and 503 with Retry-After)', () => {
     }
   });
 
-  test("after a rate-limited answer the worker defers other deliveries to that webhook without a request or a row, and the answer's own delivery passes", T, async () => {
-    let limited = true;
-    const rec = await httpReceiver((res) => (limited ? answer(429, { 'retry-after': '20' })(res) : ok(res)));
-    const url = `http://127.0.0.1:${rec.lb.port}/hook`;
-    const first = await prepared(url, { deps });
-    const attempt1 = worker();
-    const limitedAt = Date.now();
-    const rateLimited = await attempt1({ deliveryId: first.deliveryId, attemptNumber: 1, webhookId: first.wh.id, mayDefer: true });
-    assert.equal(rateLimited.errorClass, 'rate_limited');
-    assert.ok(rateLimited.gate! >= limitedAt + 20_000 && rateLimited.gate! <= Date.now() + 20_000);
-    limited = false;
+  test(
+    "after a rate-limited answer the worker defers other deliveries to that webhook without a request or a row, and the answer's own delivery passes",
+    T,
+    async () => {
+      let limited = true;
+      const rec = await httpReceiver((res) => (limited ? answer(429, { 'retry-after': '20' })(res) : ok(res)));
+      const url = `http://127.0.0.1:${rec.lb.port}/hook`;
+      const first = await prepared(url, { deps });
+      const attempt1 = worker();
+      const limitedAt = Date.now();
+      const rateLimited = await attempt1({ deliveryId: first.deliveryId, attemptNumber: 1, webhookId: first.wh.id, mayDefer: true });
+      assert.equal(rateLimited.errorClass, 'rate_limited');
+      assert.ok(rateLimited.gate! >= limitedAt + 20_000 && rateLimited.gate! <= Date.now() + 20_000);
+      limited = false;
 
-    // another delivery (another event) to the same webhook, on the same worker
-    const event = await seedEvent(db.db, first.account.id, new Date());
-    const other: PreparedDelivery | null = await new MockActivityEnvironment().run(createActivities(depsWith(deps)).prepareDelivery, {
-      webhookId: first.wh.id,
-      eventId: event.id,
-      eventType: 'endpoint.down' as const,
-      endpointId: null,
-      sequence: 0,
-    });
-    for (let i = 0; i < 5; i++) {
-      const d = await attempt1({ deliveryId: other!.deliveryId, attemptNumber: 1, webhookId: first.wh.id, mayDefer: true });
-      assert.equal(d.result, 'deferred');
-      assert.equal(d.gate, rateLimited.gate);
-      // until the gate opens, plus a random share of the 20 s window
-      const untilOpen = rateLimited.gate! - Date.now();
-      assert.ok(d.waitMs! >= untilOpen - 50 && d.waitMs! <= untilOpen + 20_000, `wait ${d.waitMs} ms, gate opens in ${untilOpen} ms`);
-    }
-    assert.equal(rec.seen.length, 1, 'nothing sent while the gate is closed');
-    assert.equal((await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, other!.deliveryId))).length, 0);
+      // another delivery (another event) to the same webhook, on the same worker
+      const event = await seedEvent(db.db, first.account.id, new Date());
+      const other: PreparedDelivery | null = await new MockActivityEnvironment().run(createActivities(depsWith(deps)).prepareDelivery, {
+        webhookId: first.wh.id,
+        eventId: event.id,
+        eventType: 'endpoint.down' as const,
+        endpointId: null,
+        sequence: 0,
+      });
+      for (let i = 0; i < 5; i++) {
+        const d = await attempt1({ deliveryId: other!.deliveryId, attemptNumber: 1, webhookId: first.wh.id, mayDefer: true });
+        assert.equal(d.result, 'deferred');
+        assert.equal(d.gate, rateLimited.gate);
+        // until the gate opens, plus a random share of the 20 s window
+        const untilOpen = rateLimited.gate! - Date.now();
+        assert.ok(d.waitMs! >= untilOpen - 50 && d.waitMs! <= untilOpen + 20_000, `wait ${d.waitMs} ms, gate opens in ${untilOpen} ms`);
+      }
+      assert.equal(rec.seen.length, 1, 'nothing sent while the gate is closed');
+      assert.equal((await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, other!.deliveryId))).length, 0);
 
-    // presenting the gate it waited for lets it through; so does a run that may not defer (at its slot, or a run
-    // from before rate limiting, which never asks)
-    assert.equal((await attempt1({ deliveryId: other!.deliveryId, attemptNumber: 1, webhookId: first.wh.id, mayDefer: true, gate: d0(rateLimited) })).result, 'succeeded');
-    assert.equal((await attempt1({ deliveryId: first.deliveryId, attemptNumber: 2, webhookId: first.wh.id, mayDefer: false })).result, 'succeeded');
-    assert.equal(rec.seen.length, 3);
-    assert.deepEqual(rec.seen.map((r) => r.headers['x-vantastatus-retry-count']), ['0', '0', '1']);
+      // presenting the gate it waited for lets it through; so does a run that may not defer (at its slot, or a run
+      // from before rate limiting, which never asks)
+      assert.equal(
+        (await attempt1({ deliveryId: other!.deliveryId, attemptNumber: 1, webhookId: first.wh.id, mayDefer: true, gate: d0(rateLimited) }))
+          .result,
+        'succeeded',
+      );
+      assert.equal(
+        (await attempt1({ deliveryId: first.deliveryId, attemptNumber: 2, webhookId: first.wh.id, mayDefer: false })).result,
+        'succeeded',
+      );
+      assert.equal(rec.seen.length, 3);
+      assert.deepEqual(
+        rec.seen.map((r) => r.headers['x-vantastatus-retry-count']),
+        ['0', '0', '1'],
+      );
 
-    // each worker learns on its own: another worker's gates are open
-    const second = await prepared(url, { deps });
-    assert.equal((await worker()({ deliveryId: second.deliveryId, attemptNumber: 1, webhookId: first.wh.id, mayDefer: true })).result, 'succeeded');
-  });
+      // each worker learns on its own: another worker's gates are open
+      const second = await prepared(url, { deps });
+      assert.equal(
+        (await worker()({ deliveryId: second.deliveryId, attemptNumber: 1, webhookId: first.wh.id, mayDefer: true })).result,
+        'succeeded',
+      );
+    },
+  );
 });
 
 function d0(o: AttemptOutcome): number {

@@ -12,13 +12,18 @@ after(async () => {
 });
 
 async function account() {
-  const r = await stack.app.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${stack.adminToken}` }, payload: { name: 'keys' } });
+  const r = await stack.app.inject({
+    method: 'POST',
+    url: '/v1/accounts',
+    headers: { authorization: `Bearer ${stack.adminToken}` },
+    payload: { name: 'keys' },
+  });
   assert.equal(r.statusCode, 201, r.body);
   const key = r.json().api_key as { id: string; key: string };
   return { id: key.id, auth: { authorization: `Bearer ${key.key}` } };
 }
 
-test('revoking the account\'s last API key is refused with 409 in the error shape, and the key keeps working', async () => {
+test("revoking the account's last API key is refused with 409 in the error shape, and the key keeps working", async () => {
   const a = await account();
   const r = await stack.app.inject({ method: 'DELETE', url: `/v1/account/api-keys/${a.id}`, headers: a.auth });
   assert.equal(r.statusCode, 409, r.body);

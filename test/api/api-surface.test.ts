@@ -33,7 +33,12 @@ test('every /v1 answer carries X-Content-Type-Options: nosniff and Cache-Control
     const url = fillParams(r.url, { id: 'x_1', token: 'vit_nope' });
     assertHardened(await a.inject({ method: r.method, url }), `${r.method} ${r.url}`);
   }
-  const created = await a.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${ADMIN}` }, payload: { name: 'x' } });
+  const created = await a.inject({
+    method: 'POST',
+    url: '/v1/accounts',
+    headers: { authorization: `Bearer ${ADMIN}` },
+    payload: { name: 'x' },
+  });
   assertHardened(created, 'POST /v1/accounts (answers an API key)');
   const wh = await a.inject({ method: 'POST', url: '/v1/webhooks', headers: acc.auth, payload: { url: 'https://hooks.example.com/x' } });
   assert.equal(wh.statusCode, 201);
@@ -41,10 +46,17 @@ test('every /v1 answer carries X-Content-Type-Options: nosniff and Cache-Control
   assertHardened(await a.inject({ method: 'GET', url: '/v1/account', headers: acc.auth }), 'GET /v1/account');
   assertHardened(await a.inject({ method: 'POST', url: '/v1/endpoints', headers: acc.auth, payload: { name: '' } }), 'a validation 400');
   assertHardened(await a.inject({ method: 'GET', url: '/v1/no-such-route', headers: acc.auth }), 'an unknown /v1 route');
-  assertHardened(await a.inject({ method: 'POST', url: '/v1/endpoints', headers: { ...acc.auth, 'content-type': 'text/plain' }, payload: 'x' }), 'a 415');
-  assertHardened(await a.inject({ method: 'POST', url: '/v1/incoming/vit_nope', payload: { endpoint_id: 'ep_x', status: 'up' } }), 'an incoming 404');
+  assertHardened(
+    await a.inject({ method: 'POST', url: '/v1/endpoints', headers: { ...acc.auth, 'content-type': 'text/plain' }, payload: 'x' }),
+    'a 415',
+  );
+  assertHardened(
+    await a.inject({ method: 'POST', url: '/v1/incoming/vit_nope', payload: { endpoint_id: 'ep_x', status: 'up' } }),
+    'an incoming 404',
+  );
   let limited: LightMyRequestResponse | undefined;
-  for (let i = 0; i < 10 && limited?.statusCode !== 429; i++) limited = await a.inject({ method: 'GET', url: '/v1/account', headers: acc.auth });
+  for (let i = 0; i < 10 && limited?.statusCode !== 429; i++)
+    limited = await a.inject({ method: 'GET', url: '/v1/account', headers: acc.auth });
   assert.equal(limited?.statusCode, 429);
   assertHardened(limited!, 'a 429');
 });
@@ -56,7 +68,13 @@ test('/docs answers with a Content-Security-Policy that allows no inline script,
   assert.match(page.headers['content-type'] as string, /text\/html/);
   const csp = page.headers['content-security-policy'] as string;
   assert.ok(csp, 'no Content-Security-Policy on /docs');
-  const directives = Object.fromEntries(csp.split(';').map((d) => d.trim()).filter(Boolean).map((d) => [d.split(/\s+/)[0], d.split(/\s+/).slice(1)]));
+  const directives = Object.fromEntries(
+    csp
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => [d.split(/\s+/)[0], d.split(/\s+/).slice(1)]),
+  );
   assert.deepEqual(directives['script-src'], ["'self'"]);
   assert.deepEqual(directives['object-src'], ["'none'"]);
   assert.deepEqual(directives['frame-ancestors'], ["'none'"]);
@@ -89,7 +107,7 @@ test('with a metrics token, /metrics needs Authorization: Bearer <token>; withou
   assert.equal((await open.inject({ method: 'GET', url: '/metrics' })).statusCode, 200);
 });
 
-test('the worker\'s own /metrics server takes the same token', async () => {
+test("the worker's own /metrics server takes the same token", async () => {
   const port = await freePort();
   const server = await serveWorkerMetrics(createMetrics({ defaultMetrics: false }), port, '127.0.0.1', METRICS_TOKEN);
   try {
@@ -108,7 +126,12 @@ test('webhook custom header values come back masked to their last 4 characters, 
   const a = await app();
   const acc = await account(a);
   const headers = { 'X-Receiver-Token': 'rcv_0123456789abcdWXYZ', 'X-Team': 'sre' };
-  const created = await a.inject({ method: 'POST', url: '/v1/webhooks', headers: acc.auth, payload: { url: 'https://hooks.example.com/x', headers } });
+  const created = await a.inject({
+    method: 'POST',
+    url: '/v1/webhooks',
+    headers: acc.auth,
+    payload: { url: 'https://hooks.example.com/x', headers },
+  });
   assert.equal(created.statusCode, 201, created.body);
   const masked = { 'X-Receiver-Token': '••••WXYZ', 'X-Team': '••••' };
   assert.deepEqual(created.json().headers, masked, 'the create answer');
@@ -117,17 +140,28 @@ test('webhook custom header values come back masked to their last 4 characters, 
   assert.deepEqual(got.json().headers, masked, 'GET');
   const list = await a.inject({ method: 'GET', url: '/v1/webhooks', headers: acc.auth });
   assert.deepEqual(list.json().data[0].headers, masked, 'the list');
-  for (const r of [created, got, list]) for (const v of Object.values(headers)) assert.ok(!r.body.includes(v), `a header value in clear: ${v}`);
+  for (const r of [created, got, list])
+    for (const v of Object.values(headers)) assert.ok(!r.body.includes(v), `a header value in clear: ${v}`);
   const stored = async () => (await api.db.db.select({ headers: webhooks.headers }).from(webhooks).where(eq(webhooks.id, id)))[0]!.headers;
 
   // an editor sends back what GET gave it, with one header changed and one added: the masks keep their values
-  const patched = await a.inject({ method: 'PATCH', url: `/v1/webhooks/${id}`, headers: acc.auth, payload: { headers: { ...got.json().headers, 'X-Team': 'ops', 'X-New': 'value-0000-new1' } } });
+  const patched = await a.inject({
+    method: 'PATCH',
+    url: `/v1/webhooks/${id}`,
+    headers: acc.auth,
+    payload: { headers: { ...got.json().headers, 'X-Team': 'ops', 'X-New': 'value-0000-new1' } },
+  });
   assert.equal(patched.statusCode, 200, patched.body);
   assert.deepEqual(patched.json().headers, { 'X-Receiver-Token': '••••WXYZ', 'X-Team': '••••', 'X-New': '••••new1' });
   assert.deepEqual(await stored(), { 'X-Receiver-Token': 'rcv_0123456789abcdWXYZ', 'X-Team': 'ops', 'X-New': 'value-0000-new1' });
 
   // a header left out is removed, as before
-  await a.inject({ method: 'PATCH', url: `/v1/webhooks/${id}`, headers: acc.auth, payload: { headers: { 'X-Receiver-Token': '••••WXYZ' } } });
+  await a.inject({
+    method: 'PATCH',
+    url: `/v1/webhooks/${id}`,
+    headers: acc.auth,
+    payload: { headers: { 'X-Receiver-Token': '••••WXYZ' } },
+  });
   assert.deepEqual(await stored(), { 'X-Receiver-Token': 'rcv_0123456789abcdWXYZ' });
 
   // a mask that is not this header's own (another value's, or a new header's) is refused, naming the header
@@ -136,7 +170,12 @@ test('webhook custom header values come back masked to their last 4 characters, 
     assert.equal(r.statusCode, 400, r.body);
     assert.equal(r.json().error.details[0].field, `headers.${Object.keys(h)[0]}`);
   }
-  const onCreate = await a.inject({ method: 'POST', url: '/v1/webhooks', headers: acc.auth, payload: { url: 'https://hooks.example.com/y', headers: { 'X-A': '••••WXYZ' } } });
+  const onCreate = await a.inject({
+    method: 'POST',
+    url: '/v1/webhooks',
+    headers: acc.auth,
+    payload: { url: 'https://hooks.example.com/y', headers: { 'X-A': '••••WXYZ' } },
+  });
   assert.equal(onCreate.statusCode, 400);
   assert.equal(onCreate.json().error.details[0].field, 'headers.X-A');
   assert.deepEqual(await stored(), { 'X-Receiver-Token': 'rcv_0123456789abcdWXYZ' });
@@ -164,7 +203,10 @@ test('a request whose headers are too large gets a 431 in the error shape from a
   const a = await app();
   await a.listen({ port: 0, host: '127.0.0.1' });
   const port = (a.server.address() as { port: number }).port;
-  const r = await rawRequest(port, `GET /v1/account HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\nConnection: close\r\n\r\n`);
+  const r = await rawRequest(
+    port,
+    `GET /v1/account HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\nConnection: close\r\n\r\n`,
+  );
   assert.equal(r.status, 431);
   assert.match(r.headers['content-type'] ?? '', /^application\/json/);
   assert.equal(r.headers['x-content-type-options'], 'nosniff');

@@ -25,7 +25,14 @@ const deps = (adminToken: string | null) => ({
   temporal: { client: null as never, taskQueue: 'none' },
   secrets: createSecretBox(randomBytes(32)),
   payloadCodec: codec,
-  config: { adminToken, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1:3000', logLevel: 'warn' as const, temporalUiUrl: UI },
+  config: {
+    adminToken,
+    allowPrivateTargets: true,
+    allowInsecureTargets: true,
+    publicUrl: 'http://127.0.0.1:3000',
+    logLevel: 'warn' as const,
+    temporalUiUrl: UI,
+  },
   logger: false,
 });
 
@@ -48,11 +55,20 @@ const toJson = (p: Payload) => ({
 });
 const sealed = async (value: unknown) => toJson((await codec.encode([defaultPayloadConverter.toPayload(value)]))[0]!);
 const post = (path: string, headers: Record<string, string>, payload: unknown, target = app) =>
-  target.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...headers }, payload: JSON.stringify(payload) });
+  target.inject({
+    method: 'POST',
+    url: path,
+    headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...headers },
+    payload: JSON.stringify(payload),
+  });
 
 test('the codec server decodes payloads for the admin token, and passes plain ones through', async () => {
   const plain = toJson(defaultPayloadConverter.toPayload({ n: 1 }));
-  const res = await post('/codec/decode?preserveStorageRefs=true', { authorization: `Bearer ${ADMIN}` }, { payloads: [await sealed({ headers: { Authorization: 'Bearer s3cr3t' } }), plain] });
+  const res = await post(
+    '/codec/decode?preserveStorageRefs=true',
+    { authorization: `Bearer ${ADMIN}` },
+    { payloads: [await sealed({ headers: { Authorization: 'Bearer s3cr3t' } }), plain] },
+  );
   assert.equal(res.statusCode, 200, res.body);
   assert.equal(res.headers['cache-control'], 'no-store');
   const out = res.json() as { payloads: Array<{ metadata: Record<string, string>; data: string }> };
@@ -62,17 +78,30 @@ test('the codec server decodes payloads for the admin token, and passes plain on
 });
 
 test('the codec server encodes what the Web UI or CLI sends (a signal typed in the UI) so the workers can read it', async () => {
-  const res = await post('/codec/encode', { authorization: `Bearer ${ADMIN}` }, { payloads: [toJson(defaultPayloadConverter.toPayload('hello'))] });
+  const res = await post(
+    '/codec/encode',
+    { authorization: `Bearer ${ADMIN}` },
+    { payloads: [toJson(defaultPayloadConverter.toPayload('hello'))] },
+  );
   assert.equal(res.statusCode, 200);
   const p = (res.json() as { payloads: Array<{ metadata: Record<string, string>; data: string }> }).payloads[0]!;
   assert.equal(Buffer.from(p.metadata['encoding']!, 'base64').toString(), 'binary/encrypted');
-  const back = await codec.decode([{ metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(p.data, 'base64') }]);
+  const back = await codec.decode([
+    {
+      metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+      data: Buffer.from(p.data, 'base64'),
+    },
+  ]);
   assert.equal(defaultPayloadConverter.fromPayload(back[0]!), 'hello');
 });
 
 test('the codec server refuses no token, a wrong token and an account API key (401), and is off without VANTA_ADMIN_TOKEN (403)', async () => {
   const body = { payloads: [await sealed('x')] };
-  for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: `Bearer ${apiKey}` }]) {
+  for (const headers of [
+    {} as Record<string, string>,
+    { authorization: 'Bearer wrong-token-0123456789' },
+    { authorization: `Bearer ${apiKey}` },
+  ]) {
     const res = await post('/codec/decode', headers, body);
     assert.equal(res.statusCode, 401, JSON.stringify(headers));
     assert.ok(!res.body.includes('json/plain'));
@@ -122,11 +151,21 @@ test('a browser signed in at /codec/login decodes from the Web UI origin only, w
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /<form method="post" action="session">/);
 
-  const wrong = await app.inject({ method: 'POST', url: '/codec/session', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'token=nope' });
+  const wrong = await app.inject({
+    method: 'POST',
+    url: '/codec/session',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'token=nope',
+  });
   assert.equal(wrong.statusCode, 401);
   assert.equal(wrong.headers['set-cookie'], undefined);
 
-  const signIn = await app.inject({ method: 'POST', url: '/codec/session', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${ADMIN}` });
+  const signIn = await app.inject({
+    method: 'POST',
+    url: '/codec/session',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `token=${ADMIN}`,
+  });
   assert.equal(signIn.statusCode, 200);
   const setCookie = String(signIn.headers['set-cookie']);
   assert.match(setCookie, /HttpOnly/);
@@ -148,7 +187,8 @@ test('a browser signed in at /codec/login decodes from the Web UI origin only, w
 test('wrong admin tokens at the codec server count as failed authentications: the address is then locked out, even with the right token', async () => {
   const locked = await buildApp({ ...deps(ADMIN), rateLimits: { authFailuresPerIpPerMinute: 3 } });
   try {
-    for (let i = 0; i < 3; i++) assert.equal((await post('/codec/decode', { authorization: 'Bearer wrong-token' }, { payloads: [] }, locked)).statusCode, 401);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await post('/codec/decode', { authorization: 'Bearer wrong-token' }, { payloads: [] }, locked)).statusCode, 401);
     const right = await post('/codec/decode', { authorization: `Bearer ${ADMIN}` }, { payloads: [] }, locked);
     assert.equal(right.statusCode, 429);
     assert.ok(right.headers['retry-after']);

@@ -23,7 +23,10 @@ before(async () => {
   db = await createTestDatabase();
   temporal = await connectTemporal();
   const secrets = createSecretBox(testMasterKey());
-  worker = await startTestWorker({ taskQueue: temporal.taskQueue, deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true } });
+  worker = await startTestWorker({
+    taskQueue: temporal.taskQueue,
+    deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true },
+  });
   consoleDir = await mkdtemp(join(tmpdir(), 'vanta-console-'));
   deps = {
     database: db,
@@ -53,19 +56,29 @@ after(async () => {
 });
 
 async function newAccount(): Promise<{ authorization: string }> {
-  const res = await app.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${ADMIN}` }, payload: { name: `console-${Math.random().toString(16).slice(2, 8)}` } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/accounts',
+    headers: { authorization: `Bearer ${ADMIN}` },
+    payload: { name: `console-${Math.random().toString(16).slice(2, 8)}` },
+  });
   assert.equal(res.statusCode, 201, res.body);
   return { authorization: `Bearer ${res.json().api_key.key}` };
 }
 
 /** A push endpoint with a day-long interval: a monitor workflow that never checks anything during the test. */
 async function pushEndpoint(auth: { authorization: string }, name: string): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/v1/endpoints', headers: auth, payload: { name, type: 'push', check_interval_sec: 86400 } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/endpoints',
+    headers: auth,
+    payload: { name, type: 'push', check_interval_sec: 86400 },
+  });
   assert.equal(res.statusCode, 201, res.body);
   return res.json().id;
 }
 
-test('GET /v1/endpoints/status answers each id: live status for the account\'s own, not_found for another account\'s or unknown ids', async () => {
+test("GET /v1/endpoints/status answers each id: live status for the account's own, not_found for another account's or unknown ids", async () => {
   const a = await newAccount();
   const b = await newAccount();
   const [a1, a2] = [await pushEndpoint(a, 'a-one'), await pushEndpoint(a, 'a-two')];
@@ -109,7 +122,10 @@ test('GET /v1/endpoints/status validates its ids and needs an API key', async ()
     assert.equal(res.statusCode, 400, `${qs}: ${res.body}`);
     const err = res.json().error;
     assert.equal(err.code, 'validation_error');
-    assert.ok(err.details.some((d: { field: string }) => d.field.startsWith(field)), `${qs}: ${res.body}`);
+    assert.ok(
+      err.details.some((d: { field: string }) => d.field.startsWith(field)),
+      `${qs}: ${res.body}`,
+    );
   }
   // exactly 100 distinct ids is fine
   const hundred = Array.from({ length: 100 }, (_, i) => `ep_${i}`).join(',');
@@ -125,7 +141,10 @@ test('GET /v1/meta answers the Temporal Web UI URL to a key holder only', async 
 
   const bare = await buildApp({ ...deps, config: { ...deps.config, temporalUiUrl: undefined, temporalNamespace: undefined } });
   try {
-    assert.deepEqual((await bare.inject({ method: 'GET', url: '/v1/meta', headers: a })).json(), { temporal_ui_url: null, temporal_namespace: 'default' });
+    assert.deepEqual((await bare.inject({ method: 'GET', url: '/v1/meta', headers: a })).json(), {
+      temporal_ui_url: null,
+      temporal_namespace: 'default',
+    });
   } finally {
     await bare.close();
   }
@@ -137,7 +156,10 @@ test('the console at /: 503 naming the build command until it is built, then the
   assert.match(missing.body, /npm run build:web/);
 
   await mkdir(join(consoleDir, 'assets'), { recursive: true });
-  await writeFile(join(consoleDir, 'index.html'), '<!doctype html><title>console</title><script type="module" src="/assets/app-abc.js"></script>');
+  await writeFile(
+    join(consoleDir, 'index.html'),
+    '<!doctype html><title>console</title><script type="module" src="/assets/app-abc.js"></script>',
+  );
   await writeFile(join(consoleDir, 'assets', 'app-abc.js'), 'console.log("hi")');
 
   const page = await app.inject({ method: 'GET', url: '/' });

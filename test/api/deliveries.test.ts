@@ -32,10 +32,28 @@ before(async () => {
     taskQueue: temporal.taskQueue,
     deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true },
   });
-  const config = { adminToken: ADMIN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' as const };
-  app = await buildApp({ database: db, temporal: { client: temporal.client, taskQueue: temporal.taskQueue }, secrets, config, logger: false });
+  const config = {
+    adminToken: ADMIN,
+    allowPrivateTargets: true,
+    allowInsecureTargets: true,
+    publicUrl: 'http://127.0.0.1',
+    logLevel: 'warn' as const,
+  };
+  app = await buildApp({
+    database: db,
+    temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
+    secrets,
+    config,
+    logger: false,
+  });
   idleTaskQueue = `${temporal.taskQueue}-idle`;
-  idleApp = await buildApp({ database: db, temporal: { client: temporal.client, taskQueue: idleTaskQueue }, secrets, config, logger: false });
+  idleApp = await buildApp({
+    database: db,
+    temporal: { client: temporal.client, taskQueue: idleTaskQueue },
+    secrets,
+    config,
+    logger: false,
+  });
 });
 
 after(async () => {
@@ -150,34 +168,38 @@ function expectedSample(type: EventType, accountId: string, webhookId: string, e
   return { id: eventId, event: type, timestamp: e.timestamp, webhook_id: webhookId, account_id: accountId, data: e.data };
 }
 
-test('a test send delivers a signed sample endpoint.down to the receiver, even to a webhook not subscribed to it', { timeout: 60_000 }, async () => {
-  const a = await newAccount();
-  const rec = await receiver(200);
-  const wh = await newWebhook(a, rec.url + '/hook', ['endpoint.up']);
+test(
+  'a test send delivers a signed sample endpoint.down to the receiver, even to a webhook not subscribed to it',
+  { timeout: 60_000 },
+  async () => {
+    const a = await newAccount();
+    const rec = await receiver(200);
+    const wh = await newWebhook(a, rec.url + '/hook', ['endpoint.up']);
 
-  const before = Date.now();
-  const { delivery_id, event_id } = await sendTest(a, wh.id);
-  assert.match(event_id, /^wh_evt_[0-9a-f]{32}$/);
-  // time-ordered like the endpoint workflow's ids: 12 hex characters of the creation time in ms come first
-  const mintedAt = parseInt(event_id.slice('wh_evt_'.length, 'wh_evt_'.length + 12), 16);
-  assert.ok(mintedAt >= before && mintedAt <= Date.now(), `event id time ${mintedAt} not within the request`);
-  assert.equal(delivery_id, deliveryIdFor(wh.id, event_id, 0));
+    const before = Date.now();
+    const { delivery_id, event_id } = await sendTest(a, wh.id);
+    assert.match(event_id, /^wh_evt_[0-9a-f]{32}$/);
+    // time-ordered like the endpoint workflow's ids: 12 hex characters of the creation time in ms come first
+    const mintedAt = parseInt(event_id.slice('wh_evt_'.length, 'wh_evt_'.length + 12), 16);
+    assert.ok(mintedAt >= before && mintedAt <= Date.now(), `event id time ${mintedAt} not within the request`);
+    assert.equal(delivery_id, deliveryIdFor(wh.id, event_id, 0));
 
-  const [req] = await rec.waitFor(1, 30_000);
-  assert.ok(req);
-  assert.equal(req.method, 'POST');
-  assert.equal(req.url, '/hook');
-  assert.equal(req.headers['x-vantastatus-event'], 'endpoint.down');
-  assert.equal(req.headers['x-vantastatus-webhook-id'], wh.id);
-  assert.equal(req.headers['x-vantastatus-retry-count'], '0');
-  assert.equal(req.headers['webhook-id'], event_id);
-  assertSigned(req, wh.secret);
-  const body = JSON.parse(req.rawBody.toString('utf8'));
-  assert.deepEqual(Object.keys(body), ['id', 'event', 'timestamp', 'webhook_id', 'account_id', 'data']);
-  assert.deepEqual(body, expectedSample('endpoint.down', a.id, wh.id, event_id, body.timestamp));
-  assert.equal(body.data.endpoint_id, 'ep_sample_test');
-  assert.equal(body.data.current_status, 'down');
-});
+    const [req] = await rec.waitFor(1, 30_000);
+    assert.ok(req);
+    assert.equal(req.method, 'POST');
+    assert.equal(req.url, '/hook');
+    assert.equal(req.headers['x-vantastatus-event'], 'endpoint.down');
+    assert.equal(req.headers['x-vantastatus-webhook-id'], wh.id);
+    assert.equal(req.headers['x-vantastatus-retry-count'], '0');
+    assert.equal(req.headers['webhook-id'], event_id);
+    assertSigned(req, wh.secret);
+    const body = JSON.parse(req.rawBody.toString('utf8'));
+    assert.deepEqual(Object.keys(body), ['id', 'event', 'timestamp', 'webhook_id', 'account_id', 'data']);
+    assert.deepEqual(body, expectedSample('endpoint.down', a.id, wh.id, event_id, body.timestamp));
+    assert.equal(body.data.endpoint_id, 'ep_sample_test');
+    assert.equal(body.data.current_status, 'down');
+  },
+);
 
 test('the delivery log shows a test delivery with its attempt and the exact body that was sent', { timeout: 60_000 }, async () => {
   const a = await newAccount();
@@ -246,7 +268,10 @@ test('every event type can be test-sent, and the log pages newest first with nex
   assert.equal(second.data.length, 2);
   assert.equal(second.next_cursor, null);
   const newestFirst = sent.map((s) => s.delivery_id).reverse();
-  assert.deepEqual([...first.data, ...second.data].map((d) => d.id), newestFirst);
+  assert.deepEqual(
+    [...first.data, ...second.data].map((d) => d.id),
+    newestFirst,
+  );
 
   const exact = await listDeliveries(a, wh.id, '?limit=6');
   assert.equal(exact.data.length, 6);
@@ -329,7 +354,10 @@ test('simultaneous retries never start two redeliveries with the same sequence',
   const described1 = await handle.describe();
   assert.equal(described1.status.name, 'RUNNING');
   assert.equal(described1.taskQueue, idleTaskQueue);
-  await assert.rejects(temporal.client.workflow.getHandle(redeliveryWorkflowId(wh.id, original.event_id, 2)).describe(), WorkflowNotFoundError);
+  await assert.rejects(
+    temporal.client.workflow.getHandle(redeliveryWorkflowId(wh.id, original.event_id, 2)).describe(),
+    WorkflowNotFoundError,
+  );
 
   // A redelivery terminated before it ever ran may take its sequence again, and this time it is delivered.
   await handle.terminate('test: never ran');
@@ -398,41 +426,51 @@ test('a retry is refused with 409 while a delivery of the same event is still re
   assert.equal(ofOriginal.json().error.details.delivery_id, redelivery.id);
 
   const retrying = await listDeliveries(a, wh.id, '?state=retrying');
-  assert.deepEqual(retrying.data.map((d) => d.id), [redelivery.id]);
+  assert.deepEqual(
+    retrying.data.map((d) => d.id),
+    [redelivery.id],
+  );
   const succeeded = await listDeliveries(a, wh.id, '?state=succeeded');
-  assert.deepEqual(succeeded.data.map((d) => d.id), [original.delivery_id]);
+  assert.deepEqual(
+    succeeded.data.map((d) => d.id),
+    [original.delivery_id],
+  );
   assert.equal(rec.requests.length, 2);
 });
 
-test('a disabled webhook refuses test sends and retries with 409; a deleted one refuses retries and keeps its log', { timeout: 60_000 }, async () => {
-  const a = await newAccount();
-  const rec = await receiver(200);
-  const wh = await newWebhook(a, rec.url + '/off');
-  const original = await sendTest(a, wh.id);
-  await deliveryInState(a, original.delivery_id, 'succeeded');
+test(
+  'a disabled webhook refuses test sends and retries with 409; a deleted one refuses retries and keeps its log',
+  { timeout: 60_000 },
+  async () => {
+    const a = await newAccount();
+    const rec = await receiver(200);
+    const wh = await newWebhook(a, rec.url + '/off');
+    const original = await sendTest(a, wh.id);
+    await deliveryInState(a, original.delivery_id, 'succeeded');
 
-  const off = await app.inject({ method: 'PATCH', url: `/v1/webhooks/${wh.id}`, headers: a.auth, payload: { enabled: false } });
-  assert.equal(off.statusCode, 200, off.body);
-  const testSend = await app.inject({ method: 'POST', url: `/v1/webhooks/${wh.id}/test`, headers: a.auth });
-  assert.equal(testSend.statusCode, 409, testSend.body);
-  assert.equal(testSend.json().error.code, 'webhook_disabled');
-  assert.match(testSend.json().error.message, /disabled/);
-  const retried = await retry(a, original.delivery_id);
-  assert.equal(retried.statusCode, 409, retried.body);
-  assert.equal(retried.json().error.code, 'webhook_disabled');
+    const off = await app.inject({ method: 'PATCH', url: `/v1/webhooks/${wh.id}`, headers: a.auth, payload: { enabled: false } });
+    assert.equal(off.statusCode, 200, off.body);
+    const testSend = await app.inject({ method: 'POST', url: `/v1/webhooks/${wh.id}/test`, headers: a.auth });
+    assert.equal(testSend.statusCode, 409, testSend.body);
+    assert.equal(testSend.json().error.code, 'webhook_disabled');
+    assert.match(testSend.json().error.message, /disabled/);
+    const retried = await retry(a, original.delivery_id);
+    assert.equal(retried.statusCode, 409, retried.body);
+    assert.equal(retried.json().error.code, 'webhook_disabled');
 
-  const del = await app.inject({ method: 'DELETE', url: `/v1/webhooks/${wh.id}`, headers: a.auth });
-  assert.equal(del.statusCode, 204, del.body);
-  const afterDelete = await retry(a, original.delivery_id);
-  assert.equal(afterDelete.statusCode, 409, afterDelete.body);
-  assert.equal(afterDelete.json().error.code, 'webhook_deleted');
-  const testDeleted = await app.inject({ method: 'POST', url: `/v1/webhooks/${wh.id}/test`, headers: a.auth });
-  assert.equal(testDeleted.statusCode, 404, testDeleted.body);
-  assert.equal((await getDelivery(a, original.delivery_id)).state, 'succeeded', 'the log of a deleted webhook stays readable');
+    const del = await app.inject({ method: 'DELETE', url: `/v1/webhooks/${wh.id}`, headers: a.auth });
+    assert.equal(del.statusCode, 204, del.body);
+    const afterDelete = await retry(a, original.delivery_id);
+    assert.equal(afterDelete.statusCode, 409, afterDelete.body);
+    assert.equal(afterDelete.json().error.code, 'webhook_deleted');
+    const testDeleted = await app.inject({ method: 'POST', url: `/v1/webhooks/${wh.id}/test`, headers: a.auth });
+    assert.equal(testDeleted.statusCode, 404, testDeleted.body);
+    assert.equal((await getDelivery(a, original.delivery_id)).state, 'succeeded', 'the log of a deleted webhook stays readable');
 
-  await new Promise((r) => setTimeout(r, 500));
-  assert.equal(rec.requests.length, 1, 'nothing was sent after the webhook was disabled');
-});
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(rec.requests.length, 1, 'nothing was sent after the webhook was disabled');
+  },
+);
 
 test("another account's webhook and delivery ids answer 404, and nothing is sent", { timeout: 60_000 }, async () => {
   const owner = await newAccount();
@@ -467,14 +505,24 @@ test('bad input is refused with 400 naming the field', async () => {
   const a = await newAccount();
   const wh = await newWebhook(a, 'http://127.0.0.1:9/never');
 
-  const unknownType = await app.inject({ method: 'POST', url: `/v1/webhooks/${wh.id}/test`, headers: a.auth, payload: { event: 'endpoint.exploded' } });
+  const unknownType = await app.inject({
+    method: 'POST',
+    url: `/v1/webhooks/${wh.id}/test`,
+    headers: a.auth,
+    payload: { event: 'endpoint.exploded' },
+  });
   assert.equal(unknownType.statusCode, 400, unknownType.body);
   const err = unknownType.json().error;
   assert.equal(err.code, 'validation_error');
   assert.match(err.message, /^event: /);
   assert.equal(err.details[0].field, 'event');
 
-  const unknownKey = await app.inject({ method: 'POST', url: `/v1/webhooks/${wh.id}/test`, headers: a.auth, payload: { evnet: 'endpoint.up' } });
+  const unknownKey = await app.inject({
+    method: 'POST',
+    url: `/v1/webhooks/${wh.id}/test`,
+    headers: a.auth,
+    payload: { evnet: 'endpoint.up' },
+  });
   assert.equal(unknownKey.statusCode, 400, unknownKey.body);
   assert.equal(unknownKey.json().error.code, 'validation_error');
   assert.match(unknownKey.json().error.message, /"evnet"/);
@@ -484,7 +532,11 @@ test('bad input is refused with 400 naming the field', async () => {
   assert.equal(badState.statusCode, 400, badState.body);
   assert.equal(badState.json().error.details[0].field, 'state');
 
-  const badCursor = await app.inject({ method: 'GET', url: `/v1/webhooks/${wh.id}/deliveries?cursor=${Buffer.from('wh_123').toString('base64url')}`, headers: a.auth });
+  const badCursor = await app.inject({
+    method: 'GET',
+    url: `/v1/webhooks/${wh.id}/deliveries?cursor=${Buffer.from('wh_123').toString('base64url')}`,
+    headers: a.auth,
+  });
   assert.equal(badCursor.statusCode, 400, badCursor.body);
   assert.match(badCursor.json().error.message, /^cursor: /);
 

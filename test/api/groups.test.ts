@@ -112,7 +112,11 @@ test('an account settings change reaches, live, every group that did not overrid
   });
   assert.equal(patched.statusCode, 200, patched.body);
 
-  assert.deepEqual((await getGroup(a.auth, inheriting.id)).effective_settings, { retry_schedule_sec: [5, 50], expiry_sec: 7200, timeout_sec: 20 });
+  assert.deepEqual((await getGroup(a.auth, inheriting.id)).effective_settings, {
+    retry_schedule_sec: [5, 50],
+    expiry_sec: 7200,
+    timeout_sec: 20,
+  });
   const o = await getGroup(a.auth, overriding.id);
   assert.deepEqual(o.settings, { timeout_sec: 10, expiry_sec: 600 }, 'the overrides themselves are untouched');
   assert.deepEqual(o.effective_settings, { retry_schedule_sec: [5, 50], expiry_sec: 600, timeout_sec: 10 });
@@ -131,7 +135,11 @@ test('PATCH sets overrides, null removes one so the field inherits again, and ab
   const r1 = await patchGroup(a.auth, g.id, { settings: { timeout_sec: null, retry_schedule_sec: [30] } });
   assert.equal(r1.statusCode, 200, r1.body);
   assert.deepEqual(r1.json().settings, { expiry_sec: 600, retry_schedule_sec: [30] });
-  assert.deepEqual(r1.json().effective_settings, { retry_schedule_sec: [30], expiry_sec: 600, timeout_sec: DEFAULT_DELIVERY_SETTINGS.timeout_sec });
+  assert.deepEqual(r1.json().effective_settings, {
+    retry_schedule_sec: [30],
+    expiry_sec: 600,
+    timeout_sec: DEFAULT_DELIVERY_SETTINGS.timeout_sec,
+  });
 
   // The removed override now follows the account.
   await app.inject({ method: 'PATCH', url: '/v1/account', headers: a.auth, payload: { settings: { timeout_sec: 5 } } });
@@ -171,7 +179,11 @@ test('invalid group bodies are refused with 400 naming the field', async () => {
     if (unknownKey) assert.ok(res.json().error.message.includes(`"${unknownKey}"`), res.body);
   }
   const list = await app.inject({ method: 'GET', url: '/v1/groups', headers: a.auth });
-  assert.deepEqual(list.json().data.map((x: { id: string }) => x.id), [g.id], 'nothing was created');
+  assert.deepEqual(
+    list.json().data.map((x: { id: string }) => x.id),
+    [g.id],
+    'nothing was created',
+  );
   assert.deepEqual((await getGroup(a.auth, g.id)).settings, {}, 'nothing was changed');
 });
 
@@ -221,7 +233,11 @@ test('the group list is cursor-paginated', async () => {
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const res: LightMyRequestResponse = await app.inject({ method: 'GET', url: `/v1/groups?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: a.auth });
+    const res: LightMyRequestResponse = await app.inject({
+      method: 'GET',
+      url: `/v1/groups?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      headers: a.auth,
+    });
     assert.equal(res.statusCode, 200, res.body);
     const body: { data: Array<{ id: string }>; next_cursor: string | null } = res.json();
     assert.ok(body.data.length <= 2);
@@ -258,7 +274,9 @@ test('deleting a group ungroups its endpoints, tells their monitors, and keeps t
   const sent = await app.inject({ method: 'POST', url: `/v1/webhooks/${wh.json().id}/test`, headers: a.auth });
   assert.equal(sent.statusCode, 202, sent.body);
   const deliveryId = sent.json().delivery_id;
-  await eventually(async () => (await app.inject({ method: 'GET', url: `/v1/deliveries/${deliveryId}`, headers: a.auth })).json().state === 'succeeded');
+  await eventually(
+    async () => (await app.inject({ method: 'GET', url: `/v1/deliveries/${deliveryId}`, headers: a.auth })).json().state === 'succeeded',
+  );
   assert.equal((await app.inject({ method: 'DELETE', url: `/v1/webhooks/${wh.json().id}`, headers: a.auth })).statusCode, 204);
 
   const del = await app.inject({ method: 'DELETE', url: `/v1/groups/${g.id}`, headers: a.auth });
@@ -301,7 +319,12 @@ test("a test delivery through a group-scoped webhook uses the group's effective 
   const a = await newAccount();
   await app.inject({ method: 'PATCH', url: '/v1/account', headers: a.auth, payload: { settings: { expiry_sec: 3000 } } });
   const g = await createGroup(a.auth, { name: 'checkout', settings: { retry_schedule_sec: [15, 45], timeout_sec: 7 } });
-  const wh = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: a.auth, payload: { url: rec.url + '/grouped', group_id: g.id } });
+  const wh = await app.inject({
+    method: 'POST',
+    url: '/v1/webhooks',
+    headers: a.auth,
+    payload: { url: rec.url + '/grouped', group_id: g.id },
+  });
   assert.equal(wh.statusCode, 201, wh.body);
   const sent = await app.inject({ method: 'POST', url: `/v1/webhooks/${wh.json().id}/test`, headers: a.auth });
   assert.equal(sent.statusCode, 202, sent.body);
@@ -318,7 +341,14 @@ test('the OpenAPI document describes the group and delivery routes', async () =>
   const res = await app.inject({ method: 'GET', url: '/openapi.json' });
   assert.equal(res.statusCode, 200, res.body);
   const paths = res.json().paths;
-  for (const p of ['/v1/groups', '/v1/groups/{id}', '/v1/webhooks/{id}/test', '/v1/webhooks/{id}/deliveries', '/v1/deliveries/{id}', '/v1/deliveries/{id}/retry']) {
+  for (const p of [
+    '/v1/groups',
+    '/v1/groups/{id}',
+    '/v1/webhooks/{id}/test',
+    '/v1/webhooks/{id}/deliveries',
+    '/v1/deliveries/{id}',
+    '/v1/deliveries/{id}/retry',
+  ]) {
     assert.ok(paths[p], `${p} is documented`);
   }
   assert.ok(paths['/v1/webhooks/{id}/test'].post.requestBody, 'the test body schema is documented');

@@ -16,7 +16,8 @@ async function pushEndpoint(a: FastifyInstance) {
   const acc = await api.account(a, { name: 'push' });
   const ep = await a.inject({ method: 'POST', url: '/v1/endpoints', headers: acc.auth, payload: { name: 'cron', type: 'push' } });
   assert.equal(ep.statusCode, 201, ep.body);
-  return (checked_at: string) => a.inject({ method: 'POST', url: acc.incoming, payload: { endpoint_id: ep.json().id, status: 'up', checked_at } });
+  return (checked_at: string) =>
+    a.inject({ method: 'POST', url: acc.incoming, payload: { endpoint_id: ep.json().id, status: 'up', checked_at } });
 }
 
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
@@ -32,7 +33,10 @@ test('an incoming checked_at in the year 2999, or more than 5 minutes ahead, is 
     assert.equal(e.code, 'validation_error');
     assert.match(e.message, /^checked_at: /);
     assert.match(e.message, /5 minutes/);
-    assert.deepEqual(e.details.map((d: { field: string }) => d.field), ['checked_at']);
+    assert.deepEqual(
+      e.details.map((d: { field: string }) => d.field),
+      ['checked_at'],
+    );
   }
   assert.equal((await send(ago(-4 * MIN))).statusCode, 202, 'a clock a few minutes ahead is accepted');
 });

@@ -19,7 +19,13 @@ before(async () => {
     database: db,
     temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
     secrets: createSecretBox(testMasterKey()),
-    config: { adminToken: 'admin-token-openapi-tests-0123456', allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
+    config: {
+      adminToken: 'admin-token-openapi-tests-0123456',
+      allowPrivateTargets: true,
+      allowInsecureTargets: true,
+      publicUrl: 'http://127.0.0.1',
+      logLevel: 'warn',
+    },
     logger: false,
   });
 });
@@ -64,12 +70,19 @@ test('the document lists every /v1 route the app serves, with its methods, and n
     .map((r) => `${r.method} ${openApiPath(r.url)}`)
     .sort();
   const documented = Object.entries(doc.paths)
-    .flatMap(([path, item]) => Object.keys(item).filter((m) => HTTP_METHODS.has(m)).map((m) => `${m.toUpperCase()} ${path}`))
+    .flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((m) => HTTP_METHODS.has(m))
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    )
     .sort();
   assert.ok(served.length >= 30, `the app serves ${served.length} /v1 routes`);
   assert.deepEqual(documented, served);
   // and nothing outside /v1 leaks into the API description (docs, metrics, health)
-  assert.deepEqual(Object.keys(doc.paths).filter((p) => !p.startsWith('/v1/')), []);
+  assert.deepEqual(
+    Object.keys(doc.paths).filter((p) => !p.startsWith('/v1/')),
+    [],
+  );
 });
 
 test('each documented operation names its path parameters and answers, and optional bodies are not marked required', async () => {
@@ -91,17 +104,31 @@ test('each documented operation names its path parameters and answers, and optio
     }
   }
   // The two routes whose body may be left out (an API key's name; a test send's event type)…
-  for (const [path, method] of [['/v1/account/api-keys', 'post'], ['/v1/webhooks/{id}/test', 'post']] as const) {
+  for (const [path, method] of [
+    ['/v1/account/api-keys', 'post'],
+    ['/v1/webhooks/{id}/test', 'post'],
+  ] as const) {
     const body = doc.paths[path]?.[method]?.requestBody;
     assert.ok(body, `${path}: the body is documented`);
     assert.equal(body.required, false, `${path}: the body is optional`);
   }
   // …and the ones that cannot be called without one.
-  for (const [path, method] of [['/v1/endpoints', 'post'], ['/v1/webhooks', 'post'], ['/v1/groups', 'post'], ['/v1/endpoints/{id}', 'patch'], ['/v1/incoming/{token}', 'post']] as const) {
+  for (const [path, method] of [
+    ['/v1/endpoints', 'post'],
+    ['/v1/webhooks', 'post'],
+    ['/v1/groups', 'post'],
+    ['/v1/endpoints/{id}', 'patch'],
+    ['/v1/incoming/{token}', 'post'],
+  ] as const) {
     assert.equal(doc.paths[path]?.[method]?.requestBody?.required, true, `${method.toUpperCase()} ${path}: the body is required`);
   }
   // Actions that take no body document none.
-  for (const path of ['/v1/endpoints/{id}/pause', '/v1/endpoints/{id}/resume', '/v1/webhooks/{id}/rotate-secret', '/v1/deliveries/{id}/retry']) {
+  for (const path of [
+    '/v1/endpoints/{id}/pause',
+    '/v1/endpoints/{id}/resume',
+    '/v1/webhooks/{id}/rotate-secret',
+    '/v1/deliveries/{id}/retry',
+  ]) {
     assert.equal(doc.paths[path]?.post?.requestBody, undefined, `${path}: no body`);
   }
   // The incoming route is the one /v1 route that takes no API key.

@@ -53,7 +53,11 @@ before(async () => {
     logger: false,
   };
   app = await buildApp(base);
-  strict = await buildApp({ ...base, config: { ...base.config, allowPrivateTargets: false, allowInsecureTargets: false }, resolver: fakeResolver });
+  strict = await buildApp({
+    ...base,
+    config: { ...base.config, allowPrivateTargets: false, allowInsecureTargets: false },
+    resolver: fakeResolver,
+  });
 });
 
 after(async () => {
@@ -71,10 +75,20 @@ interface Account {
 }
 
 async function newAccount(on: FastifyInstance = app): Promise<Account> {
-  const res = await on.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${ADMIN}` }, payload: { name: 'errors' } });
+  const res = await on.inject({
+    method: 'POST',
+    url: '/v1/accounts',
+    headers: { authorization: `Bearer ${ADMIN}` },
+    payload: { name: 'errors' },
+  });
   assert.equal(res.statusCode, 201, res.body);
   const j = res.json();
-  return { id: j.account.id, key: j.api_key.key, auth: { authorization: `Bearer ${j.api_key.key}` }, incomingPath: new URL(j.incoming_url).pathname };
+  return {
+    id: j.account.id,
+    key: j.api_key.key,
+    auth: { authorization: `Bearer ${j.api_key.key}` },
+    incomingPath: new URL(j.incoming_url).pathname,
+  };
 }
 
 /** Row counts of everything an account can write, to prove a refused request wrote nothing. */
@@ -128,7 +142,11 @@ test('every authenticated route answers 401 without a key, with a malformed Auth
   const spare = await app.inject({ method: 'POST', url: '/v1/account/api-keys', headers: a.auth, payload: { name: 'soon revoked' } });
   assert.equal(spare.statusCode, 201, spare.body);
   const spareAuth = { authorization: `Bearer ${spare.json().key}` };
-  assert.equal((await app.inject({ method: 'GET', url: '/v1/account', headers: spareAuth })).statusCode, 200, 'the spare key works before it is revoked');
+  assert.equal(
+    (await app.inject({ method: 'GET', url: '/v1/account', headers: spareAuth })).statusCode,
+    200,
+    'the spare key works before it is revoked',
+  );
   const revoke = await app.inject({ method: 'DELETE', url: `/v1/account/api-keys/${spare.json().id}`, headers: a.auth });
   assert.equal(revoke.statusCode, 204, revoke.body);
   const before = await countsOf(a.id);
@@ -189,7 +207,12 @@ test('every POST and PATCH route answers 413 for a JSON body over 64 KiB, and a 
   }
   // Just under the limit the body is parsed and validated: a 400 naming the field, not a 413.
   const under = JSON.stringify({ name: 'x'.repeat(63 * 1024) });
-  const res = await app.inject({ method: 'POST', url: '/v1/groups', headers: { ...a.auth, 'content-type': 'application/json' }, payload: under });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/groups',
+    headers: { ...a.auth, 'content-type': 'application/json' },
+    payload: under,
+  });
   assertNamesField(res, 'name', 'a 63 KiB group name');
   assert.deepEqual(await countsOf(a.id), before, 'nothing was written');
 });
@@ -220,7 +243,12 @@ test('every POST and PATCH route answers 400 invalid_json for malformed JSON and
   const before = await countsOf(a.id);
   for (const route of v1Routes(app).filter(hasBodyMethod)) {
     const { url, headers } = credentialsFor(route, a);
-    for (const payload of ['{"name":', "{'name': 'single quotes'}", '{"name":"p","__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}']) {
+    for (const payload of [
+      '{"name":',
+      "{'name': 'single quotes'}",
+      '{"name":"p","__proto__":{"admin":true}}',
+      '{"constructor":{"prototype":{"admin":true}}}',
+    ]) {
       const res = await app.inject({ method: route.method, url, headers: { ...headers, 'content-type': 'application/json' }, payload });
       assertErrorShape(res, 400, 'invalid_json', `${routeKey(route)} with ${payload}`);
     }
@@ -234,7 +262,12 @@ test('an empty body sent with Content-Type: application/json counts as no body',
   const key = await app.inject({ method: 'POST', url: '/v1/account/api-keys', headers: json });
   assert.equal(key.statusCode, 201, `the optional body may be left out: ${key.body}`);
   assert.equal(key.json().name, 'default');
-  const ep = await app.inject({ method: 'POST', url: '/v1/endpoints', headers: a.auth, payload: { name: 'p', type: 'push', check_interval_sec: 86400 } });
+  const ep = await app.inject({
+    method: 'POST',
+    url: '/v1/endpoints',
+    headers: a.auth,
+    payload: { name: 'p', type: 'push', check_interval_sec: 86400 },
+  });
   assert.equal(ep.statusCode, 201, ep.body);
   const paused = await app.inject({ method: 'POST', url: `/v1/endpoints/${ep.json().id}/pause`, headers: json });
   assert.equal(paused.statusCode, 200, paused.body);
@@ -257,7 +290,12 @@ test('unknown routes, unsupported methods and overlong or malformed path segment
   ] as const) {
     for (const headers of [{}, a.auth]) assertErrorShape(await app.inject({ method, url, headers }), 404, 'not_found', `${method} ${url}`);
   }
-  assertErrorShape(await app.inject({ method: 'GET', url: '/v1/endpoints/%zz', headers: a.auth }), 400, 'bad_request', 'bad percent-encoding');
+  assertErrorShape(
+    await app.inject({ method: 'GET', url: '/v1/endpoints/%zz', headers: a.auth }),
+    400,
+    'bad_request',
+    'bad percent-encoding',
+  );
   // A NUL in an id is refused by validation, never passed on to PostgreSQL (which would fail with a 500).
   for (const url of ['/v1/endpoints/ep_%00', '/v1/account/api-keys/key_%00']) {
     const method: HTTPMethods = url.includes('api-keys') ? 'DELETE' : 'GET';
@@ -285,9 +323,23 @@ const UNSENDABLE_HEADER_CASES: Array<[string, Record<string, unknown>, string]> 
   ['a header value with a euro sign', { headers: { 'X-Foo': 'price in \u20ac' } }, 'headers.X-Foo'],
   ['a header value with a control character', { headers: { 'X-Foo': 'a\u0001b' } }, 'headers.X-Foo'],
   ['a header value with DEL', { headers: { 'X-Foo': 'a\u007fb' } }, 'headers.X-Foo'],
-  ...['Transfer-Encoding', 'transfer-encoding', 'Connection', 'TE', 'Trailer', 'Upgrade', 'Keep-Alive', 'Expect', 'Proxy-Authorization', 'proxy-connection', 'Content-Length'].map(
-    (h): [string, Record<string, unknown>, string] => [`the hop-by-hop or framing header ${h}`, { headers: { [h]: 'x' } }, `headers.${h}`],
-  ),
+  ...[
+    'Transfer-Encoding',
+    'transfer-encoding',
+    'Connection',
+    'TE',
+    'Trailer',
+    'Upgrade',
+    'Keep-Alive',
+    'Expect',
+    'Proxy-Authorization',
+    'proxy-connection',
+    'Content-Length',
+  ].map((h): [string, Record<string, unknown>, string] => [
+    `the hop-by-hop or framing header ${h}`,
+    { headers: { [h]: 'x' } },
+    `headers.${h}`,
+  ]),
 ];
 
 const ENDPOINT_CASES: Array<[string, Record<string, unknown>, string]> = [
@@ -334,7 +386,12 @@ test('invalid endpoint bodies are refused with 400 naming the field, on create a
     const res = await app.inject({ method: 'POST', url: '/v1/endpoints', headers: a.auth, payload: { ...valid, ...fields } });
     assertNamesField(res, field, `create with ${what}`);
   }
-  const twoUnknown = await app.inject({ method: 'POST', url: '/v1/endpoints', headers: a.auth, payload: { ...valid, colour: 'red', size: 'xl' } });
+  const twoUnknown = await app.inject({
+    method: 'POST',
+    url: '/v1/endpoints',
+    headers: a.auth,
+    payload: { ...valid, colour: 'red', size: 'xl' },
+  });
   assertNamesField(twoUnknown, 'colour', 'two unknown fields');
   assertNamesField(twoUnknown, 'size', 'two unknown fields');
   assert.deepEqual(await countsOf(a.id), before, 'no endpoint was created');
@@ -344,7 +401,11 @@ test('invalid endpoint bodies are refused with 400 naming the field, on create a
     const res = await app.inject({ method: 'PATCH', url: `/v1/endpoints/${id}`, headers: a.auth, payload: fields });
     assertNamesField(res, field, `PATCH with ${what}`);
   }
-  assert.deepEqual((await app.inject({ method: 'GET', url: `/v1/endpoints/${id}`, headers: a.auth })).json(), stored, 'the endpoint is unchanged');
+  assert.deepEqual(
+    (await app.inject({ method: 'GET', url: `/v1/endpoints/${id}`, headers: a.auth })).json(),
+    stored,
+    'the endpoint is unchanged',
+  );
 });
 
 const WEBHOOK_CASES: Array<[string, Record<string, unknown>, string]> = [
@@ -354,9 +415,17 @@ const WEBHOOK_CASES: Array<[string, Record<string, unknown>, string]> = [
   ['no events', { events: [] }, 'events'],
   ['an unknown event type', { events: ['endpoint.exploded'] }, 'events.0'],
   ['a repeated event type', { events: ['endpoint.up', 'endpoint.up'] }, 'events'],
-  ...['X-VantaStatus-Foo', 'x-vantastatus-signature', 'webhook-id', 'Webhook-Signature', 'Host', 'host', 'Content-Length', 'Content-Type', 'CONTENT-TYPE'].map(
-    (h): [string, Record<string, unknown>, string] => [`the reserved header ${h}`, { headers: { [h]: 'x' } }, `headers.${h}`],
-  ),
+  ...[
+    'X-VantaStatus-Foo',
+    'x-vantastatus-signature',
+    'webhook-id',
+    'Webhook-Signature',
+    'Host',
+    'host',
+    'Content-Length',
+    'Content-Type',
+    'CONTENT-TYPE',
+  ].map((h): [string, Record<string, unknown>, string] => [`the reserved header ${h}`, { headers: { [h]: 'x' } }, `headers.${h}`]),
   ['a header value with CR LF', { headers: { 'X-Custom': 'a\r\nX-Evil: 1' } }, 'headers.X-Custom'],
   ['a header value with CR', { headers: { 'X-Custom': 'a\rb' } }, 'headers.X-Custom'],
   ['a header value with LF', { headers: { 'X-Custom': 'a\nb' } }, 'headers.X-Custom'],
@@ -389,7 +458,11 @@ test('invalid webhook bodies are refused with 400 naming the field, on create an
     const res = await app.inject({ method: 'PATCH', url: `/v1/webhooks/${id}`, headers: a.auth, payload: fields });
     assertNamesField(res, field, `PATCH with ${what}`);
   }
-  assert.deepEqual((await app.inject({ method: 'GET', url: `/v1/webhooks/${id}`, headers: a.auth })).json(), stored, 'the webhook is unchanged');
+  assert.deepEqual(
+    (await app.inject({ method: 'GET', url: `/v1/webhooks/${id}`, headers: a.auth })).json(),
+    stored,
+    'the webhook is unchanged',
+  );
 });
 
 test('headers node can send are still accepted: Latin-1 values, Authorization, and on endpoints Host and Content-Type', async () => {
@@ -399,11 +472,20 @@ test('headers node can send are still accepted: Latin-1 values, Authorization, a
     method: 'POST',
     url: '/v1/endpoints',
     headers: a.auth,
-    payload: { name: 'vhost', url: 'https://example.com/health', headers: { ...headers, Host: 'api.example.com', 'Content-Type': 'application/json' } },
+    payload: {
+      name: 'vhost',
+      url: 'https://example.com/health',
+      headers: { ...headers, Host: 'api.example.com', 'Content-Type': 'application/json' },
+    },
   });
   assert.equal(ep.statusCode, 201, ep.body);
   assert.equal(ep.json().headers.Host, 'api.example.com');
-  const hook = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: a.auth, payload: { url: 'https://hooks.example.com/in', headers } });
+  const hook = await app.inject({
+    method: 'POST',
+    url: '/v1/webhooks',
+    headers: a.auth,
+    payload: { url: 'https://hooks.example.com/in', headers },
+  });
   assert.equal(hook.statusCode, 201, hook.body);
   // values are masked in webhook answers; the names show they were all stored
   assert.deepEqual(Object.keys(hook.json().headers).sort(), Object.keys(headers).sort());
@@ -416,10 +498,26 @@ test('names over 200 characters or holding a NUL are refused for groups, API key
   const before = await countsOf(a.id);
   for (const name of [long(201), 'a\u0000b']) {
     const label = name.length > 200 ? 'a long name' : 'a NUL';
-    assertNamesField(await app.inject({ method: 'POST', url: '/v1/groups', headers: a.auth, payload: { name } }), 'name', `group create, ${label}`);
-    assertNamesField(await app.inject({ method: 'PATCH', url: `/v1/groups/${g.json().id}`, headers: a.auth, payload: { name } }), 'name', `group rename, ${label}`);
-    assertNamesField(await app.inject({ method: 'POST', url: '/v1/account/api-keys', headers: a.auth, payload: { name } }), 'name', `API key, ${label}`);
-    assertNamesField(await app.inject({ method: 'PATCH', url: '/v1/account', headers: a.auth, payload: { name } }), 'name', `account, ${label}`);
+    assertNamesField(
+      await app.inject({ method: 'POST', url: '/v1/groups', headers: a.auth, payload: { name } }),
+      'name',
+      `group create, ${label}`,
+    );
+    assertNamesField(
+      await app.inject({ method: 'PATCH', url: `/v1/groups/${g.json().id}`, headers: a.auth, payload: { name } }),
+      'name',
+      `group rename, ${label}`,
+    );
+    assertNamesField(
+      await app.inject({ method: 'POST', url: '/v1/account/api-keys', headers: a.auth, payload: { name } }),
+      'name',
+      `API key, ${label}`,
+    );
+    assertNamesField(
+      await app.inject({ method: 'PATCH', url: '/v1/account', headers: a.auth, payload: { name } }),
+      'name',
+      `account, ${label}`,
+    );
   }
   assert.deepEqual(await countsOf(a.id), before, 'nothing was written, the account name included');
 });
@@ -484,10 +582,18 @@ test('a target whose DNS never answers is refused with a 400 naming the url with
   const started = Date.now();
   const [hook, ep] = await Promise.all([
     strict.inject({ method: 'POST', url: '/v1/webhooks', headers: a.auth, payload: { url: 'https://hanging.example.test/hook' } }),
-    strict.inject({ method: 'POST', url: '/v1/endpoints', headers: a.auth, payload: { name: 'slow dns', url: 'https://hanging.example.test/health' } }),
+    strict.inject({
+      method: 'POST',
+      url: '/v1/endpoints',
+      headers: a.auth,
+      payload: { name: 'slow dns', url: 'https://hanging.example.test/health' },
+    }),
   ]);
   const elapsed = Date.now() - started;
-  for (const [res, what] of [[hook, 'webhook'], [ep, 'endpoint']] as const) {
+  for (const [res, what] of [
+    [hook, 'webhook'],
+    [ep, 'endpoint'],
+  ] as const) {
     assertNamesField(res, 'url', what);
     assert.match(res.json().error.message, new RegExp(`hanging\\.example\\.test did not resolve within ${TARGET_DNS_TIMEOUT_MS / 1000} s`));
   }

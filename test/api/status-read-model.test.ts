@@ -17,13 +17,23 @@ after(async () => {
 });
 
 async function newAccount(): Promise<{ id: string; auth: { authorization: string } }> {
-  const res = await stack.app.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${ADMIN}` }, payload: { name: `status-${Math.random().toString(16).slice(2, 8)}` } });
+  const res = await stack.app.inject({
+    method: 'POST',
+    url: '/v1/accounts',
+    headers: { authorization: `Bearer ${ADMIN}` },
+    payload: { name: `status-${Math.random().toString(16).slice(2, 8)}` },
+  });
   assert.equal(res.statusCode, 201, res.body);
   return { id: res.json().account.id, auth: { authorization: `Bearer ${res.json().api_key.key}` } };
 }
 
 async function newEndpoint(auth: { authorization: string }, name: string): Promise<string> {
-  const res = await stack.app.inject({ method: 'POST', url: '/v1/endpoints', headers: auth, payload: { name, type: 'push', check_interval_sec: 60 } });
+  const res = await stack.app.inject({
+    method: 'POST',
+    url: '/v1/endpoints',
+    headers: auth,
+    payload: { name, type: 'push', check_interval_sec: 60 },
+  });
   assert.equal(res.statusCode, 201, res.body);
   return res.json().id;
 }
@@ -49,10 +59,15 @@ async function writeStatus(accountId: string, endpointId: string, status: Status
 const bulk = async (auth: { authorization: string }, ids: string[]) => {
   const res = await stack.app.inject({ method: 'GET', url: `/v1/endpoints/status?ids=${ids.join(',')}`, headers: auth });
   assert.equal(res.statusCode, 200, res.body);
-  return new Map((res.json().data as Array<{ endpoint_id: string; live: Record<string, unknown> | null; error: { code: string } | null }>).map((e) => [e.endpoint_id, e]));
+  return new Map(
+    (res.json().data as Array<{ endpoint_id: string; live: Record<string, unknown> | null; error: { code: string } | null }>).map((e) => [
+      e.endpoint_id,
+      e,
+    ]),
+  );
 };
 
-test('the bulk status answers the account\'s endpoints from the read model, and unknown with nulls for one with no status row yet', async () => {
+test("the bulk status answers the account's endpoints from the read model, and unknown with nulls for one with no status row yet", async () => {
   const a = await newAccount();
   const [checked, fresh] = [await newEndpoint(a.auth, 'checked'), await newEndpoint(a.auth, 'fresh')];
   await writeStatus(a.id, checked, down);
@@ -100,7 +115,7 @@ test('a paused endpoint shows paused with no next check, whatever its row planne
   assert.equal((await bulk(a.auth, [id])).get(id)!.live!.next_check_at, down.next_check_at);
 });
 
-test('another account\'s, deleted and unknown ids are not_found, each on its own, and 404 on the single route', async () => {
+test("another account's, deleted and unknown ids are not_found, each on its own, and 404 on the single route", async () => {
   const a = await newAccount();
   const b = await newAccount();
   const mine = await newEndpoint(a.auth, 'mine');
@@ -114,7 +129,11 @@ test('another account\'s, deleted and unknown ids are not_found, each on its own
   assert.deepEqual([...by.keys()], [theirs, mine, gone, 'ep_never'], 'one entry per id, in the order asked');
   assert.equal(by.get(mine)!.error, null);
   for (const id of [theirs, gone, 'ep_never']) {
-    assert.deepEqual({ ...by.get(id), endpoint_id: null }, { endpoint_id: null, live: null, error: { code: 'not_found', message: 'endpoint not found' } }, id);
+    assert.deepEqual(
+      { ...by.get(id), endpoint_id: null },
+      { endpoint_id: null, live: null, error: { code: 'not_found', message: 'endpoint not found' } },
+      id,
+    );
   }
   for (const id of [theirs, gone, 'ep_never']) {
     const res = await stack.app.inject({ method: 'GET', url: `/v1/endpoints/${id}/status`, headers: a.auth });

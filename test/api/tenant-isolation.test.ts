@@ -64,7 +64,8 @@ async function newTenant(label: string): Promise<Tenant> {
     201,
   );
   const auth = { authorization: `Bearer ${created.api_key.key}` };
-  const call = (method: HTTPMethods, url: string, payload?: object) => app.inject({ method, url, headers: auth, ...(payload && { payload }) });
+  const call = (method: HTTPMethods, url: string, payload?: object) =>
+    app.inject({ method, url, headers: auth, ...(payload && { payload }) });
 
   // Both accounts use the same group name: names are unique per account only.
   const group = await ok(await call('POST', '/v1/groups', { name: 'shared-name', settings: { timeout_sec: 9 } }), 201);
@@ -146,7 +147,12 @@ async function rowsOf(accountId: string) {
         : await d
             .select()
             .from(deliveryAttempts)
-            .where(inArray(deliveryAttempts.deliveryId, dels.map((x) => x.id)))
+            .where(
+              inArray(
+                deliveryAttempts.deliveryId,
+                dels.map((x) => x.id),
+              ),
+            )
             .orderBy(asc(deliveryAttempts.id)),
     events: await d.select().from(events).where(eq(events.accountId, accountId)).orderBy(asc(events.id)),
   };
@@ -156,7 +162,9 @@ async function rowsOf(accountId: string) {
 async function temporalStateOf(t: Tenant) {
   const handle = temporal.client.workflow.getHandle(endpointWorkflowId(t.endpoint));
   const history = await handle.fetchHistory();
-  const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).map((e) => e.workflowExecutionSignaledEventAttributes?.signalName);
+  const signals = (history.events ?? [])
+    .filter((e) => e.workflowExecutionSignaledEventAttributes)
+    .map((e) => e.workflowExecutionSignaledEventAttributes?.signalName);
   const deliveryWorkflows: string[] = [];
   for await (const wf of temporal.client.workflow.list({ query: `VantaWebhookId = '${t.webhook}'` })) deliveryWorkflows.push(wf.workflowId);
   return { monitor: (await handle.describe()).status.name, signals, deliveryWorkflows: deliveryWorkflows.sort() };
@@ -172,168 +180,200 @@ function assertErrorShape(res: LightMyRequestResponse, code: string, context: st
 
 test("an incoming result with one account's token for another account's endpoint is 404 and reaches no workflow", async () => {
   const before = await temporalStateOf(A);
-  const foreign = await app.inject({ method: 'POST', url: `/v1/incoming/${B.incomingToken}`, payload: { endpoint_id: A.endpoint, status: 'down', response_code: 503 } });
+  const foreign = await app.inject({
+    method: 'POST',
+    url: `/v1/incoming/${B.incomingToken}`,
+    payload: { endpoint_id: A.endpoint, status: 'down', response_code: 503 },
+  });
   assert.equal(foreign.statusCode, 404, foreign.body);
   assertErrorShape(foreign, 'not_found', 'foreign endpoint');
-  const unknown = await app.inject({ method: 'POST', url: `/v1/incoming/${B.incomingToken}`, payload: { endpoint_id: NEVER_ISSUED.endpoints, status: 'down', response_code: 503 } });
+  const unknown = await app.inject({
+    method: 'POST',
+    url: `/v1/incoming/${B.incomingToken}`,
+    payload: { endpoint_id: NEVER_ISSUED.endpoints, status: 'down', response_code: 503 },
+  });
   assert.equal(unknown.statusCode, 404);
   assert.deepEqual(foreign.json(), unknown.json(), "another account's endpoint answers exactly like one that does not exist");
 
   // The same token works for its own account's endpoint, so the 404 above is about the endpoint's owner.
-  const own = await app.inject({ method: 'POST', url: `/v1/incoming/${B.incomingToken}`, payload: { endpoint_id: B.endpoint, status: 'up' } });
+  const own = await app.inject({
+    method: 'POST',
+    url: `/v1/incoming/${B.incomingToken}`,
+    payload: { endpoint_id: B.endpoint, status: 'up' },
+  });
   assert.equal(own.statusCode, 202, own.body);
 
   assert.deepEqual(await temporalStateOf(A), before, "A's monitor got no signal");
 });
 
-test("walks every route with account B's key against account A's ids: 404 every time and nothing changed", { timeout: 120_000 }, async () => {
-  const routes = v1Routes(app);
-  const doc = app.swagger() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
-  const aIds = new Set([A.id, A.group.id, A.endpoint, A.webhook, A.delivery, A.spareKey]);
-  const rowsBefore = await rowsOf(A.id);
-  const temporalBefore = await temporalStateOf(A);
-  const b = (method: HTTPMethods, url: string, payload?: object) => app.inject({ method, url, headers: B.auth, ...(payload && { payload }) });
-  const noAIds = (res: LightMyRequestResponse, context: string) => {
-    for (const id of aIds) assert.ok(!res.body.includes(id), `${context} shows A's id ${id}: ${res.body}`);
-  };
+test(
+  "walks every route with account B's key against account A's ids: 404 every time and nothing changed",
+  { timeout: 120_000 },
+  async () => {
+    const routes = v1Routes(app);
+    const doc = app.swagger() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const aIds = new Set([A.id, A.group.id, A.endpoint, A.webhook, A.delivery, A.spareKey]);
+    const rowsBefore = await rowsOf(A.id);
+    const temporalBefore = await temporalStateOf(A);
+    const b = (method: HTTPMethods, url: string, payload?: object) =>
+      app.inject({ method, url, headers: B.auth, ...(payload && { payload }) });
+    const noAIds = (res: LightMyRequestResponse, context: string) => {
+      for (const id of aIds) assert.ok(!res.body.includes(id), `${context} shows A's id ${id}: ${res.body}`);
+    };
 
-  // Routes without an :id that act on the caller's own account or collections: B sees and changes only B.
-  const ownCollection = (path: string, ownId: () => string) => async (method: HTTPMethods) => {
-    const res = await b(method, path);
-    assert.equal(res.statusCode, 200, `${method} ${path}: ${res.body}`);
-    if (method === 'HEAD') return;
-    const ids = res.json().data.map((x: { id: string }) => x.id);
-    assert.ok(ids.includes(ownId()), `${path} lists B's own ${ownId()}`);
-    noAIds(res, `${method} ${path}`);
-  };
-  const referencesAGroup = (path: string, body: object) => async () => {
-    // A body that points at A's group is refused exactly like one that points at a group that never existed.
-    const foreign = await b('POST', path, { ...body, group_id: A.group.id });
-    const unknown = await b('POST', path, { ...body, group_id: NEVER_ISSUED.groups });
-    assert.equal(foreign.statusCode, 400, foreign.body);
-    assertErrorShape(foreign, 'validation_error', `POST ${path} with A's group`);
-    assert.equal(foreign.json().error.details[0].field, 'group_id');
-    assert.deepEqual(foreign.json(), unknown.json());
-  };
-  const listEndpoints = ownCollection('/v1/endpoints', () => B.endpoint);
-  const listGroups = ownCollection('/v1/groups', () => B.group.id);
-  const listWebhooks = ownCollection('/v1/webhooks', () => B.webhook);
-  const ownAccount = async (method: HTTPMethods) => {
-    const res = await b(method, '/v1/account');
-    assert.equal(res.statusCode, 200, res.body);
-    if (method !== 'HEAD') assert.equal(res.json().id, B.id);
-  };
-  const bulkStatus = async (method: HTTPMethods) => {
-    // Each id is answered on its own: A's endpoint exactly like one that never existed, B's own with its status.
-    const never = NEVER_ISSUED.endpoints!;
-    const res = await b(method, `/v1/endpoints/status?ids=${A.endpoint},${never},${B.endpoint}`);
-    assert.equal(res.statusCode, 200, res.body);
-    if (method === 'HEAD') return;
-    const entries: Array<{ endpoint_id: string; live: unknown; error: { code: string; message: string } | null }> = res.json().data;
-    const byId = new Map(entries.map((e) => [e.endpoint_id, e]));
-    assert.equal(byId.get(A.endpoint)?.live, null, `A's endpoint has no live status here: ${res.body}`);
-    assert.equal(byId.get(A.endpoint)?.error?.code, 'not_found');
-    assert.deepEqual({ ...byId.get(A.endpoint), endpoint_id: null }, { ...byId.get(never), endpoint_id: null });
-    assert.equal(byId.get(B.endpoint)?.error, null, `B's own endpoint answers: ${res.body}`);
-  };
-  const meta = async (method: HTTPMethods) => {
-    const res = await b(method, '/v1/meta');
-    assert.equal(res.statusCode, 200, res.body);
-    if (method !== 'HEAD') noAIds(res, 'GET /v1/meta');
-  };
-  const checks: Record<string, () => Promise<void>> = {
-    'GET /v1/endpoints/status': () => bulkStatus('GET'),
-    'HEAD /v1/endpoints/status': () => bulkStatus('HEAD'),
-    // deployment facts, the same for every account
-    'GET /v1/meta': () => meta('GET'),
-    'HEAD /v1/meta': () => meta('HEAD'),
-    'GET /v1/endpoints': () => listEndpoints('GET'),
-    'HEAD /v1/endpoints': () => listEndpoints('HEAD'),
-    'GET /v1/groups': () => listGroups('GET'),
-    'HEAD /v1/groups': () => listGroups('HEAD'),
-    'GET /v1/webhooks': () => listWebhooks('GET'),
-    'HEAD /v1/webhooks': () => listWebhooks('HEAD'),
-    'POST /v1/endpoints': referencesAGroup('/v1/endpoints', { name: 'sneaky', type: 'push' }),
-    'POST /v1/webhooks': referencesAGroup('/v1/webhooks', { url: `${rec.url}/sneaky` }),
-    'POST /v1/groups': async () => {
-      // A's group name is free in B: the answer reveals nothing about A's names.
-      const res = await b('POST', '/v1/groups', { name: 'shared-name-2' });
-      assert.equal(res.statusCode, 201, res.body);
-      const dup = await b('POST', '/v1/groups', { name: A.group.name });
-      assert.equal(dup.statusCode, 409, 'B already has its own "shared-name"');
-      assert.ok(!dup.body.includes(A.group.id));
-    },
-    'GET /v1/account': () => ownAccount('GET'),
-    'HEAD /v1/account': () => ownAccount('HEAD'),
-    'PATCH /v1/account': async () => {
-      const res = await b('PATCH', '/v1/account', { name: 'bravo-renamed', settings: { timeout_sec: 3 } });
+    // Routes without an :id that act on the caller's own account or collections: B sees and changes only B.
+    const ownCollection = (path: string, ownId: () => string) => async (method: HTTPMethods) => {
+      const res = await b(method, path);
+      assert.equal(res.statusCode, 200, `${method} ${path}: ${res.body}`);
+      if (method === 'HEAD') return;
+      const ids = res.json().data.map((x: { id: string }) => x.id);
+      assert.ok(ids.includes(ownId()), `${path} lists B's own ${ownId()}`);
+      noAIds(res, `${method} ${path}`);
+    };
+    const referencesAGroup = (path: string, body: object) => async () => {
+      // A body that points at A's group is refused exactly like one that points at a group that never existed.
+      const foreign = await b('POST', path, { ...body, group_id: A.group.id });
+      const unknown = await b('POST', path, { ...body, group_id: NEVER_ISSUED.groups });
+      assert.equal(foreign.statusCode, 400, foreign.body);
+      assertErrorShape(foreign, 'validation_error', `POST ${path} with A's group`);
+      assert.equal(foreign.json().error.details[0].field, 'group_id');
+      assert.deepEqual(foreign.json(), unknown.json());
+    };
+    const listEndpoints = ownCollection('/v1/endpoints', () => B.endpoint);
+    const listGroups = ownCollection('/v1/groups', () => B.group.id);
+    const listWebhooks = ownCollection('/v1/webhooks', () => B.webhook);
+    const ownAccount = async (method: HTTPMethods) => {
+      const res = await b(method, '/v1/account');
       assert.equal(res.statusCode, 200, res.body);
-      assert.equal(res.json().id, B.id);
-    },
-    'POST /v1/account/api-keys': async () => {
-      const res = await b('POST', '/v1/account/api-keys', { name: 'another' });
-      assert.equal(res.statusCode, 201, res.body);
-      const [row] = await db.db.select({ accountId: apiKeys.accountId }).from(apiKeys).where(eq(apiKeys.id, res.json().id));
-      assert.equal(row?.accountId, B.id);
-    },
-    'POST /v1/account/incoming-token/rotate': async () => {
-      const res = await b('POST', '/v1/account/incoming-token/rotate');
+      if (method !== 'HEAD') assert.equal(res.json().id, B.id);
+    };
+    const bulkStatus = async (method: HTTPMethods) => {
+      // Each id is answered on its own: A's endpoint exactly like one that never existed, B's own with its status.
+      const never = NEVER_ISSUED.endpoints!;
+      const res = await b(method, `/v1/endpoints/status?ids=${A.endpoint},${never},${B.endpoint}`);
       assert.equal(res.statusCode, 200, res.body);
-      B.incomingToken = res.json().incoming_token;
-    },
-  };
+      if (method === 'HEAD') return;
+      const entries: Array<{ endpoint_id: string; live: unknown; error: { code: string; message: string } | null }> = res.json().data;
+      const byId = new Map(entries.map((e) => [e.endpoint_id, e]));
+      assert.equal(byId.get(A.endpoint)?.live, null, `A's endpoint has no live status here: ${res.body}`);
+      assert.equal(byId.get(A.endpoint)?.error?.code, 'not_found');
+      assert.deepEqual({ ...byId.get(A.endpoint), endpoint_id: null }, { ...byId.get(never), endpoint_id: null });
+      assert.equal(byId.get(B.endpoint)?.error, null, `B's own endpoint answers: ${res.body}`);
+    };
+    const meta = async (method: HTTPMethods) => {
+      const res = await b(method, '/v1/meta');
+      assert.equal(res.statusCode, 200, res.body);
+      if (method !== 'HEAD') noAIds(res, 'GET /v1/meta');
+    };
+    const checks: Record<string, () => Promise<void>> = {
+      'GET /v1/endpoints/status': () => bulkStatus('GET'),
+      'HEAD /v1/endpoints/status': () => bulkStatus('HEAD'),
+      // deployment facts, the same for every account
+      'GET /v1/meta': () => meta('GET'),
+      'HEAD /v1/meta': () => meta('HEAD'),
+      'GET /v1/endpoints': () => listEndpoints('GET'),
+      'HEAD /v1/endpoints': () => listEndpoints('HEAD'),
+      'GET /v1/groups': () => listGroups('GET'),
+      'HEAD /v1/groups': () => listGroups('HEAD'),
+      'GET /v1/webhooks': () => listWebhooks('GET'),
+      'HEAD /v1/webhooks': () => listWebhooks('HEAD'),
+      'POST /v1/endpoints': referencesAGroup('/v1/endpoints', { name: 'sneaky', type: 'push' }),
+      'POST /v1/webhooks': referencesAGroup('/v1/webhooks', { url: `${rec.url}/sneaky` }),
+      'POST /v1/groups': async () => {
+        // A's group name is free in B: the answer reveals nothing about A's names.
+        const res = await b('POST', '/v1/groups', { name: 'shared-name-2' });
+        assert.equal(res.statusCode, 201, res.body);
+        const dup = await b('POST', '/v1/groups', { name: A.group.name });
+        assert.equal(dup.statusCode, 409, 'B already has its own "shared-name"');
+        assert.ok(!dup.body.includes(A.group.id));
+      },
+      'GET /v1/account': () => ownAccount('GET'),
+      'HEAD /v1/account': () => ownAccount('HEAD'),
+      'PATCH /v1/account': async () => {
+        const res = await b('PATCH', '/v1/account', { name: 'bravo-renamed', settings: { timeout_sec: 3 } });
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.json().id, B.id);
+      },
+      'POST /v1/account/api-keys': async () => {
+        const res = await b('POST', '/v1/account/api-keys', { name: 'another' });
+        assert.equal(res.statusCode, 201, res.body);
+        const [row] = await db.db.select({ accountId: apiKeys.accountId }).from(apiKeys).where(eq(apiKeys.id, res.json().id));
+        assert.equal(row?.accountId, B.id);
+      },
+      'POST /v1/account/incoming-token/rotate': async () => {
+        const res = await b('POST', '/v1/account/incoming-token/rotate');
+        assert.equal(res.statusCode, 200, res.body);
+        B.incomingToken = res.json().incoming_token;
+      },
+    };
 
-  const walked: string[] = [];
-  const byIdRoutes: ServedRoute[] = [];
-  for (const route of routes) {
-    const key = routeKey(route);
-    if (NOT_TENANT_ROUTES.has(key)) continue;
-    if (route.url.includes(':')) {
-      byIdRoutes.push(route);
-      const hasBody = Boolean(doc.paths[openApiPath(route.url)]?.[route.method.toLowerCase()]?.requestBody);
-      const body = validBody(route);
-      assert.ok(!hasBody || body, `${key} takes a body: add a valid one to validBody() so its 404 is not a 400`);
-      const resource = idResource(route.url)!;
-      const foreign = await b(route.method, fillParams(route.url, { id: idFor(A, route) }), body);
-      assert.equal(foreign.statusCode, 404, `${key} with A's id: ${foreign.statusCode} ${foreign.body}`);
-      const unknown = await b(route.method, fillParams(route.url, { id: NEVER_ISSUED[resource]! }), body);
-      assert.equal(unknown.statusCode, 404, `${key} with a never-issued id`);
-      if (route.method !== 'HEAD') {
-        assertErrorShape(foreign, 'not_found', key);
-        assert.deepEqual(foreign.json(), unknown.json(), `${key}: A's id answers exactly like an id that never existed`);
-        noAIds(foreign, key);
+    const walked: string[] = [];
+    const byIdRoutes: ServedRoute[] = [];
+    for (const route of routes) {
+      const key = routeKey(route);
+      if (NOT_TENANT_ROUTES.has(key)) continue;
+      if (route.url.includes(':')) {
+        byIdRoutes.push(route);
+        const hasBody = Boolean(doc.paths[openApiPath(route.url)]?.[route.method.toLowerCase()]?.requestBody);
+        const body = validBody(route);
+        assert.ok(!hasBody || body, `${key} takes a body: add a valid one to validBody() so its 404 is not a 400`);
+        const resource = idResource(route.url)!;
+        const foreign = await b(route.method, fillParams(route.url, { id: idFor(A, route) }), body);
+        assert.equal(foreign.statusCode, 404, `${key} with A's id: ${foreign.statusCode} ${foreign.body}`);
+        const unknown = await b(route.method, fillParams(route.url, { id: NEVER_ISSUED[resource]! }), body);
+        assert.equal(unknown.statusCode, 404, `${key} with a never-issued id`);
+        if (route.method !== 'HEAD') {
+          assertErrorShape(foreign, 'not_found', key);
+          assert.deepEqual(foreign.json(), unknown.json(), `${key}: A's id answers exactly like an id that never existed`);
+          noAIds(foreign, key);
+        }
+      } else {
+        const check = checks[key];
+        assert.ok(check, `${key} is a /v1 route without an isolation check: add one to checks (or to NOT_TENANT_ROUTES with a reason)`);
+        await check();
       }
-    } else {
-      const check = checks[key];
-      assert.ok(check, `${key} is a /v1 route without an isolation check: add one to checks (or to NOT_TENANT_ROUTES with a reason)`);
-      await check();
+      walked.push(key);
     }
-    walked.push(key);
-  }
 
-  // The walk covered every /v1 route except the listed non-tenant ones, and every check was used.
-  const expected = routes.map(routeKey).filter((k) => !NOT_TENANT_ROUTES.has(k));
-  assert.deepEqual(walked, expected);
-  for (const k of Object.keys(checks)) assert.ok(walked.includes(k), `check for ${k}, a route the app no longer serves`);
-  for (const k of NOT_TENANT_ROUTES) assert.ok(routes.some((r) => routeKey(r) === k), `${k} is listed as non-tenant but not served`);
-  for (const k of ['DELETE /v1/account/api-keys/:id', 'GET /v1/deliveries/:id', 'POST /v1/deliveries/:id/retry', 'POST /v1/webhooks/:id/rotate-secret', 'GET /v1/endpoints/:id/status', 'DELETE /v1/groups/:id']) {
-    assert.ok(walked.includes(k), `${k} was walked`);
-  }
+    // The walk covered every /v1 route except the listed non-tenant ones, and every check was used.
+    const expected = routes.map(routeKey).filter((k) => !NOT_TENANT_ROUTES.has(k));
+    assert.deepEqual(walked, expected);
+    for (const k of Object.keys(checks)) assert.ok(walked.includes(k), `check for ${k}, a route the app no longer serves`);
+    for (const k of NOT_TENANT_ROUTES)
+      assert.ok(
+        routes.some((r) => routeKey(r) === k),
+        `${k} is listed as non-tenant but not served`,
+      );
+    for (const k of [
+      'DELETE /v1/account/api-keys/:id',
+      'GET /v1/deliveries/:id',
+      'POST /v1/deliveries/:id/retry',
+      'POST /v1/webhooks/:id/rotate-secret',
+      'GET /v1/endpoints/:id/status',
+      'DELETE /v1/groups/:id',
+    ]) {
+      assert.ok(walked.includes(k), `${k} was walked`);
+    }
 
-  // Nothing of A's changed, in PostgreSQL or in Temporal. A delivery wrongly started on A's webhook would be
-  // written by the worker a moment later, so look again after a pause.
-  assert.deepEqual(await rowsOf(A.id), rowsBefore, "A's rows are unchanged");
-  await new Promise((r) => setTimeout(r, 1500));
-  assert.deepEqual(await temporalStateOf(A), temporalBefore, "A's monitor got no signal and no delivery workflow was started for A's webhook");
-  assert.deepEqual(await rowsOf(A.id), rowsBefore, "A's rows are still unchanged");
-  const stillOk = await app.inject({ method: 'GET', url: `/v1/endpoints/${A.endpoint}`, headers: A.auth });
-  assert.equal(stillOk.statusCode, 200, "A's own key still reaches A's endpoint");
+    // Nothing of A's changed, in PostgreSQL or in Temporal. A delivery wrongly started on A's webhook would be
+    // written by the worker a moment later, so look again after a pause.
+    assert.deepEqual(await rowsOf(A.id), rowsBefore, "A's rows are unchanged");
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(
+      await temporalStateOf(A),
+      temporalBefore,
+      "A's monitor got no signal and no delivery workflow was started for A's webhook",
+    );
+    assert.deepEqual(await rowsOf(A.id), rowsBefore, "A's rows are still unchanged");
+    const stillOk = await app.inject({ method: 'GET', url: `/v1/endpoints/${A.endpoint}`, headers: A.auth });
+    assert.equal(stillOk.statusCode, 200, "A's own key still reaches A's endpoint");
 
-  // Control: the same routes with the same bodies and B's own ids succeed, so every 404 above was the owner check
-  // (deletions last, since they remove what the others use).
-  const ordered = [...byIdRoutes.filter((r) => r.method !== 'DELETE'), ...byIdRoutes.filter((r) => r.method === 'DELETE')];
-  for (const route of ordered) {
-    const res = await b(route.method, fillParams(route.url, { id: idFor(B, route) }), validBody(route));
-    assert.ok(res.statusCode >= 200 && res.statusCode < 300, `${routeKey(route)} with B's own id: ${res.statusCode} ${res.body}`);
-  }
-});
+    // Control: the same routes with the same bodies and B's own ids succeed, so every 404 above was the owner check
+    // (deletions last, since they remove what the others use).
+    const ordered = [...byIdRoutes.filter((r) => r.method !== 'DELETE'), ...byIdRoutes.filter((r) => r.method === 'DELETE')];
+    for (const route of ordered) {
+      const res = await b(route.method, fillParams(route.url, { id: idFor(B, route) }), validBody(route));
+      assert.ok(res.statusCode >= 200 && res.statusCode < 300, `${routeKey(route)} with B's own id: ${res.statusCode} ${res.body}`);
+    }
+  },
+);

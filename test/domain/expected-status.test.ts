@@ -1,10 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  matchesExpectedStatus,
-  parseExpectedStatus,
-  parseExpectedStatusEntry,
-} from '../../src/domain/expected-status.ts';
+import { matchesExpectedStatus, parseExpectedStatus, parseExpectedStatusEntry } from '../../src/domain/expected-status.ts';
 
 describe('parseExpectedStatusEntry', () => {
   const valid: Array<[string, { low: number; high: number }]> = [

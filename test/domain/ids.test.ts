@@ -1,7 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { deliveryIdFor, deliveryWorkflowId, endpointWorkflowId, eventIdFromHex, isEventId, redeliveryWorkflowId } from '../../src/domain/ids.ts';
+import {
+  deliveryIdFor,
+  deliveryWorkflowId,
+  endpointWorkflowId,
+  eventIdFromHex,
+  isEventId,
+  redeliveryWorkflowId,
+} from '../../src/domain/ids.ts';
 import { sha256Hex } from '../../src/domain/sha256.ts';
 
 const HEX = '9f82a1c4d7e6b5a40312';

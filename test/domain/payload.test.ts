@@ -56,9 +56,7 @@ describe('buildEnvelope', () => {
   });
 
   it('restores the documented data key order after a jsonb-style reshuffle', () => {
-    const shuffled = Object.fromEntries(
-      Object.entries({ ...DOC_EVENT.data, threshold_ms: 2000 }).reverse(),
-    ) as unknown as EventData;
+    const shuffled = Object.fromEntries(Object.entries({ ...DOC_EVENT.data, threshold_ms: 2000 }).reverse()) as unknown as EventData;
     const envelope = buildEnvelope({ ...DOC_EVENT, data: shuffled }, 'wh_1');
     assert.deepEqual(Object.keys(envelope), ['id', 'event', 'timestamp', 'webhook_id', 'account_id', 'data']);
     assert.deepEqual(Object.keys(envelope.data), [...BASE_KEYS, 'threshold_ms']);

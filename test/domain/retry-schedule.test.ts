@@ -74,10 +74,7 @@ describe('plannedAttemptOffsetsSec', () => {
   });
 
   it('a short expiry cuts the plan', () => {
-    assert.deepEqual(
-      plannedAttemptOffsetsSec({ retry_schedule_sec: [60, 300], expiry_sec: 400, timeout_sec: 30 }),
-      [0, 60, 360],
-    );
+    assert.deepEqual(plannedAttemptOffsetsSec({ retry_schedule_sec: [60, 300], expiry_sec: 400, timeout_sec: 30 }), [0, 60, 360]);
   });
 
   it('a single interval repeats until expiry', () => {
@@ -115,7 +112,12 @@ function simulate(settings: DeliverySettings, answers: Answer[]): { tries: strin
     }
     tries.push(`${t}s`);
     if ('ok' in a) return { tries, end: 'succeeded' };
-    const r = planAfterFailure(plan, { eventTime: EVENT, failedAt: now, settings, retryAfterMs: 'retryAfter' in a ? a.retryAfter * 1000 : null });
+    const r = planAfterFailure(plan, {
+      eventTime: EVENT,
+      failedAt: now,
+      settings,
+      retryAfterMs: 'retryAfter' in a ? a.retryAfter * 1000 : null,
+    });
     if (r === null) return { tries, end: 'failed' };
     plan = r.plan;
     t = (r.nextAt.getTime() - EVENT.getTime()) / 1000;
@@ -132,13 +134,43 @@ const sent = (...secs: number[]) => secs.map((x) => `${x}s`);
 
 describe('rate-limited answers and deferrals (planAfterFailure, planAfterDeferral)', () => {
   const table: Array<[string, DeliverySettings, Answer[], string[], string]> = [
-    ['Retry-After 10 s four times, then success: every 10 s', D, [rl(10), rl(10), rl(10), rl(10), ok], sent(0, 10, 20, 30, 40), 'succeeded'],
+    [
+      'Retry-After 10 s four times, then success: every 10 s',
+      D,
+      [rl(10), rl(10), rl(10), rl(10), ok],
+      sent(0, 10, 20, 30, 40),
+      'succeeded',
+    ],
     ['Retry-After 3600 with the default schedule: the slot at 60 s', D, [rl(3600), ok], sent(0, 60), 'succeeded'],
-    ['a 500 after two 429s waits for the slot the first 429 fixed, then the schedule goes on', D, [rl(10), rl(10), fail, fail, fail], sent(0, 10, 20, 60, 360), 'script ended'],
+    [
+      'a 500 after two 429s waits for the slot the first 429 fixed, then the schedule goes on',
+      D,
+      [rl(10), rl(10), fail, fail, fail],
+      sent(0, 10, 20, 60, 360),
+      'script ended',
+    ],
     ['Retry-After 0 still waits the 1 s floor', D, [rl(0), ok], sent(0, 1), 'succeeded'],
-    ['a receiver that keeps asking for 1 s is retried at 1, 2, 4, … s intervals, up to the slot', D, [rl(1), rl(1), rl(1), rl(1), rl(1), rl(1), rl(1), ok], sent(0, 1, 3, 7, 15, 31, 60, 61), 'succeeded'],
-    ['the retry that reaches the slot is the scheduled attempt: the next run is measured against the 300 s step', D, [rl(50), rl(50), rl(1000), rl(1000)], sent(0, 50, 60, 360), 'script ended'],
-    ['a scheduled attempt (after a 500) that is rate limited starts a run inside the next interval', D, [fail, rl(30), rl(30), ok], sent(0, 60, 90, 120), 'succeeded'],
+    [
+      'a receiver that keeps asking for 1 s is retried at 1, 2, 4, … s intervals, up to the slot',
+      D,
+      [rl(1), rl(1), rl(1), rl(1), rl(1), rl(1), rl(1), ok],
+      sent(0, 1, 3, 7, 15, 31, 60, 61),
+      'succeeded',
+    ],
+    [
+      'the retry that reaches the slot is the scheduled attempt: the next run is measured against the 300 s step',
+      D,
+      [rl(50), rl(50), rl(1000), rl(1000)],
+      sent(0, 50, 60, 360),
+      'script ended',
+    ],
+    [
+      'a scheduled attempt (after a 500) that is rate limited starts a run inside the next interval',
+      D,
+      [fail, rl(30), rl(30), ok],
+      sent(0, 60, 90, 120),
+      'succeeded',
+    ],
     [
       'a retry that would start after the expiry fails the delivery, even when Retry-After is short',
       { retry_schedule_sec: [100], expiry_sec: 150, timeout_sec: 5 },
@@ -146,13 +178,49 @@ describe('rate-limited answers and deferrals (planAfterFailure, planAfterDeferra
       sent(0, 100, 140),
       'failed',
     ],
-    ['a Retry-After inside the expiry is honoured even though the slot is past it', { retry_schedule_sec: [100], expiry_sec: 150, timeout_sec: 5 }, [fail, rl(20), ok], sent(0, 100, 120), 'succeeded'],
-    ['no schedule means no retry, rate limited or not', { retry_schedule_sec: [], expiry_sec: 150, timeout_sec: 5 }, [rl(5)], sent(0), 'failed'],
-    ['a first attempt deferred twice is sent when the gate opens, as attempt 1, and the schedule starts there', D, [defer(10), defer(5), fail, ok], ['0d', '10d', '15s', '75s'], 'succeeded'],
-    ['a deferral of the first attempt lasts no longer than the first interval', D, [defer(3600), fail, ok], ['0d', '60s', '120s'], 'succeeded'],
-    ['an early retry deferred within the slot, then an ordinary failure: the slot', D, [rl(10), defer(45), fail, ok], ['0s', '10d', '55s', '60s'], 'succeeded'],
+    [
+      'a Retry-After inside the expiry is honoured even though the slot is past it',
+      { retry_schedule_sec: [100], expiry_sec: 150, timeout_sec: 5 },
+      [fail, rl(20), ok],
+      sent(0, 100, 120),
+      'succeeded',
+    ],
+    [
+      'no schedule means no retry, rate limited or not',
+      { retry_schedule_sec: [], expiry_sec: 150, timeout_sec: 5 },
+      [rl(5)],
+      sent(0),
+      'failed',
+    ],
+    [
+      'a first attempt deferred twice is sent when the gate opens, as attempt 1, and the schedule starts there',
+      D,
+      [defer(10), defer(5), fail, ok],
+      ['0d', '10d', '15s', '75s'],
+      'succeeded',
+    ],
+    [
+      'a deferral of the first attempt lasts no longer than the first interval',
+      D,
+      [defer(3600), fail, ok],
+      ['0d', '60s', '120s'],
+      'succeeded',
+    ],
+    [
+      'an early retry deferred within the slot, then an ordinary failure: the slot',
+      D,
+      [rl(10), defer(45), fail, ok],
+      ['0s', '10d', '55s', '60s'],
+      'succeeded',
+    ],
     ['a deferred early retry is capped at the slot', D, [rl(10), defer(3600), ok], ['0s', '10d', '60s'], 'succeeded'],
-    ['a deferral near the expiry ends at the expiry, and the attempt is still made', { retry_schedule_sec: [100], expiry_sec: 150, timeout_sec: 5 }, [fail, defer(3600), fail], ['0s', '100d', '150s'], 'failed'],
+    [
+      'a deferral near the expiry ends at the expiry, and the attempt is still made',
+      { retry_schedule_sec: [100], expiry_sec: 150, timeout_sec: 5 },
+      [fail, defer(3600), fail],
+      ['0s', '100d', '150s'],
+      'failed',
+    ],
   ];
   for (const [name, settings, answers, expected, end] of table) {
     it(name, () => {
@@ -174,7 +242,12 @@ describe('rate-limited answers and deferrals (planAfterFailure, planAfterDeferra
   });
 
   it('a huge Retry-After leaves valid dates', () => {
-    const r = planAfterFailure(INITIAL_RETRY_PLAN, { eventTime: EVENT, failedAt: at(0), settings: D, retryAfterMs: Number.MAX_SAFE_INTEGER });
+    const r = planAfterFailure(INITIAL_RETRY_PLAN, {
+      eventTime: EVENT,
+      failedAt: at(0),
+      settings: D,
+      retryAfterMs: Number.MAX_SAFE_INTEGER,
+    });
     assert.deepEqual(r?.nextAt, at(60));
   });
 });

@@ -1,13 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  escapeMrkdwn,
-  formatSlack,
-  SLACK_LIMITS,
-  truncateText,
-  type SlackBlock,
-  type SlackMessage,
-} from '../../src/domain/slack.ts';
+import { escapeMrkdwn, formatSlack, SLACK_LIMITS, truncateText, type SlackBlock, type SlackMessage } from '../../src/domain/slack.ts';
 import { buildEnvelope, sampleEvent } from '../../src/domain/payload.ts';
 import { EVENT_TYPES, type Envelope, type EventData, type EventType } from '../../src/domain/types.ts';
 
@@ -29,8 +22,7 @@ const header = (m: SlackMessage) => {
   assert.ok(block && block.type === 'header');
   return block.text;
 };
-const sections = (m: SlackMessage) =>
-  m.blocks.filter((b): b is Extract<SlackBlock, { type: 'section' }> => b.type === 'section');
+const sections = (m: SlackMessage) => m.blocks.filter((b): b is Extract<SlackBlock, { type: 'section' }> => b.type === 'section');
 const fieldTexts = (m: SlackMessage) => sections(m).flatMap((s) => (s.fields ?? []).map((f) => f.text));
 const allMrkdwn = (m: SlackMessage) => [
   ...sections(m).flatMap((s) => [...(s.text ? [s.text.text] : []), ...(s.fields ?? []).map((f) => f.text)]),
@@ -105,9 +97,7 @@ describe('formatSlack content', () => {
   });
 
   it('endpoint.body.changed shows both hashes', () => {
-    const message = formatSlack(
-      envelopeFor('endpoint.body.changed', { body: { previous_sha256: 'aaa', current_sha256: 'bbb' } }),
-    );
+    const message = formatSlack(envelopeFor('endpoint.body.changed', { body: { previous_sha256: 'aaa', current_sha256: 'bbb' } }));
     const fields = fieldTexts(message);
     assert.ok(fields.includes('*Previous body SHA-256:*\naaa'));
     assert.ok(fields.includes('*Current body SHA-256:*\nbbb'));

@@ -1,14 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyCheckResult, initialMonitorState } from '../../src/domain/status-machine.ts';
-import type {
-  CheckResult,
-  DomainEvent,
-  EndpointStatus,
-  EventType,
-  MonitorConfig,
-  MonitorState,
-} from '../../src/domain/types.ts';
+import type { CheckResult, DomainEvent, EndpointStatus, EventType, MonitorConfig, MonitorState } from '../../src/domain/types.ts';
 import { deepFreeze, failure, makeConfig, minute, stateWith, success } from './fixtures.ts';
 
 /** Applies results in order, each processed at its own checked_at. */
@@ -27,8 +20,7 @@ function run(
   return { state, events };
 }
 
-const summarize = (events: DomainEvent[]) =>
-  events.map((e) => ({ type: e.type, from: e.data.previous_status, to: e.data.current_status }));
+const summarize = (events: DomainEvent[]) => events.map((e) => ({ type: e.type, from: e.data.previous_status, to: e.data.current_status }));
 
 const slow = (at: string) => success(at, { response_time_ms: 2500 });
 
@@ -237,9 +229,12 @@ describe('streak and event data', () => {
   });
 
   it('endpoint.up carries this check as last_success and a cleared streak', () => {
-    const { events, state } = run(
-      [failure(minute(0)), failure(minute(1)), failure(minute(2)), success(minute(3), { response_time_ms: 140 })],
-    );
+    const { events, state } = run([
+      failure(minute(0)),
+      failure(minute(1)),
+      failure(minute(2)),
+      success(minute(3), { response_time_ms: 140 }),
+    ]);
     const up = events.find((e) => e.type === 'endpoint.up');
     assert.ok(up, 'expected an endpoint.up event');
     assert.equal(up.data.last_success, '2025-01-14T08:03:00Z');
@@ -285,8 +280,7 @@ describe('streak and event data', () => {
       [state.last_check_at, state.last_response_code, state.last_response_time_ms, state.last_error_class],
       [minute(0), 204, 77, null],
     );
-    state = run([failure(minute(1), { response_code: null, response_time_ms: null, error_class: 'dns' })], makeConfig(), state)
-      .state;
+    state = run([failure(minute(1), { response_code: null, response_time_ms: null, error_class: 'dns' })], makeConfig(), state).state;
     assert.deepEqual(
       [state.last_check_at, state.last_response_code, state.last_response_time_ms, state.last_error_class],
       [minute(1), null, null, 'dns'],
@@ -308,7 +302,7 @@ describe('streak and event data', () => {
 
 const DAY = 86_400_000;
 function cert(fingerprint: string, validTo: string) {
-  return { subject: 'CN=api.example.ru', issuer: 'CN=R11, O=Let\'s Encrypt', valid_to: validTo, fingerprint_sha256: fingerprint };
+  return { subject: 'CN=api.example.ru', issuer: "CN=R11, O=Let's Encrypt", valid_to: validTo, fingerprint_sha256: fingerprint };
 }
 /** A success at `now` whose certificate expires `daysLeft` days (plus a few hours) later. */
 function certCheck(now: Date, daysLeft: number, fingerprint = 'aa'.repeat(32)): CheckResult {
@@ -464,14 +458,14 @@ describe('DNS tracking', () => {
 
   it('a failed check with addresses still tracks DNS', () => {
     const { events } = run([dns(0, ['203.0.113.1']), failure(minute(1), { addresses: ['203.0.113.7'] })]);
-    assert.deepEqual(events.map((e) => e.type), ['endpoint.dns.changed']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['endpoint.dns.changed'],
+    );
   });
 
   it('nothing is tracked when track_dns is off', () => {
-    const { events, state } = run(
-      [dns(0, ['203.0.113.1']), dns(1, ['203.0.113.2'])],
-      makeConfig({ track_dns: false }),
-    );
+    const { events, state } = run([dns(0, ['203.0.113.1']), dns(1, ['203.0.113.2'])], makeConfig({ track_dns: false }));
     assert.deepEqual(events, []);
     assert.equal(state.dns_baseline, null);
   });
@@ -639,7 +633,13 @@ describe('purity', () => {
 
 describe('a check that could not be sent as configured (a stored header node refuses)', () => {
   const notSent = (at: string) =>
-    failure(at, { response_code: null, response_time_ms: null, error_class: 'blocked', message: 'header "X-Foo" cannot be sent', config_error: true });
+    failure(at, {
+      response_code: null,
+      response_time_ms: null,
+      error_class: 'blocked',
+      message: 'header "X-Foo" cannot be sent',
+      config_error: true,
+    });
 
   it('never sends endpoint.down however often it repeats, and keeps the status', () => {
     const { state, events } = run([success(minute(0)), notSent(minute(1)), notSent(minute(2)), notSent(minute(3)), notSent(minute(4))]);

@@ -53,7 +53,15 @@ const spawn = async (name: string) => {
 const pathOf = (c: MonitorConfig) => new URL(c.url!).pathname.split('/')[1]!;
 
 async function leasesByBoot(): Promise<Map<string, string[]>> {
-  const rows = await db.db.select().from(checkLeases).where(inArray(checkLeases.endpointId, all().map((c) => c.endpoint_id)));
+  const rows = await db.db
+    .select()
+    .from(checkLeases)
+    .where(
+      inArray(
+        checkLeases.endpointId,
+        all().map((c) => c.endpoint_id),
+      ),
+    );
   const out = new Map<string, string[]>();
   for (const r of rows) out.set(r.bootId, [...(out.get(r.bootId) ?? []), r.endpointId]);
   return out;
@@ -79,7 +87,10 @@ async function assertStreaksIntact(): Promise<void> {
   for (const s of statuses) {
     const failed = counts.find((c) => c.id === s.endpointId)?.n ?? 0;
     // The row a check is written in may be the one after the kill: allow the check in flight at the kill.
-    assert.ok(s.failureCount >= failed - 1 && s.failureCount <= failed, `${s.endpointId}: streak ${s.failureCount} for ${failed} failed checks`);
+    assert.ok(
+      s.failureCount >= failed - 1 && s.failureCount <= failed,
+      `${s.endpointId}: streak ${s.failureCount} for ${failed} failed checks`,
+    );
     assert.ok(s.failureCount > 3, `${s.endpointId}: the streak kept growing across the faults (${s.failureCount})`);
   }
 }
@@ -92,7 +103,11 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of all()) await temporal?.client.workflow.getHandle(endpointWorkflowId(c.endpoint_id)).terminate('test over').catch(() => {});
+  for (const c of all())
+    await temporal?.client.workflow
+      .getHandle(endpointWorkflowId(c.endpoint_id))
+      .terminate('test over')
+      .catch(() => {});
   await killAllWorkerChildren();
   await target?.close();
   await temporal?.close();
@@ -122,47 +137,65 @@ test('a worker that joins takes its share of the check loops, and none holds mor
   assert.equal((await leasesByBoot()).size, 1, 'one worker holds them all');
 
   await spawn('b');
-  const shares = await eventually(async () => {
-    const byBoot = await leasesByBoot();
-    const sizes = [...byBoot.values()].map((v) => v.length);
-    return byBoot.size === 2 && sizes.every((n) => n >= 12) && sizes.reduce((a, b) => a + b, 0) === 30 && sizes;
-  }, 90_000, 1000);
+  const shares = await eventually(
+    async () => {
+      const byBoot = await leasesByBoot();
+      const sizes = [...byBoot.values()].map((v) => v.length);
+      return byBoot.size === 2 && sizes.every((n) => n >= 12) && sizes.reduce((a, b) => a + b, 0) === 30 && sizes;
+    },
+    90_000,
+    1000,
+  );
   console.log(`[check-loop-failover] after the join: ${shares.join(' + ')} loops`);
 });
 
-test(`kill -9 of one of two workers: the other checks every endpoint it held within max(3 × interval, 3 min)`, { timeout: 300_000 }, async () => {
-  const byBoot = await leasesByBoot();
-  const [victimBoot, held] = [...byBoot.entries()][0]!;
-  const heldConfigs = all().filter((c) => held.includes(c.endpoint_id));
-  const [victim] = await db.db.select({ name: checkWorkers.workerName }).from(checkWorkers).where(eq(checkWorkers.bootId, victimBoot));
-  const victimName = victim!.name;
-  const killedAt = Date.now();
-  await workers.get(victimName)!.kill9();
-  workers.delete(victimName);
-  const worst = await allCheckedAgain(heldConfigs, killedAt + 1000, BOUND_MS);
-  console.log(`[check-loop-failover] kill -9 of a worker holding ${held.length} loops: the last one checked again after ${worst} ms`);
-  assert.ok(worst < BOUND_MS, `${worst} ms is within ${BOUND_MS} ms`);
-  await assertStreaksIntact();
-});
+test(
+  `kill -9 of one of two workers: the other checks every endpoint it held within max(3 × interval, 3 min)`,
+  { timeout: 300_000 },
+  async () => {
+    const byBoot = await leasesByBoot();
+    const [victimBoot, held] = [...byBoot.entries()][0]!;
+    const heldConfigs = all().filter((c) => held.includes(c.endpoint_id));
+    const [victim] = await db.db.select({ name: checkWorkers.workerName }).from(checkWorkers).where(eq(checkWorkers.bootId, victimBoot));
+    const victimName = victim!.name;
+    const killedAt = Date.now();
+    await workers.get(victimName)!.kill9();
+    workers.delete(victimName);
+    const worst = await allCheckedAgain(heldConfigs, killedAt + 1000, BOUND_MS);
+    console.log(`[check-loop-failover] kill -9 of a worker holding ${held.length} loops: the last one checked again after ${worst} ms`);
+    assert.ok(worst < BOUND_MS, `${worst} ms is within ${BOUND_MS} ms`);
+    await assertStreaksIntact();
+  },
+);
 
-test('a worker restarted under its own name after kill -9 takes its loops back at once, without waiting for them to time out', { timeout: 180_000 }, async () => {
-  const [name, w] = [...workers.entries()][0]!;
-  await eventually(async () => [...(await leasesByBoot()).values()].flat().length === 30 && (await leasesByBoot()).size === 1, 60_000);
-  const killedAt = Date.now();
-  await w.kill9();
-  await spawn(name);
-  const worst = await allCheckedAgain(all(), killedAt + 1000, 60_000);
-  console.log(`[check-loop-failover] kill -9 and restart: every endpoint checked again ${worst} ms after the kill`);
-  assert.ok(worst < INTERVAL_SEC * 1000 + DEFAULT_CHECK_LOOP_TIMING.deadAfterMs / 2, `${worst} ms: sooner than a dead boot is noticed (${DEFAULT_CHECK_LOOP_TIMING.deadAfterMs} ms)`);
-  await assertStreaksIntact();
-});
+test(
+  'a worker restarted under its own name after kill -9 takes its loops back at once, without waiting for them to time out',
+  { timeout: 180_000 },
+  async () => {
+    const [name, w] = [...workers.entries()][0]!;
+    await eventually(async () => [...(await leasesByBoot()).values()].flat().length === 30 && (await leasesByBoot()).size === 1, 60_000);
+    const killedAt = Date.now();
+    await w.kill9();
+    await spawn(name);
+    const worst = await allCheckedAgain(all(), killedAt + 1000, 60_000);
+    console.log(`[check-loop-failover] kill -9 and restart: every endpoint checked again ${worst} ms after the kill`);
+    assert.ok(
+      worst < INTERVAL_SEC * 1000 + DEFAULT_CHECK_LOOP_TIMING.deadAfterMs / 2,
+      `${worst} ms: sooner than a dead boot is noticed (${DEFAULT_CHECK_LOOP_TIMING.deadAfterMs} ms)`,
+    );
+    await assertStreaksIntact();
+  },
+);
 
 test('a graceful stop (SIGTERM) hands the loops over at once; events go out once each afterwards', { timeout: 240_000 }, async () => {
   await spawn('c');
   await eventually(async () => (await leasesByBoot()).size === 2, 90_000, 1000);
   const byBoot = await leasesByBoot();
   const [stoppingName] = [...workers.keys()];
-  const [stopping] = await db.db.select({ bootId: checkWorkers.bootId }).from(checkWorkers).where(eq(checkWorkers.workerName, stoppingName!));
+  const [stopping] = await db.db
+    .select({ bootId: checkWorkers.bootId })
+    .from(checkWorkers)
+    .where(eq(checkWorkers.workerName, stoppingName!));
   const bootOf = stopping!.bootId;
   const held = all().filter((c) => byBoot.get(bootOf)?.includes(c.endpoint_id));
   assert.ok(held.length > 0);
@@ -179,8 +212,22 @@ test('a graceful stop (SIGTERM) hands the loops over at once; events go out once
   await eventually(async () => (await db.db.select().from(events).where(inArray(events.endpointId, ids))).length >= 20, 60_000, 500);
   await sleep(3 * INTERVAL_SEC * 1000);
   const stored = await db.db.select().from(events).where(inArray(events.endpointId, ids));
-  for (const c of bodies) assert.deepEqual(stored.filter((e) => e.endpointId === c.endpoint_id).map((e) => e.type), ['endpoint.body.changed'], 'the baseline survived every fault');
-  for (const c of healthy) assert.deepEqual(stored.filter((e) => e.endpointId === c.endpoint_id).map((e) => e.type), ['endpoint.down']);
-  for (const c of failing) assert.deepEqual(stored.filter((e) => e.endpointId === c.endpoint_id), [], 'a streak below its threshold sends nothing');
+  for (const c of bodies)
+    assert.deepEqual(
+      stored.filter((e) => e.endpointId === c.endpoint_id).map((e) => e.type),
+      ['endpoint.body.changed'],
+      'the baseline survived every fault',
+    );
+  for (const c of healthy)
+    assert.deepEqual(
+      stored.filter((e) => e.endpointId === c.endpoint_id).map((e) => e.type),
+      ['endpoint.down'],
+    );
+  for (const c of failing)
+    assert.deepEqual(
+      stored.filter((e) => e.endpointId === c.endpoint_id),
+      [],
+      'a streak below its threshold sends nothing',
+    );
   await assertStreaksIntact();
 });

@@ -20,7 +20,15 @@ import { PROJECT_ROOT } from '../../src/project-root.ts';
 import { freePort } from '../../src/tooling/ports.ts';
 import { verifyVantaSignature } from '../../src/receiver/index.ts';
 import { eventually } from '../helpers/http-servers.ts';
-import { sleep, startFaultReceiver, startPathTarget, type FaultReceiver, type PathTarget, type ReceivedHit, type ReceiverAction } from '../helpers/fault-receiver.ts';
+import {
+  sleep,
+  startFaultReceiver,
+  startPathTarget,
+  type FaultReceiver,
+  type PathTarget,
+  type ReceivedHit,
+  type ReceiverAction,
+} from '../helpers/fault-receiver.ts';
 import { descendants, isAlive, strayDescendants } from '../helpers/process-tree.ts';
 import { startTemporalTopology, type TemporalTopology } from '../helpers/temporal-server.ts';
 
@@ -67,7 +75,11 @@ const cmdline = (pid: number) => {
 
 /** `npm run <script>` with the product's environment, its output kept for messages. */
 function npmRun(name: string, script: string, env: NodeJS.ProcessEnv): NpmProcess {
-  const child = spawn('npm', ['run', '--silent', script], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['run', '--silent', script], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b));
   child.stderr!.on('data', (b: Buffer) => (out += b));
@@ -76,10 +88,18 @@ function npmRun(name: string, script: string, env: NodeJS.ProcessEnv): NpmProces
     child,
     output: () => out,
     waitFor: (re, ms = 90_000) =>
-      eventually(async () => {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}):\n${out.slice(-3000)}`);
-        return re.test(out);
-      }, ms, 100).then(() => undefined, (err: Error) => Promise.reject(new Error(`${name}: ${err.message}\n${out.slice(-3000)}`))),
+      eventually(
+        async () => {
+          if (child.exitCode !== null || child.signalCode !== null)
+            throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}):\n${out.slice(-3000)}`);
+          return re.test(out);
+        },
+        ms,
+        100,
+      ).then(
+        () => undefined,
+        (err: Error) => Promise.reject(new Error(`${name}: ${err.message}\n${out.slice(-3000)}`)),
+      ),
     async kill9() {
       const tree = descendants(child.pid!);
       const node = tree.find((pid) => cmdline(pid).includes(`src/main/${script}.ts`));
@@ -120,7 +140,9 @@ let api: string;
 before(async () => {
   topo = await startTemporalTopology({ historyShards: 4 });
   const { schemaMs, serverMs, namespaceMs } = topo.timings;
-  console.log(`[production-topology] Temporal server on PostgreSQL: schemas ${schemaMs} ms, server up ${serverMs} ms, namespace and search attributes ${namespaceMs} ms`);
+  console.log(
+    `[production-topology] Temporal server on PostgreSQL: schemas ${schemaMs} ms, server up ${serverMs} ms, namespace and search attributes ${namespaceMs} ms`,
+  );
 
   // The app's own database beside Temporal's two, as in docker-compose.yml.
   const admin = new pg.Client({ connectionString: topo.pgUrl });
@@ -165,34 +187,66 @@ test(
     const startedAt = Date.now();
     const apiProc = npmRun('api', 'api', env);
     const workerEnv = (name: string) => ({ ...env, VANTA_WORKER_NAME: name });
-    const workers = new Map([['w1', npmRun('w1', 'worker', workerEnv('w1'))], ['w2', npmRun('w2', 'worker', workerEnv('w2'))]]);
+    const workers = new Map([
+      ['w1', npmRun('w1', 'worker', workerEnv('w1'))],
+      ['w2', npmRun('w2', 'worker', workerEnv('w2'))],
+    ]);
     await Promise.all([apiProc.waitFor(/API listening on/), ...[...workers.values()].map((w) => w.waitFor(/polling task queue/))]);
     await eventually(async () => (await fetch(`${api}/readyz`)).status === 200, 30_000);
     t.diagnostic(`api and two workers ready ${Date.now() - startedAt} ms after their start`);
 
     // ---- through the API: an account, a webhook to the receiver, four monitored endpoints ----
     const call = async (method: string, path: string, body: unknown, auth: string, expect = [200, 201, 202]) => {
-      const r = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const r = await fetch(`${api}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await r.text();
       assert.ok(expect.includes(r.status), `${method} ${path}: ${r.status} ${text}`);
       return JSON.parse(text || 'null');
     };
-    const created = await call('POST', '/v1/accounts', { name: 'production-topology', settings: { retry_schedule_sec: [2], timeout_sec: 10, expiry_sec: 3600 } }, ADMIN_TOKEN);
+    const created = await call(
+      'POST',
+      '/v1/accounts',
+      { name: 'production-topology', settings: { retry_schedule_sec: [2], timeout_sec: 10, expiry_sec: 3600 } },
+      ADMIN_TOKEN,
+    );
     const key: string = created.api_key.key;
-    const wh: { id: string; secret: string } = await call('POST', '/v1/webhooks', { url: receiver!.url, events: ['endpoint.down', 'endpoint.up'] }, key);
+    const wh: { id: string; secret: string } = await call(
+      'POST',
+      '/v1/webhooks',
+      { url: receiver!.url, events: ['endpoint.down', 'endpoint.up'] },
+      key,
+    );
     const endpointIds: string[] = [];
     for (let i = 0; i < ENDPOINTS; i++) {
       target!.status.set(`ep${i}`, 502);
-      const ep = await call('POST', '/v1/endpoints', { name: `ep${i}`, url: `${target!.url}/ep${i}`, check_interval_sec: 10, timeout_ms: 2000, failure_threshold: 1 }, key);
+      const ep = await call(
+        'POST',
+        '/v1/endpoints',
+        { name: `ep${i}`, url: `${target!.url}/ep${i}`, check_interval_sec: 10, timeout_ms: 2000, failure_threshold: 1 },
+        key,
+      );
       endpointIds.push(ep.id);
     }
-    const sendTest = async () => ((await call('POST', `/v1/webhooks/${wh.id}/test`, { event: 'endpoint.down' }, key)) as { event_id: string }).event_id;
-    const bodyOf = (h: ReceivedHit) => JSON.parse(h.rawBody.toString('utf8')) as { id: string; event: string; webhook_id: string; data: { endpoint_id?: string } };
-    const endpointEvents = (type: string) => receiver!.hits.filter((h) => h.outcome === 'answered' && h.status === 200 && bodyOf(h).event === type && endpointIds.includes(bodyOf(h).data.endpoint_id!));
+    const sendTest = async () =>
+      ((await call('POST', `/v1/webhooks/${wh.id}/test`, { event: 'endpoint.down' }, key)) as { event_id: string }).event_id;
+    const bodyOf = (h: ReceivedHit) =>
+      JSON.parse(h.rawBody.toString('utf8')) as { id: string; event: string; webhook_id: string; data: { endpoint_id?: string } };
+    const endpointEvents = (type: string) =>
+      receiver!.hits.filter(
+        (h) =>
+          h.outcome === 'answered' && h.status === 200 && bodyOf(h).event === type && endpointIds.includes(bodyOf(h).data.endpoint_id!),
+      );
 
     // ---- 1. end to end: each endpoint goes down, the webhook arrives signed ----
     const downsAt = Date.now();
-    await eventually(async () => new Set(endpointEvents('endpoint.down').map((h) => bodyOf(h).data.endpoint_id)).size === ENDPOINTS, 60_000, 100);
+    await eventually(
+      async () => new Set(endpointEvents('endpoint.down').map((h) => bodyOf(h).data.endpoint_id)).size === ENDPOINTS,
+      60_000,
+      100,
+    );
     t.diagnostic(`endpoint.down for ${ENDPOINTS} endpoints received ${Date.now() - downsAt} ms after they were created`);
 
     // ---- 2. kill -9 of w1 while 40 deliveries are held open across both workers ----
@@ -202,15 +256,25 @@ test(
     const gateOrBound = Promise.race([gate, sleep(20_000)]);
     script = (hit) => ({ kind: 'answer', status: 200, after: gateOrBound, delayMs: (hit.n % 5) * 100 });
     const held = await Promise.all(Array.from({ length: HELD }, sendTest));
-    await receiver!.until(() => held.every((id) => receiver!.hits.some((h) => h.eventId === id && h.rawBody.length > 0)), `all ${HELD} requests held`, 60_000);
+    await receiver!.until(
+      () => held.every((id) => receiver!.hits.some((h) => h.eventId === id && h.rawBody.length > 0)),
+      `all ${HELD} requests held`,
+      60_000,
+    );
     const killedAt = Date.now();
     await workers.get('w1')!.kill9();
     openGate();
-    await eventually(async () => held.every((id) => receiver!.hits.some((h) => h.eventId === id && h.outcome === 'answered' && h.status === 200)), 90_000, 100);
+    await eventually(
+      async () => held.every((id) => receiver!.hits.some((h) => h.eventId === id && h.outcome === 'answered' && h.status === 200)),
+      90_000,
+      100,
+    );
     const heldDoneAt = Date.now();
     const abandoned = receiver!.hits.filter((h) => held.includes(h.eventId) && h.outcome === 'abandoned').length;
     const heldRequests = receiver!.hits.filter((h) => held.includes(h.eventId)).length;
-    t.diagnostic(`kill -9 of w1: ${abandoned} of ${HELD} held requests cut off; all ${HELD} delivered ${heldDoneAt - killedAt} ms after the kill, in ${heldRequests} requests`);
+    t.diagnostic(
+      `kill -9 of w1: ${abandoned} of ${HELD} held requests cut off; all ${HELD} delivered ${heldDoneAt - killedAt} ms after the kill, in ${heldRequests} requests`,
+    );
     assert.ok(abandoned > 0, 'the killed worker had requests out');
     for (const id of held) {
       const hits = receiver!.hits.filter((h) => h.eventId === id);
@@ -218,10 +282,18 @@ test(
         assert.ok(h.rawBody.equals(hits[0]!.rawBody), `${id}: a repeat is byte-identical`);
         assert.equal(h.retryCount, 0, `${id}: a crash re-runs the same attempt`);
       }
-      const seen = hits.map((h) => `#${h.n} +${h.receivedAt - killedAt} ms ${h.outcome} ${h.status ?? ''} done +${(h.finishedAt ?? NaN) - killedAt} ms`).join(', ');
+      const seen = hits
+        .map((h) => `#${h.n} +${h.receivedAt - killedAt} ms ${h.outcome} ${h.status ?? ''} done +${(h.finishedAt ?? NaN) - killedAt} ms`)
+        .join(', ');
       if (hits.length > 1) {
-        assert.ok(hits[0]!.outcome === 'abandoned' && hits[0]!.finishedAt! >= killedAt, `${id}: sent again only because the kill cut it off: ${seen}`);
-        assert.ok(hits.slice(1).every((h) => h.receivedAt > killedAt), `${id}: repeats come after the kill: ${seen}`);
+        assert.ok(
+          hits[0]!.outcome === 'abandoned' && hits[0]!.finishedAt! >= killedAt,
+          `${id}: sent again only because the kill cut it off: ${seen}`,
+        );
+        assert.ok(
+          hits.slice(1).every((h) => h.receivedAt > killedAt),
+          `${id}: repeats come after the kill: ${seen}`,
+        );
       }
     }
     // Restarted under its own name, as a supervisor would: it takes its check loops back at once.
@@ -232,7 +304,11 @@ test(
     // ---- 3. the Temporal server restarts while retry timers run ----
     script = (hit) => ({ kind: 'answer', status: hit.retryCount === 0 ? 500 : 200, delayMs: 50 });
     const retried = await Promise.all(Array.from({ length: RETRIED }, sendTest));
-    await receiver!.until(() => retried.every((id) => receiver!.hits.some((h) => h.eventId === id && h.status === 500 && h.outcome === 'answered')), 'first attempts answered 500', 60_000);
+    await receiver!.until(
+      () => retried.every((id) => receiver!.hits.some((h) => h.eventId === id && h.status === 500 && h.outcome === 'answered')),
+      'first attempts answered 500',
+      60_000,
+    );
     const stoppedAt = Date.now();
     await topo!.stop();
     const stopMs = Date.now() - stoppedAt;
@@ -244,9 +320,15 @@ test(
     const restartMs = await topo!.start();
     const restartedAt = Date.now();
     // Retry timers (2 s after a first attempt's 500) that came due while the server was away.
-    const dueWhileDown = retried.filter((id) => receiver!.hits.some((h) => h.eventId === id && h.status === 500 && h.finishedAt! + 2000 > stoppedAt && h.finishedAt! + 2000 < restartAt)).length;
+    const dueWhileDown = retried.filter((id) =>
+      receiver!.hits.some(
+        (h) => h.eventId === id && h.status === 500 && h.finishedAt! + 2000 > stoppedAt && h.finishedAt! + 2000 < restartAt,
+      ),
+    ).length;
     assert.ok(dueWhileDown > 0, 'retry timers came due during the outage');
-    t.diagnostic(`Temporal server: stop took ${stopMs} ms, down ${restartAt - stoppedAt} ms, restart until the frontend answered ${restartMs} ms; ${dueWhileDown} retry timers came due and ${sentWhileDown} requests went out while it was down`);
+    t.diagnostic(
+      `Temporal server: stop took ${stopMs} ms, down ${restartAt - stoppedAt} ms, restart until the frontend answered ${restartMs} ms; ${dueWhileDown} retry timers came due and ${sentWhileDown} requests went out while it was down`,
+    );
 
     // Everything resumes: the retries, the monitors (the targets recover → endpoint.up), and new events.
     for (let i = 0; i < ENDPOINTS; i++) target!.status.set(`ep${i}`, 200);
@@ -259,9 +341,15 @@ test(
       90_000,
       100,
     );
-    t.diagnostic(`after the restart: the ${RETRIED} retries, ${ENDPOINTS} endpoint.up and a new event delivered within ${Date.now() - restartedAt} ms`);
+    t.diagnostic(
+      `after the restart: the ${RETRIED} retries, ${ENDPOINTS} endpoint.up and a new event delivered within ${Date.now() - restartedAt} ms`,
+    );
     for (const id of retried) {
-      assert.deepEqual([...new Set(receiver!.hits.filter((h) => h.eventId === id).map((h) => h.retryCount))].sort(), [0, 1], `${id}: attempts 1 and 2 only`);
+      assert.deepEqual(
+        [...new Set(receiver!.hits.filter((h) => h.eventId === id).map((h) => h.retryCount))].sort(),
+        [0, 1],
+        `${id}: attempts 1 and 2 only`,
+      );
     }
 
     // ---- every request: signed, for the webhook, and an event the test expects; one down and one up per endpoint ----
@@ -269,7 +357,13 @@ test(
       const ids = endpointEvents(type).map((h) => bodyOf(h).id);
       assert.equal(new Set(ids).size, ENDPOINTS, `one ${type} event per endpoint: ${ids}`);
     }
-    const expected = new Set([...held, ...retried, further, ...endpointEvents('endpoint.down').map((h) => h.eventId), ...endpointEvents('endpoint.up').map((h) => h.eventId)]);
+    const expected = new Set([
+      ...held,
+      ...retried,
+      further,
+      ...endpointEvents('endpoint.down').map((h) => h.eventId),
+      ...endpointEvents('endpoint.up').map((h) => h.eventId),
+    ]);
     assert.deepEqual(new Set(receiver!.byEvent().keys()), expected, 'requests carried exactly the expected event ids');
     for (const h of receiver!.hits) {
       const v = verifyVantaSignature(h.rawBody, h.headers as Record<string, string>, wh.secret);
@@ -277,8 +371,11 @@ test(
       assert.equal(bodyOf(h).id, h.eventId);
       assert.equal(bodyOf(h).webhook_id, wh.id);
     }
-    const repeats = receiver!.hits.length - [...receiver!.byEvent().values()].reduce((n, hs) => n + new Set(hs.map((h) => h.retryCount)).size, 0);
-    t.diagnostic(`${receiver!.hits.length} requests for ${expected.size} events, ${repeats} repeats under the same event id and Retry-Count`);
+    const repeats =
+      receiver!.hits.length - [...receiver!.byEvent().values()].reduce((n, hs) => n + new Set(hs.map((h) => h.retryCount)).size, 0);
+    t.diagnostic(
+      `${receiver!.hits.length} requests for ${expected.size} events, ${repeats} repeats under the same event id and Retry-Count`,
+    );
 
     // ---- graceful stops ----
     for (const p of [apiProc, ...workers.values()]) assert.equal(await p.stop(), 0, `${p.name} exits cleanly:\n${p.output().slice(-2000)}`);

@@ -93,15 +93,31 @@ test(
     const taskQueue = 'temporal-restart';
 
     // Retry-Count 0 → 500, anything later → 200; each answer after 0.3–2.8 s, so attempts are in flight at the stop.
-    receiver = await startFaultReceiver((hit) => ({ kind: 'answer', status: hit.retryCount === 0 ? 500 : 200, delayMs: 300 + (hit.n % 6) * 500 }));
+    receiver = await startFaultReceiver((hit) => ({
+      kind: 'answer',
+      status: hit.retryCount === 0 ? 500 : 200,
+      delayMs: 300 + (hit.n % 6) * 500,
+    }));
     const account = await seedAccount(db.db, { retry_schedule_sec: [3], expiry_sec: 3600, timeout_sec: 10 });
     const wh = await seedWebhook(db.db, secrets, { accountId: account.id, url: receiver.url });
     const seeded = await Promise.all(Array.from({ length: DELIVERIES }, () => seedEvent(db.db, account.id, new Date())));
 
-    const worker = await spawnWorkerChild({ databaseUrl: db.url, temporalAddress: dev.address, taskQueue, masterKey, bundlePath: bundle.path });
+    const worker = await spawnWorkerChild({
+      databaseUrl: db.url,
+      temporalAddress: dev.address,
+      taskQueue,
+      masterKey,
+      bundlePath: bundle.path,
+    });
 
     const { failing, healthy, statusOf } = await startFaultMonitors({
-      db: db.db, accountId: account.id, target, temporal: { client, taskQueue }, failing: FAILING, threshold: THRESHOLD, intervalSec: INTERVAL_SEC,
+      db: db.db,
+      accountId: account.id,
+      target,
+      temporal: { client, taskQueue },
+      failing: FAILING,
+      threshold: THRESHOLD,
+      intervalSec: INTERVAL_SEC,
     });
 
     const handles = await Promise.all(
@@ -128,8 +144,15 @@ test(
       60_000,
       100,
     );
-    assert.ok(before.every((s) => s.failure_count < THRESHOLD - 1), `streaks in progress: ${before.map((s) => s.failure_count)}`);
-    const atStop = { requests: receiver.hits.length, inFlight: receiver.inFlight(), retryCount1: receiver.hits.filter((h) => h.retryCount === 1).length };
+    assert.ok(
+      before.every((s) => s.failure_count < THRESHOLD - 1),
+      `streaks in progress: ${before.map((s) => s.failure_count)}`,
+    );
+    const atStop = {
+      requests: receiver.hits.length,
+      inFlight: receiver.inFlight(),
+      retryCount1: receiver.hits.filter((h) => h.retryCount === 1).length,
+    };
 
     // ---- stop the server ----
     const stoppedAt = Date.now();
@@ -144,7 +167,10 @@ test(
       `at the stop: ${atStop.requests} requests, ${atStop.inFlight} in flight, ${atStop.retryCount1} second attempts already sent; streaks ${before.map((s) => s.failure_count).join(', ')} (threshold ${THRESHOLD}); stop took ${stopMs} ms`,
     );
     await sleep(Math.max(0, stoppedAt + DOWN_MS - Date.now()));
-    assert.ok(worker.child.exitCode === null && worker.child.signalCode === null, `the worker process outlived the outage:\n${worker.output().slice(-2000)}`);
+    assert.ok(
+      worker.child.exitCode === null && worker.child.signalCode === null,
+      `the worker process outlived the outage:\n${worker.output().slice(-2000)}`,
+    );
     const requestsWhileDown = receiver.hits.filter((h) => h.receivedAt > stoppedAt + stopMs + 1000).length;
 
     // ---- restart it from the same file on the same port ----
@@ -152,7 +178,9 @@ test(
     dev = await startPersistedDevServer(port, dbFile);
     const restartedAt = Date.now();
     // Retry timers that came due while the server was away (first attempts answered 500 before the stop, 3 s retry).
-    const timersDueWhileDown = receiver.hits.filter((h) => h.retryCount === 0 && h.status === 500 && h.finishedAt! <= stoppedAt && h.finishedAt! + 3000 < restartAt).length;
+    const timersDueWhileDown = receiver.hits.filter(
+      (h) => h.retryCount === 0 && h.status === 500 && h.finishedAt! <= stoppedAt && h.finishedAt! + 3000 < restartAt,
+    ).length;
     assert.ok(timersDueWhileDown >= 1, 'retry timers came due during the outage');
     t.diagnostic(
       `server down ${restartAt - stoppedAt} ms; restart took ${restartedAt - restartAt} ms; ${requestsWhileDown} requests sent while it was down; ${timersDueWhileDown} retry timers came due while it was down`,
@@ -164,7 +192,13 @@ test(
 
     // The failing endpoints: one down each, at the threshold, the streak carried through the outage.
     const downs = await assertOneDownPerFailingEndpoint({
-      db: db.db, failing, healthy, statusOf, threshold: THRESHOLD, checksPastThreshold: 1, before,
+      db: db.db,
+      failing,
+      healthy,
+      statusOf,
+      threshold: THRESHOLD,
+      checksPastThreshold: 1,
+      before,
       streakMessage: 'the streak survived the outage',
     });
     assert.equal((await statusOf(healthy)).status, 'up');
@@ -175,22 +209,42 @@ test(
     const rows = await allDeliveriesSucceeded(db.db, wh.id, expectedIds);
     for (const r of rows) {
       assert.equal(r.attemptCount, 2, `${r.eventId}: two attempts`);
-      const attempts = await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, r.id)).orderBy(asc(deliveryAttempts.attemptNumber));
-      assert.deepEqual(attempts.map((a) => [a.attemptNumber, a.responseCode]), [[1, 500], [2, 200]], r.eventId);
+      const attempts = await db.db
+        .select()
+        .from(deliveryAttempts)
+        .where(eq(deliveryAttempts.deliveryId, r.id))
+        .orderBy(asc(deliveryAttempts.attemptNumber));
+      assert.deepEqual(
+        attempts.map((a) => [a.attemptNumber, a.responseCode]),
+        [
+          [1, 500],
+          [2, 200],
+        ],
+        r.eventId,
+      );
     }
     const byEvent = receiver.byEvent();
     assert.deepEqual(new Set(byEvent.keys()), expectedIds, 'requests carried exactly the expected event ids');
     let repeats = 0;
     for (const [id, hits] of byEvent) {
       assert.deepEqual([...new Set(hits.map((h) => h.retryCount))].sort(), [0, 1], `${id}: attempts 1 and 2 only`);
-      assert.ok(hits.some((h) => h.retryCount === 1 && h.outcome === 'answered' && h.status === 200), `${id} delivered`);
+      assert.ok(
+        hits.some((h) => h.retryCount === 1 && h.outcome === 'answered' && h.status === 200),
+        `${id} delivered`,
+      );
       for (const h of hits) assert.ok(h.rawBody.equals(hits[0]!.rawBody), `${id}: byte-identical body`);
       repeats += hits.length - 2;
     }
 
-    const firstCheck = Math.min(...[...failing.map((c) => c.name), 'healthy'].map((n) => (target.hits.get(n) ?? []).find((x) => x > restartedAt) ?? Infinity));
-    t.diagnostic(`${receiver.hits.length} requests for ${expectedIds.size} events (2 attempts each): ${repeats} repeats under the same event id and Retry-Count`);
-    t.diagnostic(`after the restart: first check +${firstCheck - restartedAt} ms, all ${DELIVERIES} deliveries done +${doneAt - restartedAt} ms`);
+    const firstCheck = Math.min(
+      ...[...failing.map((c) => c.name), 'healthy'].map((n) => (target.hits.get(n) ?? []).find((x) => x > restartedAt) ?? Infinity),
+    );
+    t.diagnostic(
+      `${receiver.hits.length} requests for ${expectedIds.size} events (2 attempts each): ${repeats} repeats under the same event id and Retry-Count`,
+    );
+    t.diagnostic(
+      `after the restart: first check +${firstCheck - restartedAt} ms, all ${DELIVERIES} deliveries done +${doneAt - restartedAt} ms`,
+    );
     t.diagnostic(`endpoint.down events at +${downs.map((d) => d.createdAt.getTime() - restartedAt).join(', ')} ms after the restart`);
 
     for (const c of [...failing, healthy]) await client.workflow.getHandle(endpointWorkflowId(c.endpoint_id)).terminate('test over');

@@ -48,7 +48,11 @@ before(async () => {
 
 after(async () => {
   // The endpoint workflows would otherwise wait forever on a task queue nobody polls any more.
-  for (const id of endpointIds) await temporal?.client.workflow.getHandle(endpointWorkflowId(id)).terminate('test over').catch(() => {});
+  for (const id of endpointIds)
+    await temporal?.client.workflow
+      .getHandle(endpointWorkflowId(id))
+      .terminate('test over')
+      .catch(() => {});
   await killAllWorkerChildren();
   await receiver?.close();
   await target?.close();
@@ -98,8 +102,14 @@ test(
 
     // ---- endpoints: four failing towards the threshold, one healthy ----
     const { failing, healthy, statusOf } = await startFaultMonitors({
-      db: db.db, accountId: account.id, target, temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
-      failing: FAILING, threshold: THRESHOLD, intervalSec: INTERVAL_SEC, onStart: (id) => endpointIds.push(id),
+      db: db.db,
+      accountId: account.id,
+      target,
+      temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
+      failing: FAILING,
+      threshold: THRESHOLD,
+      intervalSec: INTERVAL_SEC,
+      onStart: (id) => endpointIds.push(id),
     });
     const before = await eventually(
       async () => {
@@ -109,7 +119,10 @@ test(
       60_000,
       100,
     );
-    assert.ok(before.every((s) => s.failure_count < THRESHOLD && s.status !== 'down'), `a streak is still in progress: ${before.map((s) => s.failure_count)}`);
+    assert.ok(
+      before.every((s) => s.failure_count < THRESHOLD && s.status !== 'down'),
+      `a streak is still in progress: ${before.map((s) => s.failure_count)}`,
+    );
     assert.equal((await statusOf(healthy)).status, 'up');
 
     // ---- open the gate, and kill the worker while answers are going out ----
@@ -145,7 +158,13 @@ test(
     // Each failing endpoint: one down event, at the threshold, with the streak it had before the kill; two more
     // checks past the threshold show that further failures send nothing.
     const downs = await assertOneDownPerFailingEndpoint({
-      db: db.db, failing, healthy, statusOf, threshold: THRESHOLD, checksPastThreshold: 2, before,
+      db: db.db,
+      failing,
+      healthy,
+      statusOf,
+      threshold: THRESHOLD,
+      checksPastThreshold: 2,
+      before,
       streakMessage: 'the streak began before the kill and survived it',
     });
     for (const c of failing) {
@@ -163,9 +182,24 @@ test(
     const downIds = downs.map((e) => e.id);
     const expectedIds = new Set([...seeded.map((e) => e.id), ...downIds]);
     const rows = await allDeliveriesSucceeded(db.db, wh.id, expectedIds);
-    assert.ok(rows.every((r) => r.attemptCount === 1), `a crash never counts as a failed attempt: ${rows.filter((r) => r.attemptCount !== 1).map((r) => r.attemptCount)}`);
-    const attemptRows = await db.db.select().from(deliveryAttempts).where(inArray(deliveryAttempts.deliveryId, rows.map((r) => r.id)));
-    assert.equal(attemptRows.length, expectedIds.size, 'one attempt row per delivery (a re-run replaces the row of the attempt it re-runs)');
+    assert.ok(
+      rows.every((r) => r.attemptCount === 1),
+      `a crash never counts as a failed attempt: ${rows.filter((r) => r.attemptCount !== 1).map((r) => r.attemptCount)}`,
+    );
+    const attemptRows = await db.db
+      .select()
+      .from(deliveryAttempts)
+      .where(
+        inArray(
+          deliveryAttempts.deliveryId,
+          rows.map((r) => r.id),
+        ),
+      );
+    assert.equal(
+      attemptRows.length,
+      expectedIds.size,
+      'one attempt row per delivery (a re-run replaces the row of the attempt it re-runs)',
+    );
     assert.ok(attemptRows.every((a) => a.attemptNumber === 1 && a.responseCode === 200 && a.errorClass === null));
 
     // The receiver's view: every event answered 2xx at least once; nothing it did not expect; a repeat is the same
@@ -175,7 +209,10 @@ test(
     let duplicates = 0;
     let abandoned = 0;
     for (const [id, hits] of byEvent) {
-      assert.ok(hits.some((h) => h.outcome === 'answered' && h.status === 200), `${id} was delivered`);
+      assert.ok(
+        hits.some((h) => h.outcome === 'answered' && h.status === 200),
+        `${id} was delivered`,
+      );
       for (const h of hits) {
         assert.equal(h.retryCount, 0, `${id}: Retry-Count`);
         assert.equal(h.webhookId, wh.id);
@@ -195,11 +232,21 @@ test(
     assert.ok(duplicates >= abandoned, 'every request cut off by the kill was sent again');
 
     const firstResent = Math.min(...receiver.hits.filter((h) => h.receivedAt > killedAt).map((h) => h.receivedAt));
-    const firstCheck = Math.min(...[...failing.map((c) => c.name), 'healthy'].map((n) => (target.hits.get(n) ?? []).find((x) => x > restartedAt) ?? Infinity));
-    t.diagnostic(`${receiver.hits.length} requests for ${expectedIds.size} events: ${duplicates} repeats (same event id), ${abandoned} cut off by the kill`);
-    t.diagnostic(`first request after the kill: +${firstResent - killedAt} ms; first check after the restart: +${firstCheck - restartedAt} ms after the new worker was ready`);
-    t.diagnostic(`all ${DELIVERIES} delivery workflows finished ${allDoneAt - killedAt} ms after the kill (${allDoneAt - restartedAt} ms after the new worker was ready)`);
-    t.diagnostic(`endpoint.down events at +${downs.map((d) => Math.max(0, d.createdAt.getTime() - killedAt)).join(', ')} ms after the kill`);
+    const firstCheck = Math.min(
+      ...[...failing.map((c) => c.name), 'healthy'].map((n) => (target.hits.get(n) ?? []).find((x) => x > restartedAt) ?? Infinity),
+    );
+    t.diagnostic(
+      `${receiver.hits.length} requests for ${expectedIds.size} events: ${duplicates} repeats (same event id), ${abandoned} cut off by the kill`,
+    );
+    t.diagnostic(
+      `first request after the kill: +${firstResent - killedAt} ms; first check after the restart: +${firstCheck - restartedAt} ms after the new worker was ready`,
+    );
+    t.diagnostic(
+      `all ${DELIVERIES} delivery workflows finished ${allDoneAt - killedAt} ms after the kill (${allDoneAt - restartedAt} ms after the new worker was ready)`,
+    );
+    t.diagnostic(
+      `endpoint.down events at +${downs.map((d) => Math.max(0, d.createdAt.getTime() - killedAt)).join(', ')} ms after the kill`,
+    );
 
     assert.equal(await second.stop(), 0, `the new worker shuts down cleanly:\n${second.output().slice(-2000)}`);
   },

@@ -38,7 +38,14 @@ export function apiApps(adminToken: string) {
         database: db,
         temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
         secrets,
-        config: { adminToken, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn', ...config },
+        config: {
+          adminToken,
+          allowPrivateTargets: true,
+          allowInsecureTargets: true,
+          publicUrl: 'http://127.0.0.1',
+          logLevel: 'warn',
+          ...config,
+        },
         logger: false,
         ...extra,
       });
@@ -56,7 +63,12 @@ export function apiApps(adminToken: string) {
       });
       assert.equal(r.statusCode, 201, r.body);
       const j = r.json();
-      return { key: j.api_key.key, auth: { authorization: `Bearer ${j.api_key.key}` }, incoming: new URL(j.incoming_url).pathname, token: j.incoming_token };
+      return {
+        key: j.api_key.key,
+        auth: { authorization: `Bearer ${j.api_key.key}` },
+        incoming: new URL(j.incoming_url).pathname,
+        token: j.incoming_token,
+      };
     },
   };
 }

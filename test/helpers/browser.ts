@@ -39,7 +39,9 @@ export interface BrowserSession {
 
 const LOAD_FAILED = /^Failed to load resource: the server responded with a status of (\d{3})/;
 
-export async function openBrowser(opts: { viewport?: { width: number; height: number }; secrets?: () => string[] } = {}): Promise<BrowserSession> {
+export async function openBrowser(
+  opts: { viewport?: { width: number; height: number }; secrets?: () => string[] } = {},
+): Promise<BrowserSession> {
   const profile = await mkdtemp(join(tmpdir(), 'vanta-chromium-'));
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   // A persistent context is how Playwright takes a user data dir: a fresh, throwaway one per session.
@@ -60,7 +62,8 @@ export async function openBrowser(opts: { viewport?: { width: number; height: nu
   });
   page.on('pageerror', (e) => problems.push({ kind: 'pageerror', text: String(e.stack ?? e.message), url: page.url() }));
   page.on('request', (r) => {
-    for (const s of opts.secrets?.() ?? []) if (s && r.url().includes(s)) problems.push({ kind: 'url-secret', text: 'a secret appeared in a request URL', url: r.url() });
+    for (const s of opts.secrets?.() ?? [])
+      if (s && r.url().includes(s)) problems.push({ kind: 'url-secret', text: 'a secret appeared in a request URL', url: r.url() });
   });
   return {
     context,

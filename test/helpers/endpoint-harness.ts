@@ -73,7 +73,9 @@ export async function startScriptedTarget(
     if (opts.delayMs) setTimeout(answer, opts.delayMs);
     else answer();
   };
-  const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.certPem, key: opts.tls.keyPem }, handler) : createHttpServer(handler);
+  const server: Server = opts.tls
+    ? createHttpsServer({ cert: opts.tls.certPem, key: opts.tls.keyPem }, handler)
+    : createHttpServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const host = opts.hostname ?? '127.0.0.1';

@@ -21,19 +21,36 @@ export async function assertOneDownPerFailingEndpoint(o: {
   before: ReadModelStatus[];
   streakMessage: string;
 }) {
-  const downs = await eventually(
-    async () => {
-      const rows = await o.db.select().from(events).where(inArray(events.endpointId, o.failing.map((c) => c.endpoint_id)));
-      return rows.length >= o.failing.length ? rows : null;
-    },
-    120_000,
-  );
+  const downs = await eventually(async () => {
+    const rows = await o.db
+      .select()
+      .from(events)
+      .where(
+        inArray(
+          events.endpointId,
+          o.failing.map((c) => c.endpoint_id),
+        ),
+      );
+    return rows.length >= o.failing.length ? rows : null;
+  }, 120_000);
   await eventually(
     async () => (await Promise.all(o.failing.map(o.statusOf))).every((s) => s.failure_count >= o.threshold + o.checksPastThreshold),
     60_000,
   );
-  const allEvents = await o.db.select().from(events).where(inArray(events.endpointId, [...o.failing, o.healthy].map((c) => c.endpoint_id)));
-  assert.equal(allEvents.length, o.failing.length, `exactly one event per failing endpoint, none for the healthy one: ${allEvents.map((e) => e.type)}`);
+  const allEvents = await o.db
+    .select()
+    .from(events)
+    .where(
+      inArray(
+        events.endpointId,
+        [...o.failing, o.healthy].map((c) => c.endpoint_id),
+      ),
+    );
+  assert.equal(
+    allEvents.length,
+    o.failing.length,
+    `exactly one event per failing endpoint, none for the healthy one: ${allEvents.map((e) => e.type)}`,
+  );
   for (const [i, c] of o.failing.entries()) {
     const mine = downs.filter((e) => e.endpointId === c.endpoint_id);
     assert.equal(mine.length, 1, `${c.name}: one endpoint.down`);
@@ -47,13 +64,10 @@ export async function assertOneDownPerFailingEndpoint(o: {
 
 /** Waits until exactly the expected events have a succeeded delivery through the webhook; answers those rows. */
 export async function allDeliveriesSucceeded(db: Db, webhookId: string, expectedIds: Set<string>) {
-  const rows = await eventually(
-    async () => {
-      const r = await db.select().from(deliveries).where(eq(deliveries.webhookId, webhookId));
-      return r.length === expectedIds.size && r.every((d) => d.state === 'succeeded') ? r : null;
-    },
-    120_000,
-  );
+  const rows = await eventually(async () => {
+    const r = await db.select().from(deliveries).where(eq(deliveries.webhookId, webhookId));
+    return r.length === expectedIds.size && r.every((d) => d.state === 'succeeded') ? r : null;
+  }, 120_000);
   assert.deepEqual(new Set(rows.map((r) => r.eventId)), expectedIds);
   return rows;
 }

@@ -32,7 +32,13 @@ export async function startFaultMonitors(o: {
   onStart?: (endpointId: string) => void;
 }): Promise<FaultMonitors> {
   const monitor = (name: string): Promise<MonitorConfig> =>
-    seedEndpoint(o.db, o.accountId, { name, url: `${o.target.url}/${name}`, check_interval_sec: o.intervalSec, failure_threshold: o.threshold, timeout_ms: 2000 });
+    seedEndpoint(o.db, o.accountId, {
+      name,
+      url: `${o.target.url}/${name}`,
+      check_interval_sec: o.intervalSec,
+      failure_threshold: o.threshold,
+      timeout_ms: 2000,
+    });
   const failing: MonitorConfig[] = [];
   for (let i = 0; i < o.failing; i++) {
     o.target.status.set(`failing${i}`, 502);

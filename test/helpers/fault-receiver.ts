@@ -101,7 +101,9 @@ export async function startFaultReceiver(script: (hit: ReceivedHit) => ReceiverA
         const answer = () => {
           if (res.destroyed) return;
           hit.status = action.status;
-          res.writeHead(action.status, { 'content-type': 'text/plain', ...action.headers }).end(action.body ?? (action.status < 300 ? 'OK' : 'nope'));
+          res
+            .writeHead(action.status, { 'content-type': 'text/plain', ...action.headers })
+            .end(action.body ?? (action.status < 300 ? 'OK' : 'nope'));
         };
         const afterDelay = () => (action.delayMs ? later(answer, action.delayMs) : answer());
         if (action.after) void action.after.then(afterDelay, afterDelay);

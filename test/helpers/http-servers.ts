@@ -26,7 +26,13 @@ export interface TestTarget {
 }
 
 export async function startTarget(initial: { status?: number; body?: string; delayMs?: number } = {}): Promise<TestTarget> {
-  const state = { status: initial.status ?? 200, body: initial.body ?? 'ok', hits: 0, arrivals: [] as number[], delayMs: initial.delayMs ?? 0 };
+  const state = {
+    status: initial.status ?? 200,
+    body: initial.body ?? 'ok',
+    hits: 0,
+    arrivals: [] as number[],
+    delayMs: initial.delayMs ?? 0,
+  };
   const server = createServer((_req, res) => {
     state.hits++;
     state.arrivals.push(Date.now());
@@ -63,7 +69,13 @@ export async function startReceiver(respond: TestReceiver['respond'] = 200): Pro
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawBody: Buffer.concat(chunks), receivedAt: Date.now() });
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        rawBody: Buffer.concat(chunks),
+        receivedAt: Date.now(),
+      });
       const status = typeof rec.respond === 'function' ? rec.respond(requests.length) : rec.respond;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'OK' : 'nope');
       for (const w of waiters.splice(0)) w();
@@ -78,7 +90,10 @@ export async function startReceiver(respond: TestReceiver['respond'] = 200): Pro
           resolve(requests.slice(0, count));
         } else waiters.push(check);
       };
-      const timer = setTimeout(() => reject(new Error(`receiver got ${requests.length} of ${count} requests in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`receiver got ${requests.length} of ${count} requests in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       check();
     });
   rec.close = () => close(server);

@@ -33,7 +33,9 @@ function findBinDir(): string {
  * A temp dir for a cluster and a runner for its server binaries: as root, the dir belongs to the `postgres` user
  * and the binaries run as that user, since initdb and pg_ctl refuse root.
  */
-export async function clusterDir(prefix: string): Promise<{ dir: string; data: string; exec(cmd: string, args: string[]): Promise<unknown> }> {
+export async function clusterDir(
+  prefix: string,
+): Promise<{ dir: string; data: string; exec(cmd: string, args: string[]): Promise<unknown> }> {
   const bin = findBinDir();
   const dir = await mkdtemp(join(tmpdir(), prefix));
   const asRoot = userInfo().uid === 0;

@@ -29,7 +29,12 @@ export interface ProductPlace {
 
 /** A data dir and free ports for the product; startProduct makes one unless given one (to start it again there). */
 export async function productPlace(): Promise<ProductPlace> {
-  return { dataDir: await mkdtemp(join(tmpdir(), 'vanta-product-')), port: await freePort(), temporalPort: await freePort(), uiPort: await freePort() };
+  return {
+    dataDir: await mkdtemp(join(tmpdir(), 'vanta-product-')),
+    port: await freePort(),
+    temporalPort: await freePort(),
+    uiPort: await freePort(),
+  };
 }
 
 /** `again`: start it once more on the place of an earlier start, whose API key it no longer prints. */
@@ -84,7 +89,16 @@ export async function startProduct(env: NodeJS.ProcessEnv = {}, again?: { place:
     // The key is printed on the first start only; a start on an existing data dir gets it from the caller.
     const [, apiKey] = again ? [null, again.apiKey] : await waitFor(/API key:\s+(vsk_\S+)/);
     await waitFor(/ready in \d+ ms/);
-    return { child, place: { dataDir, port, temporalPort, uiPort }, api: `http://127.0.0.1:${port}`, apiKey: apiKey!, temporalUi: `http://127.0.0.1:${uiPort}`, output: () => out, waitFor, stop };
+    return {
+      child,
+      place: { dataDir, port, temporalPort, uiPort },
+      api: `http://127.0.0.1:${port}`,
+      apiKey: apiKey!,
+      temporalUi: `http://127.0.0.1:${uiPort}`,
+      output: () => out,
+      waitFor,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -36,13 +36,17 @@ function servedRoutes(app: FastifyInstance): ServedRoute[] {
     stack.length = depth;
     stack.push(node[1]!);
     const url = stack.join('');
-    for (const method of (node[2] ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    for (const method of (node[2] ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       out.push({ method: method as HTTPMethods, url });
     }
   }
   // (wildcards are left out of the check: hasRoute does not match the static plugin's `/docs/*` HEAD route)
   for (const r of out) {
-    if (!r.url.includes('*')) assert.ok(app.hasRoute({ method: r.method, url: r.url }), `parsed a route the app does not have: ${routeKey(r)}`);
+    if (!r.url.includes('*'))
+      assert.ok(app.hasRoute({ method: r.method, url: r.url }), `parsed a route the app does not have: ${routeKey(r)}`);
   }
   const unique = new Map(out.map((r) => [routeKey(r), r]));
   return [...unique.values()].sort((a, b) => routeKey(a).localeCompare(routeKey(b)));

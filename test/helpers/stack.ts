@@ -30,7 +30,13 @@ export async function startTestStack(opts: { adminToken: string; worker?: Partia
     database: db,
     temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
     secrets,
-    config: { adminToken: opts.adminToken, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
+    config: {
+      adminToken: opts.adminToken,
+      allowPrivateTargets: true,
+      allowInsecureTargets: true,
+      publicUrl: 'http://127.0.0.1',
+      logLevel: 'warn',
+    },
     logger: false,
   };
   const app = await buildApp(deps);

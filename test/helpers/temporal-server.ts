@@ -54,7 +54,22 @@ export interface TemporalTopologyOptions {
 }
 
 /** The server config: two postgres12 datastores, every service in one process, each on its own loopback ports. */
-function serverConfig(o: { pgPort: number; shards: number; ports: Record<'frontend' | 'frontendHttp' | 'frontendMembership' | 'history' | 'historyMembership' | 'matching' | 'matchingMembership' | 'worker' | 'workerMembership', number> }): string {
+function serverConfig(o: {
+  pgPort: number;
+  shards: number;
+  ports: Record<
+    | 'frontend'
+    | 'frontendHttp'
+    | 'frontendMembership'
+    | 'history'
+    | 'historyMembership'
+    | 'matching'
+    | 'matchingMembership'
+    | 'worker'
+    | 'workerMembership',
+    number
+  >;
+}): string {
   const store = (db: string, conns: number) => `
       sql:
         pluginName: postgres12
@@ -217,8 +232,13 @@ export async function startTemporalTopology(o: TemporalTopologyOptions = {}): Pr
     cleanups.push(() => pg.stop());
     const pgPort = Number(new URL(pg.url).port);
     const sql = (db: string, ...args: string[]) =>
-      run(TEMPORAL_SQL_TOOL_BIN, ['--ep', '127.0.0.1', '-p', String(pgPort), '-u', 'postgres', '--pl', 'postgres12', '--db', db, ...args], { maxBuffer: 8 * 1024 * 1024 });
-    for (const [db, schema] of [['temporal', 'postgresql/v12/temporal'], ['temporal_visibility', 'postgresql/v12/visibility']] as const) {
+      run(TEMPORAL_SQL_TOOL_BIN, ['--ep', '127.0.0.1', '-p', String(pgPort), '-u', 'postgres', '--pl', 'postgres12', '--db', db, ...args], {
+        maxBuffer: 8 * 1024 * 1024,
+      });
+    for (const [db, schema] of [
+      ['temporal', 'postgresql/v12/temporal'],
+      ['temporal_visibility', 'postgresql/v12/visibility'],
+    ] as const) {
       await sql(db, 'create-database');
       await sql(db, 'setup-schema', '-v', '0.0');
       await sql(db, 'update-schema', '--schema-name', schema);
@@ -228,7 +248,17 @@ export async function startTemporalTopology(o: TemporalTopologyOptions = {}): Pr
     // ---- the server ----
     const dir = await mkdtemp(join(tmpdir(), 'vanta-temporal-server-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const names = ['frontend', 'frontendHttp', 'frontendMembership', 'history', 'historyMembership', 'matching', 'matchingMembership', 'worker', 'workerMembership'] as const;
+    const names = [
+      'frontend',
+      'frontendHttp',
+      'frontendMembership',
+      'history',
+      'historyMembership',
+      'matching',
+      'matchingMembership',
+      'worker',
+      'workerMembership',
+    ] as const;
     const ports = {} as Record<(typeof names)[number], number>;
     const taken = new Set<number>();
     for (const n of names) ports[n] = await freeServerPort(taken);
@@ -260,7 +290,9 @@ export async function startTemporalTopology(o: TemporalTopologyOptions = {}): Pr
       const began = Date.now();
       const log = createWriteStream(logPath, { flags: 'a' });
       // --allow-no-auth: loopback only, no authorizer (as the compose stack, which publishes the port on 127.0.0.1 only)
-      const c = spawn(TEMPORAL_SERVER_BIN, ['--config-file', configPath, '--allow-no-auth', 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const c = spawn(TEMPORAL_SERVER_BIN, ['--config-file', configPath, '--allow-no-auth', 'start'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       c.stdout!.pipe(log);
       c.stderr!.pipe(log);
       child = c;

@@ -24,7 +24,11 @@ export interface EnvWorkers {
   shutdown(): void;
 }
 
-export async function createEnvWorker(env: TestWorkflowEnvironment, taskQueue: string, deps: Omit<ActivityDeps, 'userAgent'>): Promise<EnvWorkers> {
+export async function createEnvWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  deps: Omit<ActivityDeps, 'userAgent'>,
+): Promise<EnvWorkers> {
   const activities = createActivities({ userAgent: 'VantaStatus-Webhooks/test', ...deps });
   const bundle = await workflowBundle();
   const workers = await Promise.all(

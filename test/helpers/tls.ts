@@ -56,14 +56,32 @@ export async function createTestPki(opts: { hostnames: string[]; days?: number }
   const { dir, cleanup } = await tempDir();
   try {
     await openssl(dir, [
-      'req', '-x509', ...EC_KEY, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', days,
-      '-subj', '/CN=VantaStatus Test CA/O=VantaStatus Tests',
-      '-addext', 'basicConstraints=critical,CA:TRUE',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+      'req',
+      '-x509',
+      ...EC_KEY,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      days,
+      '-subj',
+      '/CN=VantaStatus Test CA/O=VantaStatus Tests',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
     ]);
     await openssl(dir, [
-      'req', '-new', ...EC_KEY, '-keyout', 'server.key', '-out', 'server.csr',
-      '-subj', `/CN=${opts.hostnames[0]}/O=VantaStatus Tests`,
+      'req',
+      '-new',
+      ...EC_KEY,
+      '-keyout',
+      'server.key',
+      '-out',
+      'server.csr',
+      '-subj',
+      `/CN=${opts.hostnames[0]}/O=VantaStatus Tests`,
     ]);
     await writeFile(
       join(dir, 'server.ext'),
@@ -76,12 +94,23 @@ export async function createTestPki(opts: { hostnames: string[]; days?: number }
       ].join('\n'),
     );
     await openssl(dir, [
-      'x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-      '-out', 'server.pem', '-days', days, '-extfile', 'server.ext',
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.pem',
+      '-days',
+      days,
+      '-extfile',
+      'server.ext',
     ]);
-    const [caPem, certPem, keyPem] = await Promise.all(
-      ['ca.pem', 'server.pem', 'server.key'].map((f) => readFile(join(dir, f), 'utf8')),
-    );
+    const [caPem, certPem, keyPem] = await Promise.all(['ca.pem', 'server.pem', 'server.key'].map((f) => readFile(join(dir, f), 'utf8')));
     return { caPem: caPem!, certPem: certPem!, keyPem: keyPem!, validTo: validToOf(certPem!), cleanup };
   } catch (err) {
     await cleanup();
@@ -95,9 +124,19 @@ export async function createSelfSignedCert(opts: { hostnames: string[]; days?: n
   const { dir, cleanup } = await tempDir();
   try {
     await openssl(dir, [
-      'req', '-x509', ...EC_KEY, '-keyout', 'self.key', '-out', 'self.pem', '-days', String(opts.days ?? 30),
-      '-subj', `/CN=${opts.hostnames[0]}/O=VantaStatus Tests`,
-      '-addext', `subjectAltName=${subjectAltName(opts.hostnames)}`,
+      'req',
+      '-x509',
+      ...EC_KEY,
+      '-keyout',
+      'self.key',
+      '-out',
+      'self.pem',
+      '-days',
+      String(opts.days ?? 30),
+      '-subj',
+      `/CN=${opts.hostnames[0]}/O=VantaStatus Tests`,
+      '-addext',
+      `subjectAltName=${subjectAltName(opts.hostnames)}`,
     ]);
     const [certPem, keyPem] = await Promise.all(['self.pem', 'self.key'].map((f) => readFile(join(dir, f), 'utf8')));
     return { certPem: certPem!, keyPem: keyPem!, validTo: validToOf(certPem!), cleanup };

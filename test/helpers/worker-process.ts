@@ -31,7 +31,10 @@ const masterKey = parseMasterKey(need('VANTA_TEST_WORKER_MASTER_KEY'));
 const bundlePath = process.env.VANTA_TEST_WORKER_BUNDLE;
 // Stable per logical worker, so a restarted one fails over its previous run's check loops at once.
 const workerName = process.env.VANTA_TEST_WORKER_NAME ?? `worker-process-${process.pid}`;
-const timing = { tickMs: Number(process.env.VANTA_TEST_WORKER_TICK_MS ?? 1000), deadAfterMs: Number(process.env.VANTA_TEST_WORKER_DEAD_AFTER_MS ?? 5000) };
+const timing = {
+  tickMs: Number(process.env.VANTA_TEST_WORKER_TICK_MS ?? 1000),
+  deadAfterMs: Number(process.env.VANTA_TEST_WORKER_DEAD_AFTER_MS ?? 5000),
+};
 
 Runtime.install({ logger: new TemporalLogger('WARN') });
 const database = await openPostgres(databaseUrl);
@@ -74,4 +77,3 @@ process.once('SIGINT', () => void stop(0));
 // The parent holds our stdin open; when it goes away (even by SIGKILL), so do we.
 process.stdin.on('end', () => void stop(1));
 process.stdin.resume();
-

@@ -38,7 +38,13 @@ after(async () => {
 
 /** A real worker process on this file's task queue, ready to poll. */
 const spawnWorker = (taskQueue: string) =>
-  spawnWorkerChild({ databaseUrl: db.url, temporalAddress: requireEnv('TEST_TEMPORAL_ADDRESS'), taskQueue, masterKey, bundlePath: bundle.path });
+  spawnWorkerChild({
+    databaseUrl: db.url,
+    temporalAddress: requireEnv('TEST_TEMPORAL_ADDRESS'),
+    taskQueue,
+    masterKey,
+    bundlePath: bundle.path,
+  });
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -170,7 +176,10 @@ test(
       // The dead worker's workflow task timed out and the next one ran the same inline attempt: one marker, no
       // activity task, and not a new delivery attempt.
       const history = await historyOf(handle);
-      assert.ok(history.some((e) => typeName(e) === 'EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT'), history.map(typeName).join(' '));
+      assert.ok(
+        history.some((e) => typeName(e) === 'EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT'),
+        history.map(typeName).join(' '),
+      );
       assert.equal(history.filter((e) => localActivityType(e) === 'attemptDeliveryInline').length, 1);
       assert.equal(history.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'attemptDelivery').length, 0);
 
@@ -191,40 +200,54 @@ test(
   },
 );
 
-test('a live worker keeps a slow inline first attempt alive past the 10 s workflow task timeout and sends it once', { timeout: 120_000 }, async (t) => {
-  // Answers after 12 s: longer than the workflow task timeout, within the default 30 s deadline. Without the SDK's
-  // workflow task heartbeats Temporal would time the task out and a worker would send the attempt a second time.
-  const receiver = await startHoldingReceiver((n) => ({ status: 200, afterMs: n === 1 ? 12_000 : 0 }));
-  try {
-    const { wh, event, input } = await startDelivery(undefined, receiver.url);
-    const child = await spawnWorker(temporal.taskQueue);
-    const handle = await temporal.client.workflow.start(deliveryWorkflow, { args: [input], taskQueue: temporal.taskQueue, workflowId: deliveryWorkflowId(wh.id, event.id) });
-    assert.equal(await handle.result(), 'succeeded', child.output());
-    assert.equal(receiver.received.length, 1);
-    assert.equal(receiver.received[0]!.abandonedAt, undefined, 'the request was answered, not abandoned');
-    const history = await historyOf(handle);
-    assert.equal(history.filter((e) => typeName(e) === 'EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT').length, 0, history.map(typeName).join(' '));
-    assert.equal(history.filter((e) => localActivityType(e) === 'attemptDeliveryInline').length, 1);
+test(
+  'a live worker keeps a slow inline first attempt alive past the 10 s workflow task timeout and sends it once',
+  { timeout: 120_000 },
+  async (t) => {
+    // Answers after 12 s: longer than the workflow task timeout, within the default 30 s deadline. Without the SDK's
+    // workflow task heartbeats Temporal would time the task out and a worker would send the attempt a second time.
+    const receiver = await startHoldingReceiver((n) => ({ status: 200, afterMs: n === 1 ? 12_000 : 0 }));
+    try {
+      const { wh, event, input } = await startDelivery(undefined, receiver.url);
+      const child = await spawnWorker(temporal.taskQueue);
+      const handle = await temporal.client.workflow.start(deliveryWorkflow, {
+        args: [input],
+        taskQueue: temporal.taskQueue,
+        workflowId: deliveryWorkflowId(wh.id, event.id),
+      });
+      assert.equal(await handle.result(), 'succeeded', child.output());
+      assert.equal(receiver.received.length, 1);
+      assert.equal(receiver.received[0]!.abandonedAt, undefined, 'the request was answered, not abandoned');
+      const history = await historyOf(handle);
+      assert.equal(history.filter((e) => typeName(e) === 'EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT').length, 0, history.map(typeName).join(' '));
+      assert.equal(history.filter((e) => localActivityType(e) === 'attemptDeliveryInline').length, 1);
 
-    const [row] = await db.db.select().from(deliveries).where(eq(deliveries.eventId, event.id));
-    const attempts = await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, row!.id));
-    assert.equal(attempts.length, 1);
-    assert.ok((attempts[0]?.durationMs ?? 0) >= 12_000, `duration_ms ${attempts[0]?.durationMs}`);
-    t.diagnostic(`slow inline attempt took ${attempts[0]?.durationMs} ms`);
-    await child.stop();
-  } finally {
-    await receiver.close();
-  }
-});
+      const [row] = await db.db.select().from(deliveries).where(eq(deliveries.eventId, event.id));
+      const attempts = await db.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, row!.id));
+      assert.equal(attempts.length, 1);
+      assert.ok((attempts[0]?.durationMs ?? 0) >= 12_000, `duration_ms ${attempts[0]?.durationMs}`);
+      t.diagnostic(`slow inline attempt took ${attempts[0]?.durationMs} ms`);
+      await child.stop();
+    } finally {
+      await receiver.close();
+    }
+  },
+);
 
 test('a live worker keeps a slow retry attempt alive past the 5 s heartbeat timeout and sends it once', { timeout: 120_000 }, async (t) => {
   // Attempt 1 gets a 500; attempt 2 (a regular activity, 1 s later) is answered after 7 s: longer than the
   // heartbeat timeout. Without working heartbeats Temporal would declare it lost after 5 s and send it again.
-  const receiver = await startHoldingReceiver((n) => (n === 1 ? { status: 500, afterMs: 0 } : { status: 200, afterMs: n === 2 ? 7_000 : 0 }));
+  const receiver = await startHoldingReceiver((n) =>
+    n === 1 ? { status: 500, afterMs: 0 } : { status: 200, afterMs: n === 2 ? 7_000 : 0 },
+  );
   try {
     const { wh, event, input } = await startDelivery({ retry_schedule_sec: [1], expiry_sec: 600, timeout_sec: 30 }, receiver.url);
     const child = await spawnWorker(temporal.taskQueue);
-    const handle = await temporal.client.workflow.start(deliveryWorkflow, { args: [input], taskQueue: temporal.taskQueue, workflowId: deliveryWorkflowId(wh.id, event.id) });
+    const handle = await temporal.client.workflow.start(deliveryWorkflow, {
+      args: [input],
+      taskQueue: temporal.taskQueue,
+      workflowId: deliveryWorkflowId(wh.id, event.id),
+    });
     assert.equal(await handle.result(), 'succeeded', child.output());
     assert.equal(receiver.received.length, 2);
     assert.equal(receiver.received[1]!.abandonedAt, undefined, 'the request was answered, not abandoned');

@@ -32,7 +32,10 @@ const refused = new Set<string>();
 before(async () => {
   db = await createTestDatabase();
   temporal = await connectTemporal();
-  worker = await startTestWorker({ taskQueue: temporal.taskQueue, deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true } });
+  worker = await startTestWorker({
+    taskQueue: temporal.taskQueue,
+    deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true },
+  });
   receiver = await startReceiver((n) => (refused.has(String(receiver.requests[n - 1]?.headers['webhook-id'])) ? 500 : 200));
 });
 
@@ -99,13 +102,31 @@ test("the CLI's visibility query for one webhook's failed deliveries answers exa
   );
 
   const results = await Promise.all(started.map((s) => s.handle.result()));
-  assert.deepEqual(results, plan.map((p) => (p.fails ? 'failed' : 'succeeded')));
-  const rows = await db.db.select().from(deliveries).where(inArray(deliveries.eventId, started.map((s) => s.eventId)));
+  assert.deepEqual(
+    results,
+    plan.map((p) => (p.fails ? 'failed' : 'succeeded')),
+  );
+  const rows = await db.db
+    .select()
+    .from(deliveries)
+    .where(
+      inArray(
+        deliveries.eventId,
+        started.map((s) => s.eventId),
+      ),
+    );
   assert.equal(rows.length, plan.length);
-  for (const r of rows.filter((r) => r.state === 'failed')) assert.ok(r.attemptCount >= 2, `a failed delivery retried (${r.attemptCount} attempts)`);
+  for (const r of rows.filter((r) => r.state === 'failed'))
+    assert.ok(r.attemptCount >= 2, `a failed delivery retried (${r.attemptCount} attempts)`);
 
-  const expectedFailed = started.filter((s) => s.webhookId === wh.id && s.fails).map((s) => s.workflowId).sort();
-  const expectedSucceeded = started.filter((s) => s.webhookId === wh.id && !s.fails).map((s) => s.workflowId).sort();
+  const expectedFailed = started
+    .filter((s) => s.webhookId === wh.id && s.fails)
+    .map((s) => s.workflowId)
+    .sort();
+  const expectedSucceeded = started
+    .filter((s) => s.webhookId === wh.id && !s.fails)
+    .map((s) => s.workflowId)
+    .sort();
   const failedQuery = `VantaWebhookId='${wh.id}' AND VantaDeliveryState='failed'`;
 
   // Visibility is eventually consistent: wait (bounded) until every closed delivery of webhook A is indexed and

@@ -64,14 +64,24 @@ before(async () => {
     database: apiDb,
     temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
     secrets,
-    config: { adminToken: 'admin-token-for-postgres-restart', allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
+    config: {
+      adminToken: 'admin-token-for-postgres-restart',
+      allowPrivateTargets: true,
+      allowInsecureTargets: true,
+      publicUrl: 'http://127.0.0.1',
+      logLevel: 'warn',
+    },
     logger: false,
   });
   target = await startPathTarget();
 });
 
 after(async () => {
-  for (const id of endpointIds) await temporal?.client.workflow.getHandle(endpointWorkflowId(id)).terminate('test over').catch(() => {});
+  for (const id of endpointIds)
+    await temporal?.client.workflow
+      .getHandle(endpointWorkflowId(id))
+      .terminate('test over')
+      .catch(() => {});
   await app?.close();
   await killAllWorkerChildren();
   await temporal?.close();
@@ -102,7 +112,13 @@ test(
     const seeded = await Promise.all(Array.from({ length: DELIVERIES }, () => seedEvent(apiDb.db, account.id, new Date())));
 
     const monitor = (name: string, threshold: number): Promise<MonitorConfig> =>
-      seedEndpoint(apiDb.db, account.id, { name, url: `${target.url}/${name}`, check_interval_sec: 1, failure_threshold: threshold, timeout_ms: 2000 });
+      seedEndpoint(apiDb.db, account.id, {
+        name,
+        url: `${target.url}/${name}`,
+        check_interval_sec: 1,
+        failure_threshold: threshold,
+        timeout_ms: 2000,
+      });
     const healthy = await monitor('healthy', 3);
     const flaky = await monitor('flaky', 2);
     for (const c of [healthy, flaky]) {
@@ -161,8 +177,12 @@ test(
     postmasterPids.push(pg.postmasterPid()!);
     const startedAt = Date.now();
     const ready = await eventually(async () => ((await readyz()).code === 200 ? Date.now() : null), 30_000);
-    t.diagnostic(`database down ${restartAt - stoppedAt} ms; /readyz 503 after ${notReadyAfterMs} ms; pg_ctl start took ${startedAt - restartAt} ms; /readyz 200 again ${ready - startedAt} ms after the start`);
-    t.diagnostic(`while the database was down the healthy endpoint was checked ${checksWhileDown} times; the flaky one had failed twice ${flakyFailedAfterMs} ms after the crash`);
+    t.diagnostic(
+      `database down ${restartAt - stoppedAt} ms; /readyz 503 after ${notReadyAfterMs} ms; pg_ctl start took ${startedAt - restartAt} ms; /readyz 200 again ${ready - startedAt} ms after the start`,
+    );
+    t.diagnostic(
+      `while the database was down the healthy endpoint was checked ${checksWhileDown} times; the flaky one had failed twice ${flakyFailedAfterMs} ms after the crash`,
+    );
 
     const results = await Promise.all(handles.map((h) => h.result()));
     const doneAt = Date.now();
@@ -170,7 +190,10 @@ test(
 
     // The endpoint.down decided during the outage: stored once, after it, and delivered.
     const flakyEvents = await eventually(async () => {
-      const rows = await apiDb.db.select().from(events).where(inArray(events.endpointId, [healthy.endpoint_id, flaky.endpoint_id]));
+      const rows = await apiDb.db
+        .select()
+        .from(events)
+        .where(inArray(events.endpointId, [healthy.endpoint_id, flaky.endpoint_id]));
       return rows.length >= 1 ? rows : null;
     }, 60_000);
     assert.equal(flakyEvents.length, 1, `one event: ${flakyEvents.map((e) => e.type)}`);
@@ -187,8 +210,19 @@ test(
       return r.length === expectedIds.size && r.every((d) => d.state === 'succeeded') ? r : null;
     }, 120_000);
     assert.deepEqual(new Set(rows.map((r) => r.eventId)), expectedIds);
-    assert.ok(rows.every((r) => r.attemptCount === 1), 'an outage never counts as a failed attempt');
-    const attemptRows = await apiDb.db.select().from(deliveryAttempts).where(inArray(deliveryAttempts.deliveryId, rows.map((r) => r.id)));
+    assert.ok(
+      rows.every((r) => r.attemptCount === 1),
+      'an outage never counts as a failed attempt',
+    );
+    const attemptRows = await apiDb.db
+      .select()
+      .from(deliveryAttempts)
+      .where(
+        inArray(
+          deliveryAttempts.deliveryId,
+          rows.map((r) => r.id),
+        ),
+      );
     assert.equal(attemptRows.length, expectedIds.size);
     assert.ok(attemptRows.every((a) => a.attemptNumber === 1 && a.responseCode === 200));
 
@@ -196,7 +230,10 @@ test(
     assert.deepEqual(new Set(byEvent.keys()), expectedIds, 'requests carried exactly the expected event ids');
     let repeats = 0;
     for (const [id, hits] of byEvent) {
-      assert.ok(hits.some((h) => h.outcome === 'answered' && h.status === 200), `${id} delivered`);
+      assert.ok(
+        hits.some((h) => h.outcome === 'answered' && h.status === 200),
+        `${id} delivered`,
+      );
       for (const h of hits) {
         assert.equal(h.retryCount, 0);
         assert.ok(h.rawBody.equals(hits[0]!.rawBody), `${id}: byte-identical body`);
@@ -214,8 +251,12 @@ test(
     }
     assert.ok(retried >= 1, 'some delivery activities were retried');
 
-    t.diagnostic(`${receiver.hits.length} requests for ${expectedIds.size} events: ${repeats} repeats (same event id); ${retried} of ${DELIVERIES} delivery workflows had an activity retried`);
-    t.diagnostic(`after the restart: all ${DELIVERIES} deliveries done +${doneAt - startedAt} ms, endpoint.down stored +${downEvent.createdAt.getTime() - startedAt} ms`);
+    t.diagnostic(
+      `${receiver.hits.length} requests for ${expectedIds.size} events: ${repeats} repeats (same event id); ${retried} of ${DELIVERIES} delivery workflows had an activity retried`,
+    );
+    t.diagnostic(
+      `after the restart: all ${DELIVERIES} deliveries done +${doneAt - startedAt} ms, endpoint.down stored +${downEvent.createdAt.getTime() - startedAt} ms`,
+    );
     assert.equal((await readyz()).code, 200);
     assert.equal(await worker!.stop(), 0, `the worker shuts down cleanly:\n${worker!.output().slice(-2000)}`);
   },

@@ -30,7 +30,10 @@ const secrets = createSecretBox(testMasterKey());
 before(async () => {
   db = await createTestDatabase();
   temporal = await connectTemporal();
-  worker = await startTestWorker({ taskQueue: temporal.taskQueue, deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true } });
+  worker = await startTestWorker({
+    taskQueue: temporal.taskQueue,
+    deps: { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true },
+  });
 });
 
 after(async () => {
@@ -125,7 +128,10 @@ test(
     assert.equal(delivery.lastResponseCode, 200);
     assertSameEventEveryAttempt(receiver, event.id, webhookId, 6);
 
-    assert.deepEqual(attempts.map((a) => a.attemptNumber), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      attempts.map((a) => a.attemptNumber),
+      [1, 2, 3, 4, 5, 6],
+    );
     assert.deepEqual(
       attempts.map((a) => [a.responseCode, a.errorClass]),
       [
@@ -153,7 +159,8 @@ test(
     // workflow spent storing the state), never the 429's 60 s Retry-After: the schedule's slot caps it.
     assertScheduleKept(attempts, settings.retry_schedule_sec);
     assert.equal(timersMs.length, 5, `one timer per retry, got ${timersMs.join(', ')}`);
-    for (const [i, ms] of timersMs.entries()) assert.ok(ms > 0 && ms <= 1000, `timer ${i + 1} was ${ms} ms, the schedule says at most 1000`);
+    for (const [i, ms] of timersMs.entries())
+      assert.ok(ms > 0 && ms <= 1000, `timer ${i + 1} was ${ms} ms, the schedule says at most 1000`);
     const after429 = attempts[4]!.startedAt.getTime() - (attempts[3]!.startedAt.getTime() + attempts[3]!.durationMs);
     assert.ok(after429 < 60_000, `the attempt after the 429 came ${after429} ms later: Retry-After went past the schedule's slot`);
 
@@ -164,28 +171,32 @@ test(
   },
 );
 
-test('a 429 whose Retry-After: 0 asks for an immediate retry waits the 1 s floor, inside the schedule\'s 3 s', { timeout: 60_000 }, async (t) => {
-  const settings: DeliverySettings = { retry_schedule_sec: [3], expiry_sec: 60, timeout_sec: 5 };
-  const { result, delivery, attempts, timersMs, receiver, event, webhookId } = await deliver(settings, (retry) =>
-    retry === 0 ? { kind: 'answer', status: 429, headers: { 'retry-after': '0' }, body: 'busy' } : { kind: 'answer', status: 204 },
-  );
-  assert.equal(result, 'succeeded');
-  assert.equal(delivery.attemptCount, 2);
-  assertSameEventEveryAttempt(receiver, event.id, webhookId, 2);
-  assert.deepEqual(
-    attempts.map((a) => [a.attemptNumber, a.responseCode, a.errorClass]),
-    [
-      [1, 429, 'rate_limited'],
-      [2, 204, null],
-    ],
-  );
-  // rate limited: the retry comes after the 1 s floor, not at once, and before the schedule's 3 s slot
-  assertScheduleKept(attempts, [1]);
-  assert.equal(timersMs.length, 1);
-  // the timer is the 1 s floor less the time spent storing the state between the failure and the sleep; the
-  // start-to-end check above is what proves the retry did not come sooner than the floor
-  assert.ok(timersMs[0]! > 0 && timersMs[0]! <= 1000, `retry timer ${timersMs[0]} ms`);
-  const gap = attempts[1]!.startedAt.getTime() - (attempts[0]!.startedAt.getTime() + attempts[0]!.durationMs);
-  assert.ok(gap < 3000, `the retry came ${gap} ms after the 429, not before the 3 s slot`);
-  t.diagnostic(`429 → next attempt after ${gap} ms (Retry-After 0, floor 1000, schedule 3000); timer ${timersMs[0]} ms`);
-});
+test(
+  "a 429 whose Retry-After: 0 asks for an immediate retry waits the 1 s floor, inside the schedule's 3 s",
+  { timeout: 60_000 },
+  async (t) => {
+    const settings: DeliverySettings = { retry_schedule_sec: [3], expiry_sec: 60, timeout_sec: 5 };
+    const { result, delivery, attempts, timersMs, receiver, event, webhookId } = await deliver(settings, (retry) =>
+      retry === 0 ? { kind: 'answer', status: 429, headers: { 'retry-after': '0' }, body: 'busy' } : { kind: 'answer', status: 204 },
+    );
+    assert.equal(result, 'succeeded');
+    assert.equal(delivery.attemptCount, 2);
+    assertSameEventEveryAttempt(receiver, event.id, webhookId, 2);
+    assert.deepEqual(
+      attempts.map((a) => [a.attemptNumber, a.responseCode, a.errorClass]),
+      [
+        [1, 429, 'rate_limited'],
+        [2, 204, null],
+      ],
+    );
+    // rate limited: the retry comes after the 1 s floor, not at once, and before the schedule's 3 s slot
+    assertScheduleKept(attempts, [1]);
+    assert.equal(timersMs.length, 1);
+    // the timer is the 1 s floor less the time spent storing the state between the failure and the sleep; the
+    // start-to-end check above is what proves the retry did not come sooner than the floor
+    assert.ok(timersMs[0]! > 0 && timersMs[0]! <= 1000, `retry timer ${timersMs[0]} ms`);
+    const gap = attempts[1]!.startedAt.getTime() - (attempts[0]!.startedAt.getTime() + attempts[0]!.durationMs);
+    assert.ok(gap < 3000, `the retry came ${gap} ms after the 429, not before the 3 s slot`);
+    t.diagnostic(`429 → next attempt after ${gap} ms (Retry-After 0, floor 1000, schedule 3000); timer ${timersMs[0]} ms`);
+  },
+);

@@ -57,7 +57,12 @@ before(async () => {
     logger: false,
   });
   receiver = await startReceiver(200);
-  const acc = await app.inject({ method: 'POST', url: '/v1/accounts', headers: { authorization: `Bearer ${ADMIN}` }, payload: { name: 'six' } });
+  const acc = await app.inject({
+    method: 'POST',
+    url: '/v1/accounts',
+    headers: { authorization: `Bearer ${ADMIN}` },
+    payload: { name: 'six' },
+  });
   auth = { authorization: `Bearer ${acc.json().api_key.key}` };
   incomingUrl = new URL(acc.json().incoming_url).pathname;
   const wh = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: auth, payload: { url: receiver.url } });
@@ -90,8 +95,18 @@ async function nextEvent(count: number): Promise<Payload> {
 
 function assertCommonData(d: Record<string, unknown>, ep: { id: string; name: string; url: string | null; interval: number }) {
   const keys = [
-    'endpoint_id', 'endpoint_name', 'url', 'previous_status', 'current_status', 'last_success', 'first_failure',
-    'failure_count', 'last_response_code', 'last_response_time_ms', 'check_interval_sec', 'group',
+    'endpoint_id',
+    'endpoint_name',
+    'url',
+    'previous_status',
+    'current_status',
+    'last_success',
+    'first_failure',
+    'failure_count',
+    'last_response_code',
+    'last_response_time_ms',
+    'check_interval_sec',
+    'group',
   ];
   for (const k of keys) assert.ok(k in d, `data.${k} is present`);
   assert.equal(d.endpoint_id, ep.id);
@@ -111,8 +126,15 @@ test('each of the six event types reaches the receiver with every data field', {
     url: '/v1/endpoints',
     headers: auth,
     payload: {
-      name: 'six-events', url, check_interval_sec: 10, failure_threshold: 1, degraded_threshold_ms: 400,
-      certificate_expiry_days: [30, 7], track_dns: true, track_body: true, group_id: groupId,
+      name: 'six-events',
+      url,
+      check_interval_sec: 10,
+      failure_threshold: 1,
+      degraded_threshold_ms: 400,
+      certificate_expiry_days: [30, 7],
+      track_dns: true,
+      track_body: true,
+      group_id: groupId,
     },
   });
   assert.equal(created.statusCode, 201, created.body);
@@ -178,7 +200,10 @@ test('each of the six event types reaches the receiver with every data field', {
   // Every event is in the log, once, newest first.
   const log = await app.inject({ method: 'GET', url: `/v1/endpoints/${ep.id}/events`, headers: auth });
   const ids = log.json().data.map((e: { id: string }) => e.id);
-  assert.deepEqual(ids, [up, degraded, down, ...second.sort((a, b) => (a.id < b.id ? 1 : -1)), cert].map((e) => e.id));
+  assert.deepEqual(
+    ids,
+    [up, degraded, down, ...second.sort((a, b) => (a.id < b.id ? 1 : -1)), cert].map((e) => e.id),
+  );
   await app.inject({ method: 'DELETE', url: `/v1/endpoints/${ep.id}`, headers: auth });
 });
 

@@ -77,7 +77,10 @@ test('a data dir with files 0666 and folders 0755 from an older version is tight
 test('tightening never follows a symbolic link out of the data dir', async () => {
   const outside = await mkdtemp(join(tmpdir(), 'vanta-outside-'));
   const dir = await mkdtemp(join(tmpdir(), 'vanta-data-'));
-  cleanups.push(() => rm(outside, { recursive: true, force: true }), () => rm(dir, { recursive: true, force: true }));
+  cleanups.push(
+    () => rm(outside, { recursive: true, force: true }),
+    () => rm(dir, { recursive: true, force: true }),
+  );
   await writeFile(join(outside, 'someone-elses'), 'x');
   await chmod(join(outside, 'someone-elses'), 0o644);
   const { symlink } = await import('node:fs/promises');

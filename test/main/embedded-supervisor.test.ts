@@ -41,51 +41,89 @@ async function takePort(port: number): Promise<Server> {
   }
 }
 
-test('a dev server killed with kill -9 is started again: /readyz answers 503 meanwhile, then 200, and alerts still go out', { timeout: 240_000 }, async (t) => {
-  const product = await startProduct();
-  cleanups.push(() => product.stop());
-  const target = await startTarget({ status: 200 });
-  const receiver = await startReceiver(200);
-  cleanups.push(() => target.close(), () => receiver.close());
-  const headers = { authorization: `Bearer ${product.apiKey}`, 'content-type': 'application/json' };
-  assert.equal((await fetch(`${product.api}/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ url: receiver.url, events: ['endpoint.down'] }) })).status, 201);
-  assert.equal((await fetch(`${product.api}/v1/endpoints`, { method: 'POST', headers, body: JSON.stringify({ name: 'e', url: target.url, failure_threshold: 1, check_interval_sec: 10 }) })).status, 201);
+test(
+  'a dev server killed with kill -9 is started again: /readyz answers 503 meanwhile, then 200, and alerts still go out',
+  { timeout: 240_000 },
+  async (t) => {
+    const product = await startProduct();
+    cleanups.push(() => product.stop());
+    const target = await startTarget({ status: 200 });
+    const receiver = await startReceiver(200);
+    cleanups.push(
+      () => target.close(),
+      () => receiver.close(),
+    );
+    const headers = { authorization: `Bearer ${product.apiKey}`, 'content-type': 'application/json' };
+    assert.equal(
+      (
+        await fetch(`${product.api}/v1/webhooks`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ url: receiver.url, events: ['endpoint.down'] }),
+        })
+      ).status,
+      201,
+    );
+    assert.equal(
+      (
+        await fetch(`${product.api}/v1/endpoints`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ name: 'e', url: target.url, failure_threshold: 1, check_interval_sec: 10 }),
+        })
+      ).status,
+      201,
+    );
 
-  const first = devServerOf(product)!;
-  assert.ok(first);
-  // The restart takes about two seconds, less than a readiness probe's own deadline: to see the outage from outside,
-  // hold the port for a while, so the first restart fails and the product stays without its server meanwhile.
-  process.kill(first, 'SIGKILL');
-  const killedAt = Date.now();
-  const squatter = await takePort(product.place.temporalPort);
-  const during = await eventually(async () => ((await readyz(product)) === 503 ? Date.now() : null), 10_000, 100);
-  await new Promise<void>((r) => squatter.close(() => r()));
-  const second = await eventually(async () => {
-    const pid = devServerOf(product);
-    return pid !== undefined && pid !== first && (await readyz(product)) === 200 && pid;
-  }, 60_000, 200);
-  t.diagnostic(`dev server ${first} killed; /readyz 503 after ${during - killedAt} ms; ${second} serving and /readyz 200 again after ${Date.now() - killedAt} ms`);
-  assert.match(product.output(), new RegExp(`the Temporal dev server \\(pid ${first}\\) died`));
-  assert.match(product.output(), /starting the Temporal dev server again failed/);
-  assert.match(product.output(), /the Temporal dev server is back/);
+    const first = devServerOf(product)!;
+    assert.ok(first);
+    // The restart takes about two seconds, less than a readiness probe's own deadline: to see the outage from outside,
+    // hold the port for a while, so the first restart fails and the product stays without its server meanwhile.
+    process.kill(first, 'SIGKILL');
+    const killedAt = Date.now();
+    const squatter = await takePort(product.place.temporalPort);
+    const during = await eventually(async () => ((await readyz(product)) === 503 ? Date.now() : null), 10_000, 100);
+    await new Promise<void>((r) => squatter.close(() => r()));
+    const second = await eventually(
+      async () => {
+        const pid = devServerOf(product);
+        return pid !== undefined && pid !== first && (await readyz(product)) === 200 && pid;
+      },
+      60_000,
+      200,
+    );
+    t.diagnostic(
+      `dev server ${first} killed; /readyz 503 after ${during - killedAt} ms; ${second} serving and /readyz 200 again after ${Date.now() - killedAt} ms`,
+    );
+    assert.match(product.output(), new RegExp(`the Temporal dev server \\(pid ${first}\\) died`));
+    assert.match(product.output(), /starting the Temporal dev server again failed/);
+    assert.match(product.output(), /the Temporal dev server is back/);
 
-  // The workflows live on in the restarted server: a flip now is decided, stored and delivered.
-  target.status = 502;
-  const [req] = await receiver.waitFor(1, 90_000);
-  assert.equal(JSON.parse(req!.rawBody.toString()).event, 'endpoint.down');
-});
+    // The workflows live on in the restarted server: a flip now is decided, stored and delivered.
+    target.status = 502;
+    const [req] = await receiver.waitFor(1, 90_000);
+    assert.equal(JSON.parse(req!.rawBody.toString()).event, 'endpoint.down');
+  },
+);
 
-test('a dev server that cannot be started again (its port was taken) makes npm start exit 1 with a clear message', { timeout: 180_000 }, async () => {
-  const product = await startProduct();
-  cleanups.push(() => product.stop());
-  const dev = devServerOf(product)!;
-  const exited = new Promise<number | null>((resolve) => product.child.once('exit', (code) => resolve(code)));
-  process.kill(dev, 'SIGKILL');
-  // Someone else takes the gRPC port before the first restart (1 s later) and keeps it.
-  const squatter = await takePort(product.place.temporalPort);
-  cleanups.push(() => new Promise((r) => squatter.close(r)));
-  assert.equal(await exited, 1);
-  assert.match(product.output(), /giving up: the Temporal dev server could not be kept running \(deaths in the last 10 minutes: 1; failed restarts: 4\)/);
-  assert.match(product.output(), /starting the Temporal dev server again failed/);
-  assert.deepEqual(descendants(product.child.pid!).filter(isAlive), [], 'nothing of it is left running');
-});
+test(
+  'a dev server that cannot be started again (its port was taken) makes npm start exit 1 with a clear message',
+  { timeout: 180_000 },
+  async () => {
+    const product = await startProduct();
+    cleanups.push(() => product.stop());
+    const dev = devServerOf(product)!;
+    const exited = new Promise<number | null>((resolve) => product.child.once('exit', (code) => resolve(code)));
+    process.kill(dev, 'SIGKILL');
+    // Someone else takes the gRPC port before the first restart (1 s later) and keeps it.
+    const squatter = await takePort(product.place.temporalPort);
+    cleanups.push(() => new Promise((r) => squatter.close(r)));
+    assert.equal(await exited, 1);
+    assert.match(
+      product.output(),
+      /giving up: the Temporal dev server could not be kept running \(deaths in the last 10 minutes: 1; failed restarts: 4\)/,
+    );
+    assert.match(product.output(), /starting the Temporal dev server again failed/);
+    assert.deepEqual(descendants(product.child.pid!).filter(isAlive), [], 'nothing of it is left running');
+  },
+);

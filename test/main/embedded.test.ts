@@ -17,7 +17,9 @@ after(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-async function startEmbedded(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string; waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray> }> {
+async function startEmbedded(
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; output: () => string; waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray> }> {
   const child = spawn('npm', ['start'], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
@@ -49,7 +51,10 @@ test('npm start serves the API, delivers a signed webhook, and leaves no process
   const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
   const target = await startTarget({ status: 502 });
   const receiver = await startReceiver(200);
-  cleanups.push(() => target.close(), () => receiver.close());
+  cleanups.push(
+    () => target.close(),
+    () => receiver.close(),
+  );
 
   const app = await startEmbedded({
     PORT: String(port),
@@ -71,7 +76,11 @@ test('npm start serves the API, delivers a signed webhook, and leaves no process
 
   const api = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
-  const wh = await fetch(`${api}/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ url: receiver.url, events: ['endpoint.down'] }) });
+  const wh = await fetch(`${api}/v1/webhooks`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ url: receiver.url, events: ['endpoint.down'] }),
+  });
   assert.equal(wh.status, 201);
   const { id: webhookId, secret } = (await wh.json()) as { id: string; secret: string };
   const ep = await fetch(`${api}/v1/endpoints`, {
@@ -127,7 +136,12 @@ test('npm start refuses a port that is taken, naming the port and the variable t
   const busy = await startTarget();
   cleanups.push(() => busy.close());
   const busyPort = new URL(busy.url).port;
-  const app = await startEmbedded({ PORT: busyPort, TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()), VANTA_DATA_DIR: dataDir });
+  const app = await startEmbedded({
+    PORT: busyPort,
+    TEMPORAL_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    VANTA_DATA_DIR: dataDir,
+  });
   const code = await new Promise<number | null>((resolve) => app.child.once('exit', (c) => resolve(c)));
   assert.equal(code, 1);
   assert.match(app.output(), new RegExp(`Port ${busyPort} \\(API\\) is already in use.*PORT=<port>`));

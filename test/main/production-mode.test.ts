@@ -22,7 +22,11 @@ after(async () => {
 });
 
 function npmRun(script: string, env: NodeJS.ProcessEnv): ChildProcess & { output: () => string } {
-  const child = spawn('npm', ['run', '--silent', script], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['run', '--silent', script], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b));
   child.stderr!.on('data', (b: Buffer) => (out += b));
@@ -75,7 +79,12 @@ test('migrate, api and worker run against DATABASE_URL and TEMPORAL_ADDRESS, and
 });
 
 test('the api refuses to start without VANTA_MASTER_KEY outside embedded mode', { timeout: 60_000 }, async () => {
-  const api = npmRun('api', { DATABASE_URL: admin, TEMPORAL_ADDRESS: requireEnv('TEST_TEMPORAL_ADDRESS'), VANTA_MASTER_KEY: '', PORT: String(await freePort()) });
+  const api = npmRun('api', {
+    DATABASE_URL: admin,
+    TEMPORAL_ADDRESS: requireEnv('TEST_TEMPORAL_ADDRESS'),
+    VANTA_MASTER_KEY: '',
+    PORT: String(await freePort()),
+  });
   assert.notEqual(await exitCode(api), 0);
   assert.match(api.output(), /VANTA_MASTER_KEY is required/);
 });

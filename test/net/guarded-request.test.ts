@@ -25,7 +25,6 @@ function fakeDns(table: Record<string, string[]>): Resolver & { calls: string[] 
   return Object.assign(resolver, { calls });
 }
 
-
 let pki: TestPki;
 let otherPki: TestPki;
 let selfSigned: SelfSignedCert;
@@ -91,9 +90,7 @@ describe('https with a CA the test created', () => {
 
   it('refuses the same server without the CA in the trust store', T, async () => {
     const server = await track(startHttps({ cert: pki.certPem, key: pki.keyPem }, (_q, s) => s.end('x')));
-    const r = await guardedRequest(
-      base(`https://status.test:${server.port}/`, { resolver: fakeDns({ 'status.test': ['127.0.0.1'] }) }),
-    );
+    const r = await guardedRequest(base(`https://status.test:${server.port}/`, { resolver: fakeDns({ 'status.test': ['127.0.0.1'] }) }));
     assert.equal(r.errorClass, 'tls');
     assert.equal(r.statusCode, null);
     assert.equal(server.requests.length, 0);
@@ -360,9 +357,7 @@ describe('timing and the single deadline', () => {
 
   it('covers DNS in the deadline', T, async () => {
     const deadlineMs = 300;
-    const r = await guardedRequest(
-      base('http://hangs.test/', { deadlineMs, resolver: () => new Promise<string[]>(() => {}) }),
-    );
+    const r = await guardedRequest(base('http://hangs.test/', { deadlineMs, resolver: () => new Promise<string[]>(() => {}) }));
     assert.equal(r.errorClass, 'timeout');
     assert.equal(r.addresses, null);
     assert.ok(r.durationMs >= deadlineMs && r.durationMs < deadlineMs + 500, `durationMs ${r.durationMs}`);

@@ -56,7 +56,10 @@ export async function startHttp(handler: Handler): Promise<Loopback> {
 }
 
 export async function startHttps(tls: TlsOptions & SecureContextOptions, handler: Handler): Promise<Loopback> {
-  const server = https.createServer(tls, recording(() => lb, handler));
+  const server = https.createServer(
+    tls,
+    recording(() => lb, handler),
+  );
   // Handshake failures are the point of several tests; they are not server errors.
   server.on('tlsClientError', () => {});
   const lb: Loopback = await listen(server);

@@ -34,7 +34,6 @@ async function receiver(): Promise<{ lb: Loopback; seen: Seen[] }> {
   return { lb, seen };
 }
 
-
 const UNSENDABLE_VALUES: Array<[string, string]> = [
   ['a euro sign', 'price in €'],
   ['a control character', 'a\u0001b'],
@@ -72,24 +71,40 @@ describe('a stored header node cannot send', () => {
     assert.match(res.errorMessage ?? '', /ERR_INVALID_HTTP_TOKEN/);
   });
 
-  it('an HTTP check with such a header is a failed check classified blocked and marked as a configuration error, not a thrown error', T, async () => {
-    const { lb } = await receiver();
-    const result = await runHttpCheck(
-      { url: `http://127.0.0.1:${lb.port}/health`, method: 'GET', headers: { 'X-Foo': '€' }, expected_status: ['200-399'], timeout_ms: 5000 },
-      { allowPrivate: true, now: () => new Date('2026-12-02T10:00:00.000Z') },
-    );
-    assert.equal(result.ok, false);
-    assert.equal(result.error_class, 'blocked');
-    assert.equal(result.config_error, true);
-    assert.match(result.message ?? '', /"X-Foo"/);
-    assert.equal(result.response_code, null);
-    assert.equal(lb.connections, 0);
-  });
+  it(
+    'an HTTP check with such a header is a failed check classified blocked and marked as a configuration error, not a thrown error',
+    T,
+    async () => {
+      const { lb } = await receiver();
+      const result = await runHttpCheck(
+        {
+          url: `http://127.0.0.1:${lb.port}/health`,
+          method: 'GET',
+          headers: { 'X-Foo': '€' },
+          expected_status: ['200-399'],
+          timeout_ms: 5000,
+        },
+        { allowPrivate: true, now: () => new Date('2026-12-02T10:00:00.000Z') },
+      );
+      assert.equal(result.ok, false);
+      assert.equal(result.error_class, 'blocked');
+      assert.equal(result.config_error, true);
+      assert.match(result.message ?? '', /"X-Foo"/);
+      assert.equal(result.response_code, null);
+      assert.equal(lb.connections, 0);
+    },
+  );
 
   it('an ordinary check result carries no configuration-error mark', T, async () => {
     const { lb } = await receiver();
     const result = await runHttpCheck(
-      { url: `http://127.0.0.1:${lb.port}/health`, method: 'GET', headers: { 'X-Latin-1': 'café' }, expected_status: ['200-399'], timeout_ms: 5000 },
+      {
+        url: `http://127.0.0.1:${lb.port}/health`,
+        method: 'GET',
+        headers: { 'X-Latin-1': 'café' },
+        expected_status: ['200-399'],
+        timeout_ms: 5000,
+      },
       { allowPrivate: true, now: () => new Date() },
     );
     assert.equal(result.ok, true, result.message ?? '');
@@ -127,7 +142,16 @@ describe('hop-by-hop and framing headers stored before the API refused them', ()
     assert.equal(body, '{"hello":"world"}');
     const h = req.headers;
     assert.equal(h['content-length'], String(Buffer.byteLength(body)));
-    for (const name of ['transfer-encoding', 'keep-alive', 'te', 'trailer', 'upgrade', 'expect', 'proxy-authorization', 'proxy-connection']) {
+    for (const name of [
+      'transfer-encoding',
+      'keep-alive',
+      'te',
+      'trailer',
+      'upgrade',
+      'expect',
+      'proxy-authorization',
+      'proxy-connection',
+    ]) {
       assert.equal(h[name], undefined, `${name} was not sent`);
     }
     assert.equal(h.connection, 'close', "node's own Connection header, not the stored one");

@@ -103,7 +103,9 @@ function check(endpointId: string, s: number, over: Partial<CheckRecord> = {}): 
 }
 
 async function statusRow(endpointId: string) {
-  const r = await pool.query('select status, failure_count, last_check_at, lease_id, resume from endpoint_status where endpoint_id = $1', [endpointId]);
+  const r = await pool.query('select status, failure_count, last_check_at, lease_id, resume from endpoint_status where endpoint_id = $1', [
+    endpointId,
+  ]);
   return r.rows[0] as { status: string; failure_count: number; last_check_at: Date; lease_id: string | null; resume: unknown } | undefined;
 }
 
@@ -294,7 +296,8 @@ test('the writer works the same on PGlite (embedded mode)', async () => {
     const account = (await seedAccount(lite.db)).id;
     const [id] = await newEndpoints(lite.db, account, 1);
     const w = createCheckWriter(lite.db, { flushEveryMs: 60_000 });
-    for (let i = 0; i < 20; i++) w.record({ ...check(id!, i), accountId: account, resume: i === 3 ? { leaseId: 'l1', point: { i } } : null });
+    for (let i = 0; i < 20; i++)
+      w.record({ ...check(id!, i), accountId: account, resume: i === 3 ? { leaseId: 'l1', point: { i } } : null });
     await w.flush();
     w.record({ ...check(id!, 2, { status: snapshot(at(2), { status: 'down' }) }), accountId: account });
     await w.stop();
@@ -314,7 +317,14 @@ test('record refuses at once a record that could never be written, so it cannot 
   const w = createCheckWriter(db, { flushEveryMs: 60_000 });
   assert.throws(() => w.record({ ...check('ep_x', 1), accountId: undefined as unknown as string }), TypeError);
   assert.throws(() => w.record(check('ep_x', 1, { status: snapshot(at(1), { last_check_at: 'yesterday' }) })), TypeError);
-  assert.throws(() => w.record({ ...check('ep_x', 1), result: { checkedAt: new Date(NaN), ok: true, responseCode: null, responseTimeMs: null, errorClass: null } }), RangeError);
+  assert.throws(
+    () =>
+      w.record({
+        ...check('ep_x', 1),
+        result: { checkedAt: new Date(NaN), ok: true, responseCode: null, responseTimeMs: null, errorClass: null },
+      }),
+    RangeError,
+  );
   assert.equal(w.pending, 0);
   await w.stop();
 });

@@ -22,7 +22,9 @@ after(async () => {
 
 async function seed(times: Date[]) {
   await database.db.delete(checkResults);
-  await database.db.insert(checkResults).values(times.map((checkedAt) => ({ endpointId, checkedAt, ok: true, responseCode: 200, responseTimeMs: 5, errorClass: null })));
+  await database.db
+    .insert(checkResults)
+    .values(times.map((checkedAt) => ({ endpointId, checkedAt, ok: true, responseCode: 200, responseTimeMs: 5, errorClass: null })));
 }
 
 async function remaining(): Promise<Date[]> {

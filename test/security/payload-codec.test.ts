@@ -5,7 +5,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { createSecretBox } from '../../src/security/secret-box.ts';
-import { createPayloadCodec, deriveCodecKey, ENCRYPTED_ENCODING, isEncrypted, KEY_ID_METADATA, PayloadCodecError } from '../../src/temporal/payload-codec.ts';
+import {
+  createPayloadCodec,
+  deriveCodecKey,
+  ENCRYPTED_ENCODING,
+  isEncrypted,
+  KEY_ID_METADATA,
+  PayloadCodecError,
+} from '../../src/temporal/payload-codec.ts';
 
 const SECRET = 'Bearer s3cr3t-value-123';
 const text = (b: Uint8Array | null | undefined) => Buffer.from(b ?? new Uint8Array()).toString('utf8');
@@ -29,7 +36,10 @@ test('decode gives back the original payload, metadata and all', async () => {
   const original = plainPayload();
   const [opened] = await codec.decode(await codec.encode([original]));
   assert.equal(text(opened!.metadata!['encoding']), 'json/plain');
-  assert.deepEqual(defaultPayloadConverter.fromPayload(opened!), { headers: { Authorization: SECRET }, url: 'https://api.example.com/health' });
+  assert.deepEqual(defaultPayloadConverter.fromPayload(opened!), {
+    headers: { Authorization: SECRET },
+    url: 'https://api.example.com/health',
+  });
   // two encodings of one payload differ (random IV)
   const [a] = await codec.encode([original]);
   const [b] = await codec.encode([original]);
@@ -65,7 +75,10 @@ test('after a rotation the codec seals with the new key and still opens payloads
   const [old] = await createPayloadCodec(oldKey).encode([plainPayload()]);
   const rotated = createPayloadCodec(newKey, [oldKey]);
   assert.equal(rotated.keyId, deriveCodecKey(newKey).id);
-  assert.deepEqual(defaultPayloadConverter.fromPayload((await rotated.decode([old!]))[0]!), { headers: { Authorization: SECRET }, url: 'https://api.example.com/health' });
+  assert.deepEqual(defaultPayloadConverter.fromPayload((await rotated.decode([old!]))[0]!), {
+    headers: { Authorization: SECRET },
+    url: 'https://api.example.com/health',
+  });
   const [fresh] = await rotated.encode([plainPayload()]);
   assert.equal(text(fresh!.metadata![KEY_ID_METADATA]), rotated.keyId);
 });

@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  SecretBoxError,
-  createSecretBox,
-  loadOrCreateKeyFile,
-  parseMasterKey,
-} from '../../src/security/secret-box.ts';
+import { SecretBoxError, createSecretBox, loadOrCreateKeyFile, parseMasterKey } from '../../src/security/secret-box.ts';
 
 const scratch = await mkdtemp(join(tmpdir(), 'vanta-secret-box-'));
 after(() => rm(scratch, { recursive: true, force: true }));
@@ -51,11 +46,14 @@ test('a token with an altered iv, tag or ciphertext is rejected as tampered', ()
     [version, iv, tag, flipFirstByte(ciphertext)],
   ];
   for (const parts of altered) {
-    assert.throws(() => box.decrypt(parts.join(':')), (err: unknown) => {
-      assert.ok(err instanceof SecretBoxError);
-      assert.match(err.message, /altered or was encrypted under a different master key/);
-      return true;
-    });
+    assert.throws(
+      () => box.decrypt(parts.join(':')),
+      (err: unknown) => {
+        assert.ok(err instanceof SecretBoxError);
+        assert.match(err.message, /altered or was encrypted under a different master key/);
+        return true;
+      },
+    );
   }
 });
 
@@ -90,12 +88,15 @@ test('master keys are accepted as 64 hex characters or base64 of 32 bytes, surro
 test('a master key of the wrong size or format is refused without echoing the value', () => {
   const short = randomBytes(16).toString('base64');
   for (const value of [short, randomBytes(31).toString('hex') + 'zz', 'hunter2', '']) {
-    assert.throws(() => parseMasterKey(value), (err: unknown) => {
-      assert.ok(err instanceof Error);
-      assert.match(err.message, /64 hex characters or as base64/);
-      if (value) assert.ok(!err.message.includes(value), 'error message must not contain the key text');
-      return true;
-    });
+    assert.throws(
+      () => parseMasterKey(value),
+      (err: unknown) => {
+        assert.ok(err instanceof Error);
+        assert.match(err.message, /64 hex characters or as base64/);
+        if (value) assert.ok(!err.message.includes(value), 'error message must not contain the key text');
+        return true;
+      },
+    );
   }
 });
 

@@ -2,12 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Webhook } from 'standardwebhooks';
-import {
-  generateWebhookSecret,
-  signatureHeaders,
-  standardWebhookSignature,
-  vantaSignature,
-} from '../../src/security/signing.ts';
+import { generateWebhookSecret, signatureHeaders, standardWebhookSignature, vantaSignature } from '../../src/security/signing.ts';
 
 // The verification function from the customer's webhook document, kept as they wrote it.
 function customerVerifySignature(rawBody: Buffer | string, signature: string, secret: string): boolean {

@@ -250,48 +250,59 @@ test('the operator console, end to end in Chromium', { timeout: 420_000 }, async
 
   await step('redeliver: the same event again, as a new delivery in the log', async () => {
     await page.locator('tbody.delivery[data-state="succeeded"]').first().getByRole('button', { name: 'Redeliver' }).click();
-    await page.locator('tbody.delivery').filter({ hasText: 'redelivery #1' }).locator('[data-state="succeeded"]').first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('tbody.delivery')
+      .filter({ hasText: 'redelivery #1' })
+      .locator('[data-state="succeeded"]')
+      .first()
+      .waitFor({ timeout: 30_000 });
     const [, , third] = await receiver.waitFor(3);
     assert.equal(JSON.parse(third!.rawBody.toString()).id, state.testEventId, 'a redelivery carries the same event id');
   });
 
-  await step('the Temporal Web UI link opens that webhook\'s deliveries', async () => {
+  await step("the Temporal Web UI link opens that webhook's deliveries", async () => {
     const link = page.getByTestId('temporal-link');
     const hrefValue = (await link.getAttribute('href'))!;
-    assert.equal(hrefValue, `${product.temporalUi}/namespaces/default/workflows?query=${encodeURIComponent(`VantaWebhookId="${state.webhookId}"`)}`);
+    assert.equal(
+      hrefValue,
+      `${product.temporalUi}/namespaces/default/workflows?query=${encodeURIComponent(`VantaWebhookId="${state.webhookId}"`)}`,
+    );
     assert.equal(await link.getAttribute('target'), '_blank');
     const res = await fetch(hrefValue);
     assert.equal(res.status, 200);
   });
 
-  await step('switch the webhook off, break the target: the board turns down without a reload, and the event is not delivered', async () => {
-    await page.locator('#webhook-enabled').click();
-    await page.locator('#webhook-enabled[aria-checked="false"]').waitFor();
-    assert.match((await page.locator('#webhook-enabled').textContent())!, /Off/);
-    assert.equal((await api('GET', `/v1/webhooks/${state.webhookId}`)).enabled, false);
-    assert.ok(await page.getByRole('button', { name: 'Send test event' }).isDisabled());
-    const delivered = receiver.requests.length;
+  await step(
+    'switch the webhook off, break the target: the board turns down without a reload, and the event is not delivered',
+    async () => {
+      await page.locator('#webhook-enabled').click();
+      await page.locator('#webhook-enabled[aria-checked="false"]').waitFor();
+      assert.match((await page.locator('#webhook-enabled').textContent())!, /Off/);
+      assert.equal((await api('GET', `/v1/webhooks/${state.webhookId}`)).enabled, false);
+      assert.ok(await page.getByRole('button', { name: 'Send test event' }).isDisabled());
+      const delivered = receiver.requests.length;
 
-    await nav('Status board').click();
-    const row = page.locator(`tr[data-endpoint-id="${state.endpointId}"]`);
-    await row.locator('.badge[data-status="up"]').waitFor();
-    await page.evaluate('window.sameDocument = true');
-    target.status = 503;
-    await row.locator('.badge[data-status="down"]').waitFor({ timeout: 40_000 });
-    assert.match((await row.locator('.badge[data-status="down"]').textContent())!, /down/);
-    assert.equal((await row.locator('td[data-label="Code"]').textContent())!.replace(/\D+$/, '').trim(), '503');
-    assert.equal(await page.evaluate('window.sameDocument'), true, 'the board changed without a reload');
-    await browser.screenshot('board-down');
+      await nav('Status board').click();
+      const row = page.locator(`tr[data-endpoint-id="${state.endpointId}"]`);
+      await row.locator('.badge[data-status="up"]').waitFor();
+      await page.evaluate('window.sameDocument = true');
+      target.status = 503;
+      await row.locator('.badge[data-status="down"]').waitFor({ timeout: 40_000 });
+      assert.match((await row.locator('.badge[data-status="down"]').textContent())!, /down/);
+      assert.equal((await row.locator('td[data-label="Code"]').textContent())!.replace(/\D+$/, '').trim(), '503');
+      assert.equal(await page.evaluate('window.sameDocument'), true, 'the board changed without a reload');
+      await browser.screenshot('board-down');
 
-    // the event is in the endpoint's log …
-    await row.getByRole('link', { name: 'checkout-api' }).click();
-    await page.locator('[data-testid="event-log"] tr[data-event="endpoint.down"]').waitFor();
-    // … and no delivery was made for it
-    await new Promise((r) => setTimeout(r, 2000));
-    const log = await api<{ data: Array<{ endpoint_id: string | null }> }>('GET', `/v1/webhooks/${state.webhookId}/deliveries`);
-    assert.equal(log.data.filter((d) => d.endpoint_id === state.endpointId).length, 0);
-    assert.equal(receiver.requests.length, delivered);
-  });
+      // the event is in the endpoint's log …
+      await row.getByRole('link', { name: 'checkout-api' }).click();
+      await page.locator('[data-testid="event-log"] tr[data-event="endpoint.down"]').waitFor();
+      // … and no delivery was made for it
+      await new Promise((r) => setTimeout(r, 2000));
+      const log = await api<{ data: Array<{ endpoint_id: string | null }> }>('GET', `/v1/webhooks/${state.webhookId}/deliveries`);
+      assert.equal(log.data.filter((d) => d.endpoint_id === state.endpointId).length, 0);
+      assert.equal(receiver.requests.length, delivered);
+    },
+  );
 
   await step('endpoint page: pause and resume; an invalid setting is named beside its field; a valid one saves', async () => {
     browser.expectHttpError(400, `/v1/endpoints/${state.endpointId}`);
@@ -334,7 +345,10 @@ test('the operator console, end to end in Chromium', { timeout: 420_000 }, async
     await page.locator('#webhook-enabled[aria-checked="true"]').waitFor();
     const before = receiver.requests.length;
     target.status = 200;
-    const up = await eventually(async () => receiver.requests.slice(before).find((r) => JSON.parse(r.rawBody.toString()).event === 'endpoint.up'), 40_000);
+    const up = await eventually(
+      async () => receiver.requests.slice(before).find((r) => JSON.parse(r.rawBody.toString()).event === 'endpoint.up'),
+      40_000,
+    );
     assert.ok(verifyVantaSignature(up.rawBody, up.headers as Record<string, string>, rotated).ok, 'signed with the rotated secret');
     await page.locator('tbody.delivery').filter({ hasText: 'endpoint.up' }).first().waitFor({ timeout: 15_000 });
   });

@@ -53,7 +53,10 @@ test('Swagger UI at /docs renders the API and an operation under its CSP, with n
   await create.locator('.opblock-body .responses-wrapper').waitFor();
   await create.locator('.highlight-code, .microlight').first().waitFor();
   // the styles applied: the stylesheet is a file, allowed by style-src 'self'
-  const tagDisplay = await page.locator('.swagger-ui .opblock-tag').first().evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(e).display);
+  const tagDisplay = await page
+    .locator('.swagger-ui .opblock-tag')
+    .first()
+    .evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(e).display);
   assert.equal(tagDisplay, 'flex');
   assert.deepEqual(violations, []);
   assert.deepEqual(browser.unexpectedProblems(), []);

@@ -24,7 +24,7 @@ before(() => {
   // One trivial workflow beside the product's, so a worker can run something from the bundle without a database.
   writeFileSync(
     join(root, 'src/workflows/bundle-smoke.ts'),
-    "export async function bundleSmokeWorkflow(name: string): Promise<string> {\n  return `bundled ${name}`;\n}\n",
+    'export async function bundleSmokeWorkflow(name: string): Promise<string> {\n  return `bundled ${name}`;\n}\n',
   );
   appendFileSync(join(root, 'src/workflows/index.ts'), "export { bundleSmokeWorkflow } from './bundle-smoke.ts';\n");
 });
@@ -104,10 +104,20 @@ test('a real Worker loads the prebuilt bundle from its path and runs a workflow 
   t.after(() => connection.close());
   const taskQueue = `bundle-${randomBytes(4).toString('hex')}`;
   // one activity, only so the SDK does not warn that it has none to poll for
-  const worker = await Worker.create({ connection: native, namespace: 'default', taskQueue, activities: { noop: async () => {} }, ...option });
+  const worker = await Worker.create({
+    connection: native,
+    namespace: 'default',
+    taskQueue,
+    activities: { noop: async () => {} },
+    ...option,
+  });
   const client = new Client({ connection, namespace: 'default' });
   const result = await worker.runUntil(
-    client.workflow.execute('bundleSmokeWorkflow', { taskQueue, workflowId: `bundle-smoke-${randomBytes(4).toString('hex')}`, args: ['ok'] }),
+    client.workflow.execute('bundleSmokeWorkflow', {
+      taskQueue,
+      workflowId: `bundle-smoke-${randomBytes(4).toString('hex')}`,
+      args: ['ok'],
+    }),
   );
   assert.equal(result, 'bundled ok');
 });

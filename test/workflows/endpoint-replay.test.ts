@@ -94,84 +94,106 @@ function eventKinds(history: HistoryLike): Set<string> {
   return kinds;
 }
 
-test('histories of a run with checks, events, deliveries, signals and continue-as-new replay with the current code', { timeout: 60_000 }, async () => {
-  const account = await seedAccount(db.db);
-  receiver = await startReceiver(200);
-  await seedWebhook(db.db, secrets, { accountId: account.id, url: receiver.url, events: ['endpoint.down', 'endpoint.up', 'endpoint.body.changed'] });
-  target = await startScriptedTarget((n) => (n === 1 || n === 4 ? { status: 200, body: 'A' } : n <= 3 ? { status: 500, body: 'no' } : { status: 200, body: 'B' }));
-  const config = await seedEndpoint(db.db, account.id, {
-    name: 'replay-fixture',
-    url: target.url,
-    check_interval_sec: 60,
-    failure_threshold: 2,
-    track_body: true,
-  });
-  const handle = await env.client.workflow.start(endpointWorkflow, {
-    args: [{ config, checkMode: 'workflow', maxChecksPerRun: 4 }],
-    taskQueue,
-    workflowId: endpointWorkflowId(config.endpoint_id),
-  });
-  await env.sleep(150_000); // checks at 0 (A), 60 (500), 120 (500 → down)
-  await handle.signal(configureSignal, { ...config, check_interval_sec: 120 }); // next check at 120 + 120
-  await handle.signal(incomingResultSignal, {
-    source: 'incoming',
-    checked_at: new Date(await env.currentTimeMs()).toISOString(),
-    ok: true,
-    response_code: 200,
-    response_time_ms: 12,
-    error_class: null,
-    message: null,
-    body_sha256: null,
-    addresses: null,
-    certificate: null,
-    forced_degraded: false,
-  }); // → up
-  // Check 4 at 240 s (A again, no event) ends run 1. No event on the last check of a run: on the time-skipping
-  // server, a delivery child that completes after its parent run continued-as-new leaves the server's clock
-  // locked (later sleeps then take real time), a test-server quirk the real server does not have.
-  await env.sleep(100_000);
-  await handle.signal(pauseSignal);
-  await env.sleep(300_000);
-  await handle.signal(resumeSignal); // check 5 at once: B → body.changed against run 1's baseline
-  await eventually(async () => target!.hits === 5, 10_000, 20);
-  await env.sleep(130_000); // check 6, 120 s later
-  await handle.signal(deleteSignal);
-  await handle.result();
+test(
+  'histories of a run with checks, events, deliveries, signals and continue-as-new replay with the current code',
+  { timeout: 60_000 },
+  async () => {
+    const account = await seedAccount(db.db);
+    receiver = await startReceiver(200);
+    await seedWebhook(db.db, secrets, {
+      accountId: account.id,
+      url: receiver.url,
+      events: ['endpoint.down', 'endpoint.up', 'endpoint.body.changed'],
+    });
+    target = await startScriptedTarget((n) =>
+      n === 1 || n === 4 ? { status: 200, body: 'A' } : n <= 3 ? { status: 500, body: 'no' } : { status: 200, body: 'B' },
+    );
+    const config = await seedEndpoint(db.db, account.id, {
+      name: 'replay-fixture',
+      url: target.url,
+      check_interval_sec: 60,
+      failure_threshold: 2,
+      track_body: true,
+    });
+    const handle = await env.client.workflow.start(endpointWorkflow, {
+      args: [{ config, checkMode: 'workflow', maxChecksPerRun: 4 }],
+      taskQueue,
+      workflowId: endpointWorkflowId(config.endpoint_id),
+    });
+    await env.sleep(150_000); // checks at 0 (A), 60 (500), 120 (500 → down)
+    await handle.signal(configureSignal, { ...config, check_interval_sec: 120 }); // next check at 120 + 120
+    await handle.signal(incomingResultSignal, {
+      source: 'incoming',
+      checked_at: new Date(await env.currentTimeMs()).toISOString(),
+      ok: true,
+      response_code: 200,
+      response_time_ms: 12,
+      error_class: null,
+      message: null,
+      body_sha256: null,
+      addresses: null,
+      certificate: null,
+      forced_degraded: false,
+    }); // → up
+    // Check 4 at 240 s (A again, no event) ends run 1. No event on the last check of a run: on the time-skipping
+    // server, a delivery child that completes after its parent run continued-as-new leaves the server's clock
+    // locked (later sleeps then take real time), a test-server quirk the real server does not have.
+    await env.sleep(100_000);
+    await handle.signal(pauseSignal);
+    await env.sleep(300_000);
+    await handle.signal(resumeSignal); // check 5 at once: B → body.changed against run 1's baseline
+    await eventually(async () => target!.hits === 5, 10_000, 20);
+    await env.sleep(130_000); // check 6, 120 s later
+    await handle.signal(deleteSignal);
+    await handle.result();
 
-  const types = (await storedEvents(db.db, config.endpoint_id)).map((e) => e.type).sort();
-  assert.deepEqual(types, ['endpoint.body.changed', 'endpoint.down', 'endpoint.up']);
-  await receiver.waitFor(3, 30_000);
+    const types = (await storedEvents(db.db, config.endpoint_id)).map((e) => e.type).sort();
+    assert.deepEqual(types, ['endpoint.body.changed', 'endpoint.down', 'endpoint.up']);
+    await receiver.waitFor(3, 30_000);
 
-  const runs: Array<{ runId: string; history: History }> = [];
-  for (let runId: string | null = handle.firstExecutionRunId; runId; ) {
-    const history = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
-    runs.push({ runId, history });
-    runId = continuedAsNewRunId(history);
-  }
-  assert.equal(runs.length, 2);
-  assert.deepEqual(runs.map((r) => checkStartTimesMs(r.history).length), [4, 2]);
-  // The recording covers every path the workflow has, so replaying it means something.
-  const kinds = new Set(runs.flatMap((r) => [...eventKinds(r.history)]));
-  for (const k of ['workflowExecutionSignaled', 'timerStarted', 'timerFired', 'timerCanceled', 'markerRecorded', 'startChildWorkflowExecutionInitiated', 'workflowExecutionContinuedAsNew', 'workflowExecutionCompleted']) {
-    assert.ok(kinds.has(k), `recorded history has ${k}`);
-  }
-  assert.ok(runs.some((r) => localActivityTypes(r.history).includes('recordEvents')));
+    const runs: Array<{ runId: string; history: History }> = [];
+    for (let runId: string | null = handle.firstExecutionRunId; runId;) {
+      const history = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+      runs.push({ runId, history });
+      runId = continuedAsNewRunId(history);
+    }
+    assert.equal(runs.length, 2);
+    assert.deepEqual(
+      runs.map((r) => checkStartTimesMs(r.history).length),
+      [4, 2],
+    );
+    // The recording covers every path the workflow has, so replaying it means something.
+    const kinds = new Set(runs.flatMap((r) => [...eventKinds(r.history)]));
+    for (const k of [
+      'workflowExecutionSignaled',
+      'timerStarted',
+      'timerFired',
+      'timerCanceled',
+      'markerRecorded',
+      'startChildWorkflowExecutionInitiated',
+      'workflowExecutionContinuedAsNew',
+      'workflowExecutionCompleted',
+    ]) {
+      assert.ok(kinds.has(k), `recorded history has ${k}`);
+    }
+    assert.ok(runs.some((r) => localActivityTypes(r.history).includes('recordEvents')));
 
-  for (const r of runs) await replay(r.history, handle.workflowId);
-  // The fixture form round-trips: what the committed file holds replays like the fetched history.
-  for (const r of runs) await replay(fromFixtureJson(JSON.parse(JSON.stringify(toFixtureJson(r.history)))), handle.workflowId);
+    for (const r of runs) await replay(r.history, handle.workflowId);
+    // The fixture form round-trips: what the committed file holds replays like the fetched history.
+    for (const r of runs) await replay(fromFixtureJson(JSON.parse(JSON.stringify(toFixtureJson(r.history)))), handle.workflowId);
 
-  if (process.env.VANTA_RECORD_ENDPOINT_FIXTURE === '1') {
-    const fixture: Fixture = {
-      description:
-        'endpointWorkflow, recorded by test/workflows/endpoint-replay.test.ts: checks, down/up/body.changed with delivery children, ' +
-        'configure/incomingResult/pause/resume/delete signals, one forced continue-as-new (maxChecksPerRun 4).',
-      workflowId: handle.workflowId,
-      runs: runs.map((r) => toFixtureJson(r.history)),
-    };
-    await writeFile(FIXTURE, JSON.stringify(fixture, null, 1) + '\n');
-  }
-});
+    if (process.env.VANTA_RECORD_ENDPOINT_FIXTURE === '1') {
+      const fixture: Fixture = {
+        description:
+          'endpointWorkflow, recorded by test/workflows/endpoint-replay.test.ts: checks, down/up/body.changed with delivery children, ' +
+          'configure/incomingResult/pause/resume/delete signals, one forced continue-as-new (maxChecksPerRun 4).',
+        workflowId: handle.workflowId,
+        runs: runs.map((r) => toFixtureJson(r.history)),
+      };
+      await writeFile(FIXTURE, JSON.stringify(fixture, null, 1) + '\n');
+    }
+  },
+);
 
 async function loadFixture(): Promise<Fixture> {
   return JSON.parse(await readFile(FIXTURE, 'utf8')) as Fixture;
@@ -196,7 +218,9 @@ test('a history whose check no longer matches what the code does fails replay', 
   });
   assert.ok(marker, 'fixture has a checkEndpoint marker');
   const payload = marker.markerRecordedEventAttributes!.details!['data']!.payloads[0]!;
-  payload.data = Buffer.from(Buffer.from(payload.data, 'base64').toString('utf8').replace('"checkEndpoint"', '"someOtherCheck"')).toString('base64');
+  payload.data = Buffer.from(Buffer.from(payload.data, 'base64').toString('utf8').replace('"checkEndpoint"', '"someOtherCheck"')).toString(
+    'base64',
+  );
   await assert.rejects(replay(fromFixtureJson(run), fixture.workflowId), (err: Error) => {
     assert.match(`${err.name}: ${err.message}`, /nondetermin/i);
     return true;

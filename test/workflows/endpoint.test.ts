@@ -159,37 +159,45 @@ function incomingUp(at: number): CheckResult {
   };
 }
 
-test('the interval is respected over many checks: 21 checks in 20 minutes, each check_interval_sec after the last', { timeout: 60_000 }, async () => {
-  const target = closeLater(await startTarget({ status: 200 }));
-  const config = await seedEndpoint(db.db, accountId, { url: target.url, check_interval_sec: 60 });
-  const handle = await startEndpoint(config);
-  await env.sleep(20 * 60_000 + 30_000);
+test(
+  'the interval is respected over many checks: 21 checks in 20 minutes, each check_interval_sec after the last',
+  { timeout: 60_000 },
+  async () => {
+    const target = closeLater(await startTarget({ status: 200 }));
+    const config = await seedEndpoint(db.db, accountId, { url: target.url, check_interval_sec: 60 });
+    const handle = await startEndpoint(config);
+    await env.sleep(20 * 60_000 + 30_000);
 
-  const [run] = await runHistories(handle);
-  // Checks are local activities: markers in history, not activity tasks.
-  assert.ok(localActivityTypes(run!.history).includes('checkEndpoint'));
-  const starts = checkStartTimesMs(run!.history);
-  assert.equal(starts.length, 21, `check gaps ${gapsSec(starts).join(', ')}`);
-  gapsSec(starts).forEach((g, i) => assertClose(g, 60, `gap ${i + 1}`));
-  // The first check runs at once.
-  assertClose((starts[0]! - eventTimeMs(run!.history.events![0]!)) / 1000, 0, 'first check after start');
-  assert.equal(target.hits, 21);
+    const [run] = await runHistories(handle);
+    // Checks are local activities: markers in history, not activity tasks.
+    assert.ok(localActivityTypes(run!.history).includes('checkEndpoint'));
+    const starts = checkStartTimesMs(run!.history);
+    assert.equal(starts.length, 21, `check gaps ${gapsSec(starts).join(', ')}`);
+    gapsSec(starts).forEach((g, i) => assertClose(g, 60, `gap ${i + 1}`));
+    // The first check runs at once.
+    assertClose((starts[0]! - eventTimeMs(run!.history.events![0]!)) / 1000, 0, 'first check after start');
+    assert.equal(target.hits, 21);
 
-  const status = await handle.query(statusQuery);
-  assert.equal(status.checks_in_this_run, 21);
-  assert.equal(status.status, 'up');
-  assertClose((Date.parse(status.next_check_at!) - starts.at(-1)!) / 1000, 60, 'next_check_at after the last check');
-  await endWorkflow(handle);
-});
+    const status = await handle.query(statusQuery);
+    assert.equal(status.checks_in_this_run, 21);
+    assert.equal(status.status, 'up');
+    assertClose((Date.parse(status.next_check_at!) - starts.at(-1)!) / 1000, 60, 'next_check_at after the last check');
+    await endWorkflow(handle);
+  },
+);
 
-test('a slow answer does not push the schedule: checks start check_interval_sec apart, not interval + duration', { timeout: 60_000 }, async () => {
-  const target = closeLater(await startScriptedTarget(() => ({ status: 200, body: 'slow' }), { delayMs: 2500 }));
-  const config = await seedEndpoint(db.db, accountId, { url: target.url, check_interval_sec: 60, degraded_threshold_ms: 10_000 });
-  const handle = await startEndpoint(config);
-  await env.sleep(3 * 60_000 + 30_000);
-  assertOffsets(await checkOffsetsSec(handle), [0, 60, 120, 180]);
-  await endWorkflow(handle);
-});
+test(
+  'a slow answer does not push the schedule: checks start check_interval_sec apart, not interval + duration',
+  { timeout: 60_000 },
+  async () => {
+    const target = closeLater(await startScriptedTarget(() => ({ status: 200, body: 'slow' }), { delayMs: 2500 }));
+    const config = await seedEndpoint(db.db, accountId, { url: target.url, check_interval_sec: 60, degraded_threshold_ms: 10_000 });
+    const handle = await startEndpoint(config);
+    await env.sleep(3 * 60_000 + 30_000);
+    assertOffsets(await checkOffsetsSec(handle), [0, 60, 120, 180]);
+    await endWorkflow(handle);
+  },
+);
 
 test('a config change applies from the next check and keeps the monitor state', { timeout: 60_000 }, async () => {
   const target = closeLater(await startTarget({ status: 500 }));
@@ -301,143 +309,180 @@ test('a check that cannot run at all counts as a failed check, and the monitor k
   const s = await handle.query(statusQuery);
   assert.equal(s.status, 'down');
   assert.equal(s.failure_count, 2);
-  assert.deepEqual((await storedEvents(db.db, config.endpoint_id)).map((e) => e.type), ['endpoint.down']);
+  assert.deepEqual(
+    (await storedEvents(db.db, config.endpoint_id)).map((e) => e.type),
+    ['endpoint.down'],
+  );
 
   // Fixing the configuration brings it back at the next check.
   await handle.signal(configureSignal, { ...config, url: target.url });
   await env.sleep(60_000);
   assert.equal(target.hits, 1);
-  assert.deepEqual((await storedEvents(db.db, config.endpoint_id)).map((e) => e.type), ['endpoint.down', 'endpoint.up']);
-  await endWorkflow(handle);
-});
-
-test('forced continue-as-new keeps streaks, baselines and certificate notices and neither loses nor repeats an event', { timeout: 60_000 }, async () => {
-  assert.equal(MAX_CHECKS_PER_RUN, 500);
-  const account = await seedAccount(db.db);
-  const receiver = closeLater(await startReceiver(200));
-  await seedWebhook(db.db, secrets, {
-    accountId: account.id,
-    url: receiver.url,
-    events: ['endpoint.up', 'endpoint.down', 'endpoint.degraded', 'endpoint.certificate.expiring', 'endpoint.dns.changed', 'endpoint.body.changed'],
-  });
-  // Checks 1–5 are run 1, 6–10 run 2, 11 run 3. The streak (3–6), the body baseline (A from run 1, B at check 7),
-  // the DNS baseline (changes at check 6) and the certificate notice (check 1) all cross the first boundary.
-  // No event falls on a run's last check: on the time-skipping server, a delivery child that completes after its
-  // parent run continued-as-new leaves the server's clock locked (a quirk of the test server, not of Temporal).
-  const target = closeLater(
-    await startScriptedTarget(
-      (n) => (n <= 2 ? { status: 200, body: 'A' } : n <= 6 ? { status: 500, body: 'oops' } : { status: 200, body: 'B' }),
-      { tls: pki, hostname: MONITORED_HOST },
-    ),
+  assert.deepEqual(
+    (await storedEvents(db.db, config.endpoint_id)).map((e) => e.type),
+    ['endpoint.down', 'endpoint.up'],
   );
-  let resolutions = 0;
-  dnsAnswers.set(MONITORED_HOST, () => (++resolutions <= 5 ? ['127.0.0.1'] : ['127.0.0.1', '127.0.0.2']));
-  const config = await seedEndpoint(db.db, account.id, {
-    url: target.url,
-    check_interval_sec: 60,
-    failure_threshold: 4,
-    track_body: true,
-    track_dns: true,
-    certificate_expiry_days: [30, 14, 7, 1],
-  });
-  const handle = await startEndpoint(config, { maxChecksPerRun: 5 });
-  await env.sleep(10 * 60_000 + 30_000); // 11 checks
-  const status = await handle.query(statusQuery);
-  await endWorkflow(handle);
-
-  const runs = await runHistories(handle);
-  assert.equal(runs.length, 3, 'two continue-as-new boundaries');
-  assert.notEqual((await handle.describe()).runId, handle.firstExecutionRunId);
-  assert.deepEqual(runs.map((r) => checkStartTimesMs(r.history).length), [5, 5, 1]);
-  const starts = runs.flatMap((r) => checkStartTimesMs(r.history));
-  gapsSec(starts).forEach((g, i) => assertClose(g, 60, `gap ${i + 1} (across runs)`));
-  assert.equal(target.hits, 11);
-  assert.equal(status.status, 'up');
-  assert.equal(status.checks_in_this_run, 1);
-
-  // Each stored event, as (check number, type); a check number is found by the event's time.
-  const stored = await storedEvents(db.db, config.endpoint_id);
-  const checkOf = (t: Date) => starts.findIndex((s) => Math.abs(t.getTime() - s) < 1500) + 1;
-  const got = stored.map((e) => `${checkOf(e.timestamp)} ${e.type}`).sort();
-  const want: string[] = [
-    '1 endpoint.certificate.expiring',
-    '6 endpoint.dns.changed',
-    '6 endpoint.down',
-    '7 endpoint.body.changed',
-    '7 endpoint.up',
-  ];
-  assert.deepEqual(got, want);
-  const byType = (t: EventType) => stored.find((e) => e.type === t)!.data;
-  // The streak started in run 1 (check 3) and went on in run 2. (checked_at is the check's own clock, which
-  // does not skip, so compare with what check 3 reported rather than with the server's time.)
-  const results = runs.flatMap((r) => checkResults(r.history));
-  assert.equal(results.length, 11);
-  assert.deepEqual(results.map((r) => r.ok), [true, true, false, false, false, false, true, true, true, true, true]);
-  assert.equal(byType('endpoint.down').failure_count, 4);
-  assert.equal(byType('endpoint.down').first_failure, results[2]!.checked_at.replace(/\.\d{3}Z$/, 'Z'));
-  assert.equal(byType('endpoint.up').previous_status, 'down');
-  assert.deepEqual(byType('endpoint.dns.changed').dns, { previous_addresses: ['127.0.0.1'], current_addresses: ['127.0.0.1', '127.0.0.2'] });
-  assert.deepEqual(byType('endpoint.body.changed').body, { previous_sha256: sha256('A'), current_sha256: sha256('B') });
-  const daysRemaining = Math.floor((pki.validTo.getTime() - starts[0]!) / 86_400_000);
-  assert.ok(daysRemaining <= 14, `certificate has ${daysRemaining} days left, below the 30 and 14 day thresholds`);
-  assert.equal(byType('endpoint.certificate.expiring').certificate?.days_remaining, daysRemaining);
-
-  // One delivery, and one request at the receiver, per event.
-  const ids = stored.map((e) => e.id);
-  await receiver.waitFor(ids.length, 30_000);
-  const rows = await eventually(async () => {
-    const r = await db.db.select().from(deliveries).where(inArray(deliveries.eventId, ids));
-    return r.length === ids.length && r.every((d) => d.state === 'succeeded') ? r : null;
-  });
-  assert.deepEqual(rows.map((d) => d.eventId).sort(), [...ids].sort());
-  assert.equal(receiver.requests.length, ids.length);
-  assert.deepEqual(receiver.requests.map((r) => String(r.headers['webhook-id'])).sort(), [...ids].sort());
-
-  // The histories these runs recorded replay with the current workflow code.
-  for (const run of runs) {
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: testDataConverter() }, run.history, handle.workflowId);
-  }
-});
-
-test('a push endpoint with no results goes down after failure_threshold heartbeat windows, and an up result brings it up', { timeout: 60_000 }, async () => {
-  const config = await seedEndpoint(db.db, accountId, {
-    type: 'push',
-    url: null,
-    check_interval_sec: 60,
-    heartbeat_timeout_sec: 120,
-    failure_threshold: 2,
-  });
-  const handle = await startEndpoint(config);
-  const startedMs = eventTimeMs((await handle.fetchHistory()).events![0]!);
-  await env.sleep(250_000);
-
-  const [down, ...rest] = await storedEvents(db.db, config.endpoint_id);
-  assert.equal(rest.length, 0, `unexpected events ${rest.map((e) => e.type).join(', ')}`);
-  assert.equal(down?.type, 'endpoint.down');
-  assertClose((down!.timestamp.getTime() - startedMs) / 1000, 240, 'down after two windows');
-  assert.equal(down!.data.failure_count, 2);
-  assert.equal(down!.data.previous_status, 'unknown');
-  assertClose((Date.parse(down!.data.first_failure!) - startedMs) / 1000, 120, 'first missed heartbeat');
-  const s1 = await handle.query(statusQuery);
-  assert.equal(s1.status, 'down');
-  assert.equal(s1.last_error_class, 'timeout');
-
-  await handle.signal(incomingResultSignal, incomingUp(await env.currentTimeMs()));
-  const up = await eventually(async () => (await storedEvents(db.db, config.endpoint_id)).find((e) => e.type === 'endpoint.up'));
-  assert.equal(up.data.previous_status, 'down');
-  assert.equal(up.data.current_status, 'up');
-  assert.equal(up.data.failure_count, 0);
-
-  // The result restarted the heartbeat window: nothing missed before 120 s, one failure after it.
-  await env.sleep(110_000);
-  assert.equal((await handle.query(statusQuery)).failure_count, 0);
-  await env.sleep(20_000);
-  const s2 = await handle.query(statusQuery);
-  assert.equal(s2.failure_count, 1);
-  assert.equal(s2.status, 'up');
-  assert.deepEqual((await storedEvents(db.db, config.endpoint_id)).map((e) => e.type), ['endpoint.down', 'endpoint.up']);
   await endWorkflow(handle);
 });
+
+test(
+  'forced continue-as-new keeps streaks, baselines and certificate notices and neither loses nor repeats an event',
+  { timeout: 60_000 },
+  async () => {
+    assert.equal(MAX_CHECKS_PER_RUN, 500);
+    const account = await seedAccount(db.db);
+    const receiver = closeLater(await startReceiver(200));
+    await seedWebhook(db.db, secrets, {
+      accountId: account.id,
+      url: receiver.url,
+      events: [
+        'endpoint.up',
+        'endpoint.down',
+        'endpoint.degraded',
+        'endpoint.certificate.expiring',
+        'endpoint.dns.changed',
+        'endpoint.body.changed',
+      ],
+    });
+    // Checks 1–5 are run 1, 6–10 run 2, 11 run 3. The streak (3–6), the body baseline (A from run 1, B at check 7),
+    // the DNS baseline (changes at check 6) and the certificate notice (check 1) all cross the first boundary.
+    // No event falls on a run's last check: on the time-skipping server, a delivery child that completes after its
+    // parent run continued-as-new leaves the server's clock locked (a quirk of the test server, not of Temporal).
+    const target = closeLater(
+      await startScriptedTarget(
+        (n) => (n <= 2 ? { status: 200, body: 'A' } : n <= 6 ? { status: 500, body: 'oops' } : { status: 200, body: 'B' }),
+        { tls: pki, hostname: MONITORED_HOST },
+      ),
+    );
+    let resolutions = 0;
+    dnsAnswers.set(MONITORED_HOST, () => (++resolutions <= 5 ? ['127.0.0.1'] : ['127.0.0.1', '127.0.0.2']));
+    const config = await seedEndpoint(db.db, account.id, {
+      url: target.url,
+      check_interval_sec: 60,
+      failure_threshold: 4,
+      track_body: true,
+      track_dns: true,
+      certificate_expiry_days: [30, 14, 7, 1],
+    });
+    const handle = await startEndpoint(config, { maxChecksPerRun: 5 });
+    await env.sleep(10 * 60_000 + 30_000); // 11 checks
+    const status = await handle.query(statusQuery);
+    await endWorkflow(handle);
+
+    const runs = await runHistories(handle);
+    assert.equal(runs.length, 3, 'two continue-as-new boundaries');
+    assert.notEqual((await handle.describe()).runId, handle.firstExecutionRunId);
+    assert.deepEqual(
+      runs.map((r) => checkStartTimesMs(r.history).length),
+      [5, 5, 1],
+    );
+    const starts = runs.flatMap((r) => checkStartTimesMs(r.history));
+    gapsSec(starts).forEach((g, i) => assertClose(g, 60, `gap ${i + 1} (across runs)`));
+    assert.equal(target.hits, 11);
+    assert.equal(status.status, 'up');
+    assert.equal(status.checks_in_this_run, 1);
+
+    // Each stored event, as (check number, type); a check number is found by the event's time.
+    const stored = await storedEvents(db.db, config.endpoint_id);
+    const checkOf = (t: Date) => starts.findIndex((s) => Math.abs(t.getTime() - s) < 1500) + 1;
+    const got = stored.map((e) => `${checkOf(e.timestamp)} ${e.type}`).sort();
+    const want: string[] = [
+      '1 endpoint.certificate.expiring',
+      '6 endpoint.dns.changed',
+      '6 endpoint.down',
+      '7 endpoint.body.changed',
+      '7 endpoint.up',
+    ];
+    assert.deepEqual(got, want);
+    const byType = (t: EventType) => stored.find((e) => e.type === t)!.data;
+    // The streak started in run 1 (check 3) and went on in run 2. (checked_at is the check's own clock, which
+    // does not skip, so compare with what check 3 reported rather than with the server's time.)
+    const results = runs.flatMap((r) => checkResults(r.history));
+    assert.equal(results.length, 11);
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      [true, true, false, false, false, false, true, true, true, true, true],
+    );
+    assert.equal(byType('endpoint.down').failure_count, 4);
+    assert.equal(byType('endpoint.down').first_failure, results[2]!.checked_at.replace(/\.\d{3}Z$/, 'Z'));
+    assert.equal(byType('endpoint.up').previous_status, 'down');
+    assert.deepEqual(byType('endpoint.dns.changed').dns, {
+      previous_addresses: ['127.0.0.1'],
+      current_addresses: ['127.0.0.1', '127.0.0.2'],
+    });
+    assert.deepEqual(byType('endpoint.body.changed').body, { previous_sha256: sha256('A'), current_sha256: sha256('B') });
+    const daysRemaining = Math.floor((pki.validTo.getTime() - starts[0]!) / 86_400_000);
+    assert.ok(daysRemaining <= 14, `certificate has ${daysRemaining} days left, below the 30 and 14 day thresholds`);
+    assert.equal(byType('endpoint.certificate.expiring').certificate?.days_remaining, daysRemaining);
+
+    // One delivery, and one request at the receiver, per event.
+    const ids = stored.map((e) => e.id);
+    await receiver.waitFor(ids.length, 30_000);
+    const rows = await eventually(async () => {
+      const r = await db.db.select().from(deliveries).where(inArray(deliveries.eventId, ids));
+      return r.length === ids.length && r.every((d) => d.state === 'succeeded') ? r : null;
+    });
+    assert.deepEqual(rows.map((d) => d.eventId).sort(), [...ids].sort());
+    assert.equal(receiver.requests.length, ids.length);
+    assert.deepEqual(receiver.requests.map((r) => String(r.headers['webhook-id'])).sort(), [...ids].sort());
+
+    // The histories these runs recorded replay with the current workflow code.
+    for (const run of runs) {
+      await Worker.runReplayHistory(
+        { workflowBundle: await workflowBundle(), dataConverter: testDataConverter() },
+        run.history,
+        handle.workflowId,
+      );
+    }
+  },
+);
+
+test(
+  'a push endpoint with no results goes down after failure_threshold heartbeat windows, and an up result brings it up',
+  { timeout: 60_000 },
+  async () => {
+    const config = await seedEndpoint(db.db, accountId, {
+      type: 'push',
+      url: null,
+      check_interval_sec: 60,
+      heartbeat_timeout_sec: 120,
+      failure_threshold: 2,
+    });
+    const handle = await startEndpoint(config);
+    const startedMs = eventTimeMs((await handle.fetchHistory()).events![0]!);
+    await env.sleep(250_000);
+
+    const [down, ...rest] = await storedEvents(db.db, config.endpoint_id);
+    assert.equal(rest.length, 0, `unexpected events ${rest.map((e) => e.type).join(', ')}`);
+    assert.equal(down?.type, 'endpoint.down');
+    assertClose((down!.timestamp.getTime() - startedMs) / 1000, 240, 'down after two windows');
+    assert.equal(down!.data.failure_count, 2);
+    assert.equal(down!.data.previous_status, 'unknown');
+    assertClose((Date.parse(down!.data.first_failure!) - startedMs) / 1000, 120, 'first missed heartbeat');
+    const s1 = await handle.query(statusQuery);
+    assert.equal(s1.status, 'down');
+    assert.equal(s1.last_error_class, 'timeout');
+
+    await handle.signal(incomingResultSignal, incomingUp(await env.currentTimeMs()));
+    const up = await eventually(async () => (await storedEvents(db.db, config.endpoint_id)).find((e) => e.type === 'endpoint.up'));
+    assert.equal(up.data.previous_status, 'down');
+    assert.equal(up.data.current_status, 'up');
+    assert.equal(up.data.failure_count, 0);
+
+    // The result restarted the heartbeat window: nothing missed before 120 s, one failure after it.
+    await env.sleep(110_000);
+    assert.equal((await handle.query(statusQuery)).failure_count, 0);
+    await env.sleep(20_000);
+    const s2 = await handle.query(statusQuery);
+    assert.equal(s2.failure_count, 1);
+    assert.equal(s2.status, 'up');
+    assert.deepEqual(
+      (await storedEvents(db.db, config.endpoint_id)).map((e) => e.type),
+      ['endpoint.down', 'endpoint.up'],
+    );
+    await endWorkflow(handle);
+  },
+);
 
 function sha256(s: string): string {
   return createHash('sha256').update(s).digest('hex');

@@ -56,7 +56,13 @@ export async function request<T>(method: string, path: string, body?: unknown, k
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store', credentials: 'omit' });
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'omit',
+    });
   } catch {
     throw new ApiError(0, 'network_error', 'The API could not be reached. Is the VantaStatus process running?');
   }

@@ -181,7 +181,11 @@ export function Field(props: { id: string; label: ReactNode; error?: string; hin
 /** For a group of checkboxes or radios: a fieldset whose legend names it, with its error beside it. */
 export function FieldSet(props: { id: string; legend: ReactNode; error?: string; hint?: ReactNode; children: ReactNode }) {
   return (
-    <fieldset className={`field ${props.error ? 'has-error' : ''}`} id={props.id} aria-describedby={props.error ? `${props.id}-error` : undefined}>
+    <fieldset
+      className={`field ${props.error ? 'has-error' : ''}`}
+      id={props.id}
+      aria-describedby={props.error ? `${props.id}-error` : undefined}
+    >
       <legend>{props.legend}</legend>
       {props.hint && <p className="hint">{props.hint}</p>}
       {props.children}
@@ -292,11 +296,17 @@ export function SecretDialog({ secret, rotated, onClose }: { secret: string; rot
     }
   };
   return (
-    <Dialog title={rotated ? 'New webhook secret' : 'Webhook secret'} onClose={onClose} className="secret-dialog" closeLabel="Close: the secret will not be shown again">
+    <Dialog
+      title={rotated ? 'New webhook secret' : 'Webhook secret'}
+      onClose={onClose}
+      className="secret-dialog"
+      closeLabel="Close: the secret will not be shown again"
+    >
       <p className="warning" role="note">
-        <strong>Copy this secret now. It is shown only once</strong> and cannot be retrieved later: VantaStatus stores it encrypted and never
-        displays it again. If you lose it, rotate the secret.
-        {rotated && ' The previous secret keeps signing the webhook-signature header for 24 hours, so your receiver can switch without a gap.'}
+        <strong>Copy this secret now. It is shown only once</strong> and cannot be retrieved later: VantaStatus stores it encrypted and
+        never displays it again. If you lose it, rotate the secret.
+        {rotated &&
+          ' The previous secret keeps signing the webhook-signature header for 24 hours, so your receiver can switch without a gap.'}
       </p>
       <label htmlFor="secret-value">Signing secret</label>
       <div className="secret-row">
@@ -306,7 +316,11 @@ export function SecretDialog({ secret, rotated, onClose }: { secret: string; rot
         </button>
       </div>
       <p className="hint" aria-live="polite">
-        {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'The clipboard is not available here: the secret is selected, press Ctrl+C (⌘C).' : ''}
+        {copied === 'yes'
+          ? 'Copied to the clipboard.'
+          : copied === 'failed'
+            ? 'The clipboard is not available here: the secret is selected, press Ctrl+C (⌘C).'
+            : ''}
       </p>
       <div className="actions">
         <button type="button" onClick={onClose} autoFocus={false}>
@@ -317,7 +331,14 @@ export function SecretDialog({ secret, rotated, onClose }: { secret: string; rot
   );
 }
 
-export function ConfirmDialog(props: { title: string; children: ReactNode; confirmLabel: string; danger?: boolean; onConfirm: () => Promise<void> | void; onClose: () => void }) {
+export function ConfirmDialog(props: {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  onConfirm: () => Promise<void> | void;
+  onClose: () => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
@@ -361,7 +382,13 @@ export const headersToRows = (h: Record<string, string>): HeaderRow[] => Object.
 export const rowsToHeaders = (rows: HeaderRow[]): Record<string, string> =>
   Object.fromEntries(rows.filter((r) => r.name.trim() !== '').map((r) => [r.name.trim(), r.value]));
 
-export function HeadersEditor(props: { id: string; rows: HeaderRow[]; onChange: (rows: HeaderRow[]) => void; error?: string; hint?: ReactNode }) {
+export function HeadersEditor(props: {
+  id: string;
+  rows: HeaderRow[];
+  onChange: (rows: HeaderRow[]) => void;
+  error?: string;
+  hint?: ReactNode;
+}) {
   const { id, rows, onChange } = props;
   const set = (i: number, patch: Partial<HeaderRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   return (
@@ -370,8 +397,18 @@ export function HeadersEditor(props: { id: string; rows: HeaderRow[]; onChange: 
       {rows.map((r, i) => (
         <div className="header-row" key={i}>
           <input aria-label={`Header ${i + 1} name`} placeholder="Name" value={r.name} onChange={(e) => set(i, { name: e.target.value })} />
-          <input aria-label={`Header ${i + 1} value`} placeholder="Value" value={r.value} onChange={(e) => set(i, { value: e.target.value })} />
-          <button type="button" className="icon-button" aria-label={`Remove header ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+          <input
+            aria-label={`Header ${i + 1} value`}
+            placeholder="Value"
+            value={r.value}
+            onChange={(e) => set(i, { value: e.target.value })}
+          />
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Remove header ${i + 1}`}
+            onClick={() => onChange(rows.filter((_, j) => j !== i))}
+          >
             ✕
           </button>
         </div>

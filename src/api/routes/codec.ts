@@ -95,7 +95,8 @@ export const codecRoutes =
     const cors = async (req: FastifyRequest, reply: FastifyReply) => {
       const origin = req.headers.origin;
       if (origin === undefined) return;
-      if (origin !== uiOrigin) throw new ApiError(403, 'origin_not_allowed', 'this origin may not call the codec server (only VANTA_TEMPORAL_UI_URL may)');
+      if (origin !== uiOrigin)
+        throw new ApiError(403, 'origin_not_allowed', 'this origin may not call the codec server (only VANTA_TEMPORAL_UI_URL may)');
       reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin');
     };
 
@@ -103,7 +104,10 @@ export const codecRoutes =
       reply
         .status(204)
         .header('access-control-allow-methods', 'POST, OPTIONS')
-        .header('access-control-allow-headers', req.headers['access-control-request-headers'] ? 'content-type, x-namespace, authorization, authorization-extras' : 'content-type')
+        .header(
+          'access-control-allow-headers',
+          req.headers['access-control-request-headers'] ? 'content-type, x-namespace, authorization, authorization-extras' : 'content-type',
+        )
         .header('access-control-max-age', '600')
         .send();
 
@@ -163,6 +167,8 @@ export const codecRoutes =
         .header('set-cookie', cookie)
         .header('cache-control', 'no-store')
         .header('content-type', 'text/plain; charset=utf-8')
-        .send(`Signed in to the codec server for ${SESSION_SECONDS / 3600} hours. Web UI origin allowed: ${uiOrigin ?? '(none: set VANTA_TEMPORAL_UI_URL)'}\n`);
+        .send(
+          `Signed in to the codec server for ${SESSION_SECONDS / 3600} hours. Web UI origin allowed: ${uiOrigin ?? '(none: set VANTA_TEMPORAL_UI_URL)'}\n`,
+        );
     });
   };

@@ -21,7 +21,10 @@ export const healthRoutes =
     app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
       const [database, temporal] = await Promise.all([
         reachable(() => deps.database.ping(), 2000),
-        reachable(() => withDeadline(deps.temporal.client, () => deps.temporal.client.connection.workflowService.getSystemInfo({}), 2000), 2500),
+        reachable(
+          () => withDeadline(deps.temporal.client, () => deps.temporal.client.connection.workflowService.getSystemInfo({}), 2000),
+          2500,
+        ),
       ]);
       const ok = database && temporal;
       return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks: { database, temporal } });

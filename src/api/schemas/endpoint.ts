@@ -91,9 +91,11 @@ export function endpointCreateSchema(p: TargetPolicy) {
 export function endpointPatchSchema(p: TargetPolicy) {
   const f = endpointFields(p);
   const { type: _type, ...patchable } = f;
-  return z.strictObject(Object.fromEntries(Object.entries(patchable).map(([k, v]) => [k, v.optional()])) as {
-    [K in keyof typeof patchable]: z.ZodOptional<(typeof patchable)[K]>;
-  });
+  return z.strictObject(
+    Object.fromEntries(Object.entries(patchable).map(([k, v]) => [k, v.optional()])) as {
+      [K in keyof typeof patchable]: z.ZodOptional<(typeof patchable)[K]>;
+    },
+  );
 }
 
 export const endpointResponse = z.object({
@@ -118,4 +120,9 @@ export const endpointResponse = z.object({
   updated_at: z.string(),
 });
 
-export const eventResponse = z.object({ id: z.string(), event: z.enum(EVENT_TYPES), timestamp: z.string(), data: z.record(z.string(), z.unknown()) });
+export const eventResponse = z.object({
+  id: z.string(),
+  event: z.enum(EVENT_TYPES),
+  timestamp: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});

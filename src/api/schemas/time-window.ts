@@ -15,7 +15,9 @@ export function checkedAtWindow(maxAgeSec: number) {
   return (value: string, ctx: z.RefinementCtx) => {
     const t = Date.parse(value);
     const now = Date.now();
-    if (t > now + FUTURE_SEC * 1000) ctx.addIssue({ code: 'custom', message: `must not be more than ${describeSeconds(FUTURE_SEC)} in the future` });
-    else if (t < now - maxAgeSec * 1000) ctx.addIssue({ code: 'custom', message: `must not be more than ${describeSeconds(maxAgeSec)} in the past` });
+    if (t > now + FUTURE_SEC * 1000)
+      ctx.addIssue({ code: 'custom', message: `must not be more than ${describeSeconds(FUTURE_SEC)} in the future` });
+    else if (t < now - maxAgeSec * 1000)
+      ctx.addIssue({ code: 'custom', message: `must not be more than ${describeSeconds(maxAgeSec)} in the past` });
   };
 }

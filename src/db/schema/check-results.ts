@@ -8,7 +8,9 @@ import { endpoints } from './endpoints.ts';
 export const checkResults = pgTable(
   'check_results',
   {
-    endpointId: text('endpoint_id').notNull().references(() => endpoints.id, { onDelete: 'cascade' }),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id, { onDelete: 'cascade' }),
     checkedAt: tstz('checked_at').notNull(),
     ok: boolean('ok').notNull(),
     responseCode: integer('response_code'),

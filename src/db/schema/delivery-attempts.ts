@@ -7,7 +7,9 @@ export const deliveryAttempts = pgTable(
   'delivery_attempts',
   {
     id: serial('id').primaryKey(),
-    deliveryId: text('delivery_id').notNull().references(() => deliveries.id, { onDelete: 'cascade' }),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
     // 1-based; X-VantaStatus-Retry-Count is attemptNumber − 1
     attemptNumber: integer('attempt_number').notNull(),
     startedAt: tstz('started_at').notNull(),

@@ -8,7 +8,9 @@ export const endpoints = pgTable(
   'endpoints',
   {
     id: text('id').primaryKey(),
-    accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     groupId: text('group_id').references(() => groups.id, { onDelete: 'set null' }),
     name: text('name').notNull(),
     type: text('type').$type<EndpointType>().notNull().default('http'),

@@ -9,7 +9,9 @@ export const events = pgTable(
   {
     // wh_evt_…, built deterministically by the endpoint workflow; the primary key makes storing idempotent
     id: text('id').primaryKey(),
-    accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     // null for sample events sent by POST /v1/webhooks/:id/test
     endpointId: text('endpoint_id').references(() => endpoints.id, { onDelete: 'cascade' }),
     type: text('type').$type<EventType>().notNull(),

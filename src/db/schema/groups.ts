@@ -7,7 +7,9 @@ export const groups = pgTable(
   'groups',
   {
     id: text('id').primaryKey(),
-    accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     // only the overridden fields; the rest inherit live from the account
     settings: jsonb('settings').$type<Partial<DeliverySettings>>().notNull().default({}),

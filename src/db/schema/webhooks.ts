@@ -8,7 +8,9 @@ export const webhooks = pgTable(
   'webhooks',
   {
     id: text('id').primaryKey(),
-    accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     // null: every endpoint of the account
     groupId: text('group_id').references(() => groups.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),

@@ -1,7 +1,19 @@
 // The webhook's settings, for adding one and for editing it: URL, events, group, format, custom headers.
 import { useState, type FormEvent } from 'react';
 import { EVENT_TYPES, type EventType, type Group, type Webhook, type WebhookInput } from '../api.ts';
-import { describedBy, Field, FieldSet, GeneralError, headersToRows, HeadersEditor, noErrors, rowsToHeaders, toFormErrors, type FormErrors, type HeaderRow } from '../lib.tsx';
+import {
+  describedBy,
+  Field,
+  FieldSet,
+  GeneralError,
+  headersToRows,
+  HeadersEditor,
+  noErrors,
+  rowsToHeaders,
+  toFormErrors,
+  type FormErrors,
+  type HeaderRow,
+} from '../lib.tsx';
 
 const WEBHOOK_FIELDS = ['url', 'events', 'group_id', 'format', 'headers', 'description', 'enabled'];
 
@@ -88,7 +100,13 @@ export function WebhookForm(props: {
         <div className="checks grid">
           {EVENT_TYPES.map((ev) => (
             <label key={ev}>
-              <input type="checkbox" name="events" value={ev} checked={form.events.includes(ev)} onChange={(e) => toggleEvent(ev, e.target.checked)} />{' '}
+              <input
+                type="checkbox"
+                name="events"
+                value={ev}
+                checked={form.events.includes(ev)}
+                onChange={(e) => toggleEvent(ev, e.target.checked)}
+              />{' '}
               {EVENT_LABELS[ev]} <span className="mono sub-inline">{ev}</span>
             </label>
           ))}
@@ -96,7 +114,11 @@ export function WebhookForm(props: {
       </FieldSet>
       <div className="row">
         <Field id={`${p}-group`} label="Endpoints" error={f.group_id} hint="All of the account's endpoints, or only one group's.">
-          <select {...describedBy(`${p}-group`, f.group_id, true)} value={form.group_id} onChange={(e) => set({ group_id: e.target.value })}>
+          <select
+            {...describedBy(`${p}-group`, f.group_id, true)}
+            value={form.group_id}
+            onChange={(e) => set({ group_id: e.target.value })}
+          >
             <option value="">All endpoints</option>
             {props.groups.map((g) => (
               <option key={g.id} value={g.id}>
@@ -107,10 +129,24 @@ export function WebhookForm(props: {
         </Field>
         <FieldSet id={`${p}-format`} legend="Format" error={f.format}>
           <label>
-            <input type="radio" name={`${p}-format`} value="vantastatus" checked={form.format === 'vantastatus'} onChange={() => set({ format: 'vantastatus' })} /> VantaStatus JSON
+            <input
+              type="radio"
+              name={`${p}-format`}
+              value="vantastatus"
+              checked={form.format === 'vantastatus'}
+              onChange={() => set({ format: 'vantastatus' })}
+            />{' '}
+            VantaStatus JSON
           </label>
           <label>
-            <input type="radio" name={`${p}-format`} value="slack" checked={form.format === 'slack'} onChange={() => set({ format: 'slack' })} /> Slack (Block Kit)
+            <input
+              type="radio"
+              name={`${p}-format`}
+              value="slack"
+              checked={form.format === 'slack'}
+              onChange={() => set({ format: 'slack' })}
+            />{' '}
+            Slack (Block Kit)
           </label>
         </FieldSet>
       </div>
@@ -122,7 +158,11 @@ export function WebhookForm(props: {
         hint="Sent with every delivery, e.g. an Authorization header your receiver expects. X-VantaStatus-*, webhook-*, Host, Content-Type and Content-Length are set by VantaStatus."
       />
       <Field id={`${p}-description`} label="Description (optional)" error={f.description}>
-        <input {...describedBy(`${p}-description`, f.description)} value={form.description} onChange={(e) => set({ description: e.target.value })} />
+        <input
+          {...describedBy(`${p}-description`, f.description)}
+          value={form.description}
+          onChange={(e) => set({ description: e.target.value })}
+        />
       </Field>
       <div className="actions">
         <span className="hint" aria-live="polite">

@@ -21,7 +21,11 @@ import {
 
 type Key = keyof Settings;
 const KEYS: Key[] = ['retry_schedule_sec', 'expiry_sec', 'timeout_sec'];
-const LABEL: Record<Key, string> = { retry_schedule_sec: 'Retry schedule (s)', expiry_sec: 'Expiry (s)', timeout_sec: 'Attempt timeout (s)' };
+const LABEL: Record<Key, string> = {
+  retry_schedule_sec: 'Retry schedule (s)',
+  expiry_sec: 'Expiry (s)',
+  timeout_sec: 'Attempt timeout (s)',
+};
 const HINT: Record<Key, string> = {
   retry_schedule_sec: 'Seconds between attempts, comma-separated; the last one repeats. 1–20 entries.',
   expiry_sec: 'No attempt starts later than this after the event (60 – 604800).',
@@ -36,7 +40,8 @@ function describeSetting(k: Key, v: Settings[Key]): string {
   return humanSeconds(v as number);
 }
 
-const settingText = (k: Key, v: Settings[Key] | undefined) => (v === undefined ? '' : k === 'retry_schedule_sec' ? listToText(v as number[]) : String(v));
+const settingText = (k: Key, v: Settings[Key] | undefined) =>
+  v === undefined ? '' : k === 'retry_schedule_sec' ? listToText(v as number[]) : String(v);
 const textSetting = (k: Key, s: string) => (k === 'retry_schedule_sec' ? textToNumbers(s) : toNum(s));
 
 export function AccountPage() {
@@ -70,15 +75,17 @@ export function AccountPage() {
           <div className="card">
             <h2>Groups</h2>
             <p className="hint">
-              A group's endpoints can have their own webhooks, and a group can override any delivery setting. A field it does not override follows the
-              account's value, also after the account changes.
+              A group's endpoints can have their own webhooks, and a group can override any delivery setting. A field it does not override
+              follows the account's value, also after the account changes.
             </p>
             {groups.length === 0 ? (
               <Empty title="No groups yet.">
                 <p>Create a group below, then put endpoints in it from their page or when you add them.</p>
               </Empty>
             ) : (
-              groups.map((g) => <GroupCard key={`${g.id}:${g.name}:${JSON.stringify(g.settings)}`} group={g} account={account} onChanged={reload} />)
+              groups.map((g) => (
+                <GroupCard key={`${g.id}:${g.name}:${JSON.stringify(g.settings)}`} group={g} account={account} onChanged={reload} />
+              ))
             )}
             <NewGroup onCreated={reload} />
           </div>
@@ -105,8 +112,14 @@ function AccountSettings({ account, onSaved }: { account: Account; onSaved: () =
       setSaved(true);
       onSaved();
     } catch (err) {
-      const fe = toFormErrors(err, KEYS.map((k) => `settings.${k}`));
-      setErrors({ general: fe.general, fields: Object.fromEntries(Object.entries(fe.fields).map(([k, v]) => [k.replace('settings.', ''), v])) });
+      const fe = toFormErrors(
+        err,
+        KEYS.map((k) => `settings.${k}`),
+      );
+      setErrors({
+        general: fe.general,
+        fields: Object.fromEntries(Object.entries(fe.fields).map(([k, v]) => [k.replace('settings.', ''), v])),
+      });
       setSaved(false);
     }
   };
@@ -114,11 +127,18 @@ function AccountSettings({ account, onSaved }: { account: Account; onSaved: () =
     <form className="card stack settings-form" onSubmit={submit} noValidate aria-labelledby="account-settings-title">
       <h2 id="account-settings-title">Account delivery settings</h2>
       <p className="hint">
-        Account <span className="mono">{account.name}</span> ({account.id}). These apply to every delivery, except where a group overrides them.
+        Account <span className="mono">{account.name}</span> ({account.id}). These apply to every delivery, except where a group overrides
+        them.
       </p>
       <GeneralError errors={errors} />
       {KEYS.map((k) => (
-        <Field key={k} id={`acct-${k}`} label={LABEL[k]} error={errors.fields[k]} hint={`${HINT[k]} Now: ${describeSetting(k, account.settings[k])}.`}>
+        <Field
+          key={k}
+          id={`acct-${k}`}
+          label={LABEL[k]}
+          error={errors.fields[k]}
+          hint={`${HINT[k]} Now: ${describeSetting(k, account.settings[k])}.`}
+        >
           <input
             {...describedBy(`acct-${k}`, errors.fields[k], true)}
             value={form[k]}
@@ -166,7 +186,10 @@ function GroupCard({ group, account, onChanged }: { group: Group; account: Accou
       onChanged();
     } catch (err) {
       const fe = toFormErrors(err, ['name', ...KEYS.map((k) => `settings.${k}`)], { group_name_taken: 'name' });
-      setErrors({ general: fe.general, fields: Object.fromEntries(Object.entries(fe.fields).map(([k, v]) => [k.replace('settings.', ''), v])) });
+      setErrors({
+        general: fe.general,
+        fields: Object.fromEntries(Object.entries(fe.fields).map(([k, v]) => [k.replace('settings.', ''), v])),
+      });
     }
   };
 
@@ -225,7 +248,8 @@ function GroupCard({ group, account, onChanged }: { group: Group; account: Accou
                   </>
                 ) : (
                   <span className="inherited" data-inherited={k}>
-                    {settingText(k, account.settings[k])} <span className="muted">(inherited from the account: {describeSetting(k, account.settings[k])})</span>
+                    {settingText(k, account.settings[k])}{' '}
+                    <span className="muted">(inherited from the account: {describeSetting(k, account.settings[k])})</span>
                   </span>
                 )}
               </td>
@@ -253,7 +277,9 @@ function GroupCard({ group, account, onChanged }: { group: Group; account: Accou
             onChanged();
           }}
         >
-          <p>Its endpoints stay, ungrouped, and use the account's settings from then on. A group that still has webhooks cannot be deleted.</p>
+          <p>
+            Its endpoints stay, ungrouped, and use the account's settings from then on. A group that still has webhooks cannot be deleted.
+          </p>
         </ConfirmDialog>
       )}
     </form>
@@ -280,7 +306,12 @@ function NewGroup({ onCreated }: { onCreated: () => void }) {
       <GeneralError errors={errors} />
       <div className="row end">
         <Field id="new-group-name" label="Name" error={errors.fields.name}>
-          <input {...describedBy('new-group-name', errors.fields.name)} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. payments" />
+          <input
+            {...describedBy('new-group-name', errors.fields.name)}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. payments"
+          />
         </Field>
         <button type="submit" className="primary">
           Create group

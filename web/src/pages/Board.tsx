@@ -219,7 +219,14 @@ export function Board() {
 const ADD_FIELDS = ['name', 'type', 'url', 'group_id', 'check_interval_sec', 'failure_threshold'];
 
 function AddEndpointDialog({ groups, onClose, onCreated }: { groups: Group[]; onClose: () => void; onCreated: (e: Endpoint) => void }) {
-  const [form, setForm] = useState({ name: '', type: 'http' as 'http' | 'push', url: '', group_id: '', check_interval_sec: '60', failure_threshold: '3' });
+  const [form, setForm] = useState({
+    name: '',
+    type: 'http' as 'http' | 'push',
+    url: '',
+    group_id: '',
+    check_interval_sec: '60',
+    failure_threshold: '3',
+  });
   const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [busy, setBusy] = useState(false);
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
@@ -248,21 +255,45 @@ function AddEndpointDialog({ groups, onClose, onCreated }: { groups: Group[]; on
       <form onSubmit={submit} noValidate className="stack">
         <GeneralError errors={errors} />
         <Field id="ep-name" label="Name" error={errors.fields.name}>
-          <input {...describedBy('ep-name', errors.fields.name)} value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="MSK-API-PROD" />
+          <input
+            {...describedBy('ep-name', errors.fields.name)}
+            value={form.name}
+            onChange={(e) => set({ name: e.target.value })}
+            placeholder="MSK-API-PROD"
+          />
         </Field>
-        <Field id="ep-type" label="Type" error={errors.fields.type} hint="http: VantaStatus checks the URL. push: your infrastructure sends results.">
-          <select {...describedBy('ep-type', errors.fields.type, true)} value={form.type} onChange={(e) => set({ type: e.target.value as 'http' | 'push' })}>
+        <Field
+          id="ep-type"
+          label="Type"
+          error={errors.fields.type}
+          hint="http: VantaStatus checks the URL. push: your infrastructure sends results."
+        >
+          <select
+            {...describedBy('ep-type', errors.fields.type, true)}
+            value={form.type}
+            onChange={(e) => set({ type: e.target.value as 'http' | 'push' })}
+          >
             <option value="http">http</option>
             <option value="push">push</option>
           </select>
         </Field>
         {form.type === 'http' && (
           <Field id="ep-url" label="URL" error={errors.fields.url}>
-            <input {...describedBy('ep-url', errors.fields.url)} type="url" value={form.url} onChange={(e) => set({ url: e.target.value })} placeholder="https://api.example.com/health" />
+            <input
+              {...describedBy('ep-url', errors.fields.url)}
+              type="url"
+              value={form.url}
+              onChange={(e) => set({ url: e.target.value })}
+              placeholder="https://api.example.com/health"
+            />
           </Field>
         )}
         <Field id="ep-group" label="Group" error={errors.fields.group_id}>
-          <select {...describedBy('ep-group', errors.fields.group_id)} value={form.group_id} onChange={(e) => set({ group_id: e.target.value })}>
+          <select
+            {...describedBy('ep-group', errors.fields.group_id)}
+            value={form.group_id}
+            onChange={(e) => set({ group_id: e.target.value })}
+          >
             <option value="">No group</option>
             {groups.map((g) => (
               <option key={g.id} value={g.id}>
@@ -273,10 +304,20 @@ function AddEndpointDialog({ groups, onClose, onCreated }: { groups: Group[]; on
         </Field>
         <div className="row">
           <Field id="ep-interval" label="Check every (seconds)" error={errors.fields.check_interval_sec}>
-            <input {...describedBy('ep-interval', errors.fields.check_interval_sec)} inputMode="numeric" value={form.check_interval_sec} onChange={(e) => set({ check_interval_sec: e.target.value })} />
+            <input
+              {...describedBy('ep-interval', errors.fields.check_interval_sec)}
+              inputMode="numeric"
+              value={form.check_interval_sec}
+              onChange={(e) => set({ check_interval_sec: e.target.value })}
+            />
           </Field>
           <Field id="ep-threshold" label="Down after (failures)" error={errors.fields.failure_threshold}>
-            <input {...describedBy('ep-threshold', errors.fields.failure_threshold)} inputMode="numeric" value={form.failure_threshold} onChange={(e) => set({ failure_threshold: e.target.value })} />
+            <input
+              {...describedBy('ep-threshold', errors.fields.failure_threshold)}
+              inputMode="numeric"
+              value={form.failure_threshold}
+              onChange={(e) => set({ failure_threshold: e.target.value })}
+            />
           </Field>
         </div>
         <p className="hint">Everything else (method, expected status, thresholds, headers) can be edited on the endpoint's page.</p>

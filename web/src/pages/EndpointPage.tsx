@@ -1,6 +1,16 @@
 // One endpoint: live status, pause/resume, editable settings and the event log.
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, type BulkStatus, listAll, type Endpoint, type EndpointEvent, type Group, type Page, type StatusEntry } from '../api.ts';
+import {
+  api,
+  ApiError,
+  type BulkStatus,
+  listAll,
+  type Endpoint,
+  type EndpointEvent,
+  type Group,
+  type Page,
+  type StatusEntry,
+} from '../api.ts';
 import {
   ConfirmDialog,
   describedBy,
@@ -88,7 +98,9 @@ export function EndpointPage({ id }: { id: string }) {
   };
   const loadOlder = async () => {
     if (!cursor) return;
-    const p = await api.get<Page<EndpointEvent>>(`/v1/endpoints/${encodeURIComponent(id)}/events?limit=20&cursor=${encodeURIComponent(cursor)}`);
+    const p = await api.get<Page<EndpointEvent>>(
+      `/v1/endpoints/${encodeURIComponent(id)}/events?limit=20&cursor=${encodeURIComponent(cursor)}`,
+    );
     setOlder((o) => [...o, ...p.data]);
     setCursor(p.next_cursor);
   };
@@ -145,7 +157,15 @@ export function EndpointPage({ id }: { id: string }) {
               <Time iso={live?.last_success} now={now} />
             </dd>
             <dt>Next check</dt>
-            <dd>{endpoint.paused ? 'paused' : endpoint.type === 'push' ? 'push: waiting for results' : <Time iso={live?.next_check_at} now={now} />}</dd>
+            <dd>
+              {endpoint.paused ? (
+                'paused'
+              ) : endpoint.type === 'push' ? (
+                'push: waiting for results'
+              ) : (
+                <Time iso={live?.next_check_at} now={now} />
+              )}
+            </dd>
           </dl>
         </div>
         <EndpointSettings endpoint={endpoint} groups={groups} onSaved={setEndpoint} />
@@ -343,7 +363,11 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       {isHttp && (
         <div className="row">
           <Field id="set-method" label="Method" error={f.method} className="narrow">
-            <select {...describedBy('set-method', f.method)} value={form.method} onChange={(e) => set({ method: e.target.value as Endpoint['method'] })}>
+            <select
+              {...describedBy('set-method', f.method)}
+              value={form.method}
+              onChange={(e) => set({ method: e.target.value as Endpoint['method'] })}
+            >
               <option>GET</option>
               <option>HEAD</option>
               <option>POST</option>
@@ -356,7 +380,11 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       )}
       <div className="row">
         <Field id="set-expected" label="Expected status" error={f.expected_status} hint="Codes or ranges, comma-separated: 200-399, 418">
-          <input {...describedBy('set-expected', f.expected_status, true)} value={form.expected_status} onChange={(e) => set({ expected_status: e.target.value })} />
+          <input
+            {...describedBy('set-expected', f.expected_status, true)}
+            value={form.expected_status}
+            onChange={(e) => set({ expected_status: e.target.value })}
+          />
         </Field>
         <Field id="set-group" label="Group" error={f.group_id}>
           <select {...describedBy('set-group', f.group_id)} value={form.group_id} onChange={(e) => set({ group_id: e.target.value })}>
@@ -371,27 +399,61 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       </div>
       <div className="row">
         <Field id="set-interval" label="Check interval (s)" error={f.check_interval_sec} hint="10 – 86400">
-          <input {...describedBy('set-interval', f.check_interval_sec, true)} inputMode="numeric" value={form.check_interval_sec} onChange={(e) => set({ check_interval_sec: e.target.value })} />
+          <input
+            {...describedBy('set-interval', f.check_interval_sec, true)}
+            inputMode="numeric"
+            value={form.check_interval_sec}
+            onChange={(e) => set({ check_interval_sec: e.target.value })}
+          />
         </Field>
         <Field id="set-timeout" label="Timeout (ms)" error={f.timeout_ms} hint="at most 30000">
-          <input {...describedBy('set-timeout', f.timeout_ms, true)} inputMode="numeric" value={form.timeout_ms} onChange={(e) => set({ timeout_ms: e.target.value })} />
+          <input
+            {...describedBy('set-timeout', f.timeout_ms, true)}
+            inputMode="numeric"
+            value={form.timeout_ms}
+            onChange={(e) => set({ timeout_ms: e.target.value })}
+          />
         </Field>
       </div>
       <div className="row">
         <Field id="set-threshold" label="Failure threshold" error={f.failure_threshold} hint="consecutive failures before down">
-          <input {...describedBy('set-threshold', f.failure_threshold, true)} inputMode="numeric" value={form.failure_threshold} onChange={(e) => set({ failure_threshold: e.target.value })} />
+          <input
+            {...describedBy('set-threshold', f.failure_threshold, true)}
+            inputMode="numeric"
+            value={form.failure_threshold}
+            onChange={(e) => set({ failure_threshold: e.target.value })}
+          />
         </Field>
         <Field id="set-degraded" label="Degraded above (ms)" error={f.degraded_threshold_ms}>
-          <input {...describedBy('set-degraded', f.degraded_threshold_ms)} inputMode="numeric" value={form.degraded_threshold_ms} onChange={(e) => set({ degraded_threshold_ms: e.target.value })} />
+          <input
+            {...describedBy('set-degraded', f.degraded_threshold_ms)}
+            inputMode="numeric"
+            value={form.degraded_threshold_ms}
+            onChange={(e) => set({ degraded_threshold_ms: e.target.value })}
+          />
         </Field>
       </div>
       <div className="row">
-        <Field id="set-cert" label="Certificate warnings (days)" error={f.certificate_expiry_days} hint="comma-separated, e.g. 30, 14, 7, 1">
-          <input {...describedBy('set-cert', f.certificate_expiry_days, true)} value={form.certificate_expiry_days} onChange={(e) => set({ certificate_expiry_days: e.target.value })} />
+        <Field
+          id="set-cert"
+          label="Certificate warnings (days)"
+          error={f.certificate_expiry_days}
+          hint="comma-separated, e.g. 30, 14, 7, 1"
+        >
+          <input
+            {...describedBy('set-cert', f.certificate_expiry_days, true)}
+            value={form.certificate_expiry_days}
+            onChange={(e) => set({ certificate_expiry_days: e.target.value })}
+          />
         </Field>
         {!isHttp && (
           <Field id="set-heartbeat" label="Heartbeat timeout (s)" error={f.heartbeat_timeout_sec} hint="empty: twice the interval">
-            <input {...describedBy('set-heartbeat', f.heartbeat_timeout_sec, true)} inputMode="numeric" value={form.heartbeat_timeout_sec} onChange={(e) => set({ heartbeat_timeout_sec: e.target.value })} />
+            <input
+              {...describedBy('set-heartbeat', f.heartbeat_timeout_sec, true)}
+              inputMode="numeric"
+              value={form.heartbeat_timeout_sec}
+              onChange={(e) => set({ heartbeat_timeout_sec: e.target.value })}
+            />
           </Field>
         )}
       </div>
@@ -403,7 +465,15 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
           <input type="checkbox" checked={form.track_body} onChange={(e) => set({ track_body: e.target.checked })} /> Watch body changes
         </label>
       </div>
-      {isHttp && <HeadersEditor id="set-headers" rows={form.headers} onChange={(headers) => set({ headers })} error={f.headers} hint="Sent with every check request." />}
+      {isHttp && (
+        <HeadersEditor
+          id="set-headers"
+          rows={form.headers}
+          onChange={(headers) => set({ headers })}
+          error={f.headers}
+          hint="Sent with every check request."
+        />
+      )}
       <div className="actions">
         <span className="hint" aria-live="polite">
           {saved ? 'Saved. The monitor uses the new settings from its next check.' : ''}

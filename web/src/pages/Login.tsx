@@ -51,8 +51,8 @@ export function Login({ onKey, notice }: { onKey: (key: string) => void; notice:
             error={error}
             hint={
               <>
-                Paste the key that <code>npm start</code> printed on first start (or one from <code>POST /v1/account/api-keys</code>). It is kept in this browser
-                tab's session storage only, sent only in the Authorization header, and forgotten when the tab closes.
+                Paste the key that <code>npm start</code> printed on first start (or one from <code>POST /v1/account/api-keys</code>). It is
+                kept in this browser tab's session storage only, sent only in the Authorization header, and forgotten when the tab closes.
               </>
             }
           >

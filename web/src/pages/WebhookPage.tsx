@@ -21,7 +21,19 @@ import {
 } from '../api.ts';
 import { Toggle } from '../components/Toggle.tsx';
 import { EVENT_LABELS, WebhookForm } from '../components/WebhookForm.tsx';
-import { ConfirmDialog, Empty, fullTime, href, navigate, SecretDialog, StateBadge, Time, useNow, usePageHeading, usePoll } from '../lib.tsx';
+import {
+  ConfirmDialog,
+  Empty,
+  fullTime,
+  href,
+  navigate,
+  SecretDialog,
+  StateBadge,
+  Time,
+  useNow,
+  usePageHeading,
+  usePoll,
+} from '../lib.tsx';
 
 const LOG_REFRESH_MS = 2000;
 const IN_FLIGHT: DeliveryState[] = ['pending', 'retrying'];
@@ -74,14 +86,22 @@ export function WebhookPage({ id, meta }: { id: string; meta: Meta | null }) {
         />
       </div>
       <p className="muted">
-        {webhook.enabled ? 'Enabled: new events are delivered.' : 'Disabled: new events create no deliveries, and pending retries end as cancelled.'}{' '}
+        {webhook.enabled
+          ? 'Enabled: new events are delivered.'
+          : 'Disabled: new events create no deliveries, and pending retries end as cancelled.'}{' '}
         <span className="mono">{webhook.id}</span>
         {webhook.secret_rotated_at && <> · secret rotated {fullTime(webhook.secret_rotated_at)}</>}
       </p>
 
       <div className="toolbar">
         {meta?.temporal_ui_url ? (
-          <a className="button" href={temporalUiLink(meta, webhook.id)} target="_blank" rel="noopener noreferrer" data-testid="temporal-link">
+          <a
+            className="button"
+            href={temporalUiLink(meta, webhook.id)}
+            target="_blank"
+            rel="noopener noreferrer"
+            data-testid="temporal-link"
+          >
             Open deliveries in the Temporal Web UI <span aria-hidden="true">↗</span>
             <span className="visually-hidden"> (opens in a new tab)</span>
           </a>
@@ -159,7 +179,10 @@ export function WebhookPage({ id, meta }: { id: string; meta: Meta | null }) {
 function DeliveryLog({ webhook, now }: { webhook: Webhook; now: number }) {
   const [endpointNames, setEndpointNames] = useState<Map<string, string>>(new Map());
   useEffect(() => {
-    listAll<Endpoint>('/v1/endpoints').then((l) => setEndpointNames(new Map(l.map((e) => [e.id, e.name]))), () => {});
+    listAll<Endpoint>('/v1/endpoints').then(
+      (l) => setEndpointNames(new Map(l.map((e) => [e.id, e.name]))),
+      () => {},
+    );
   }, []);
   const [deliveries, setDeliveries] = useState<Delivery[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -241,7 +264,13 @@ function DeliveryLog({ webhook, now }: { webhook: Webhook; now: number }) {
             ))}
           </select>
         </label>
-        <button type="button" className="primary" onClick={() => void sendTest()} disabled={!webhook.enabled} aria-describedby={webhook.enabled ? undefined : 'test-disabled-hint'}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void sendTest()}
+          disabled={!webhook.enabled}
+          aria-describedby={webhook.enabled ? undefined : 'test-disabled-hint'}
+        >
           Send test event
         </button>
         {!webhook.enabled && (
@@ -320,7 +349,15 @@ function DeliveryLog({ webhook, now }: { webhook: Webhook; now: number }) {
   );
 }
 
-function DeliveryRows(props: { delivery: Delivery; endpointName?: string; now: number; open: boolean; onToggle: () => void; onRedeliver: () => void; canRedeliver: boolean }) {
+function DeliveryRows(props: {
+  delivery: Delivery;
+  endpointName?: string;
+  now: number;
+  open: boolean;
+  onToggle: () => void;
+  onRedeliver: () => void;
+  canRedeliver: boolean;
+}) {
   const d = props.delivery;
   const [detail, setDetail] = useState<DeliveryDetail | null>(null);
   const detailsId = `attempts-${d.id}`;
@@ -376,7 +413,11 @@ function DeliveryRows(props: { delivery: Delivery; endpointName?: string; now: n
               className="small"
               onClick={props.onRedeliver}
               disabled={!props.canRedeliver}
-              title={props.canRedeliver ? 'Send the same event again as a new delivery' : 'Available once the delivery has finished and the webhook is on'}
+              title={
+                props.canRedeliver
+                  ? 'Send the same event again as a new delivery'
+                  : 'Available once the delivery has finished and the webhook is on'
+              }
             >
               Redeliver
             </button>
@@ -428,8 +469,8 @@ function DeliveryRows(props: { delivery: Delivery; endpointName?: string; now: n
             )}
             {detail && (
               <p className="hint">
-                Event <span className="mono">{detail.event_id}</span> · retry schedule {detail.settings.retry_schedule_sec.join(', ')} s · expiry {detail.settings.expiry_sec} s ·
-                timeout {detail.settings.timeout_sec} s
+                Event <span className="mono">{detail.event_id}</span> · retry schedule {detail.settings.retry_schedule_sec.join(', ')} s ·
+                expiry {detail.settings.expiry_sec} s · timeout {detail.settings.timeout_sec} s
               </p>
             )}
           </td>
