@@ -1,4 +1,4 @@
-// Measures what a check costs as a local activity versus a regular activity (issue 3, item 6):
+// Measures what a check costs as a local activity versus a regular activity (docs/ARCHITECTURE.md):
 //   history events per check, Temporal server CPU per check, and what a check that runs into its 10 s timeout
 //   does to the workflow history (workflow-task heartbeats).
 // Starts its own in-memory dev server and PGlite; targets are loopback servers. Bounded: a fixed number of

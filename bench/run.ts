@@ -1,4 +1,4 @@
-// `npm run bench` — benchmarks of issue 7, each in bench/scenarios/. Every scenario starts its own stack(s)
+// `npm run bench` — the benchmarks, each in bench/scenarios/. Every scenario starts its own stack(s)
 // (bench/lib/stack.ts: production-like — Temporal dev server child, throwaway PostgreSQL cluster, worker and API as
 // their own processes or in this one; TEMPORAL_ADDRESS / DATABASE_URL are used instead when set — and
 // bench/lib/embedded.ts: the product as `npm start` runs it), drives it through the public API against 127.0.0.1

@@ -126,7 +126,7 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       allowPrivate: deps.allowPrivateTargets,
       resolver: deps.resolver,
       tls: { minVersion: 'TLSv1.2', rejectUnauthorized: true, ca: deps.extraCa },
-      // The whole body is read within the one deadline (SPEC §6: it covers the full response); only the
+      // The whole body is read within the one deadline (docs/BEHAVIOUR.md: it covers the full response); only the
       // excerpt is kept.
       maxBodyBytes: Number.MAX_SAFE_INTEGER,
       excerptBytes: RESPONSE_EXCERPT_BYTES,

@@ -74,7 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  // JSON only (SPEC §7): any other content type, text/plain included, is a 415 rather than a string the schemas
+  // JSON only (docs/BEHAVIOUR.md, "API answers"): any other content type, text/plain included, is a 415 rather than a string the schemas
   // then refuse. An empty body sent with Content-Type: application/json is no body, as without the header, so a
   // client that sets the header on every request can still call the routes whose body is optional.
   app.removeContentTypeParser('text/plain');

@@ -1,4 +1,4 @@
-// One error shape for the whole API (SPEC §7): {"error": {"code", "message", "details"?}}.
+// One error shape for the whole API (docs/BEHAVIOUR.md, "API answers"): {"error": {"code", "message", "details"?}}.
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';

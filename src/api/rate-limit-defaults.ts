@@ -1,4 +1,4 @@
-// The API's abuse limits and their defaults (SPEC §7), apart from the limiter code so the config can name them.
+// The API's abuse limits and their defaults (docs/BEHAVIOUR.md, "Limits"), apart from the limiter code so the config can name them.
 export interface RateLimits {
   /** requests per minute per API key (bucketed on the key's id, after authentication) */
   apiPerKeyPerMinute: number;

@@ -1,4 +1,4 @@
-// Abuse limits (SPEC §7, issue 5). In-memory per API process: with N API replicas the effective limit is N×.
+// Abuse limits (docs/BEHAVIOUR.md, "Limits"). In-memory per API process: with N API replicas the effective limit is N×.
 // The client address is the socket's (Fastify's req.ip; no trustProxy): behind a reverse proxy every client shares
 // the proxy's address for the per-IP limits.
 import { createHash } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Test sends and manual redeliveries (SPEC §6 delivery log, §7 webhooks): the only path from the API to a delivery
+// Test sends and manual redeliveries (docs/BEHAVIOUR.md, "Deliveries"): the only path from the API to a delivery
 // workflow.
 //
 // Every send goes through the normal delivery workflow: a test send stores its sample event first, then

@@ -1,4 +1,4 @@
-// A request a service refuses, in the API's error shape (SPEC §7): the status, a stable code, a message for people
+// A request a service refuses, in the API's error shape (docs/BEHAVIOUR.md, "API answers"): the status, a stable code, a message for people
 // and optional details. src/api/errors.ts answers it as {"error": {code, message, details?}}.
 export class ApiError extends Error {
   constructor(

@@ -1,4 +1,4 @@
-// One child workflow per (webhook, event): attempts on the SPEC §6 schedule with durable sleeps, until success,
+// One child workflow per (webhook, event): attempts on the schedule of docs/BEHAVIOUR.md ("Schedule and expiry") with durable sleeps, until success,
 // cancellation, or expiry. The schedule lives here; the attempt activity never retries an HTTP failure itself.
 import {
   ActivityFailure,
@@ -84,7 +84,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
       });
   // Runs started before the inline first attempt replay with attempt 1 as a regular activity.
   const inlineFirst = patched('inline-first-attempt');
-  // Runs started before rate limiting (issue 13) replay, and go on, with the schedule alone (the loop at the end).
+  // Runs started before rate limiting replay, and go on, with the schedule alone (the loop at the end).
   const rateAware = patched('rate-limited-retries');
 
   const finish = async (state: DeliveryState, rowWritten: boolean): Promise<DeliveryState> => {

@@ -292,7 +292,7 @@ test('a delivery whose event was deleted ends cancelled at once, with no row and
   assert.deepEqual(described.searchAttributes['VantaDeliveryState'], ['cancelled']);
 });
 
-// ---- Rate-limited receivers (issue 13): 429/503 with Retry-After, and per-webhook pacing (docs/RECEIVER.md) ----
+// ---- Rate-limited receivers: 429/503 with Retry-After, and per-webhook pacing (docs/RECEIVER.md) ----
 
 type RawHistoryEvent = HistoryEvent & {
   eventId?: unknown;

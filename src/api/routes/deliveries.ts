@@ -1,4 +1,4 @@
-// Test sends, the delivery log, and manual redelivery (SPEC §6 delivery log, §7 webhooks); the sends themselves
+// Test sends, the delivery log, and manual redelivery (docs/BEHAVIOUR.md, "Deliveries"); the sends themselves
 // are src/services/deliveries.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { attemptToJson, deliveryRepo, deliveryToJson } from '../../db/repos/deliveries.ts';

@@ -1,4 +1,4 @@
-// Groups (SPEC §3): src/db/repos/groups.ts holds the storage rules (overrides only, effective settings on read).
+// Groups (docs/BEHAVIOUR.md, "Configuration and defaults"): src/db/repos/groups.ts holds the storage rules (overrides only, effective settings on read).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../db/client.ts';
 import { accountRepo } from '../../db/repos/accounts.ts';
