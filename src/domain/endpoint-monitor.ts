@@ -121,36 +121,17 @@ export class EndpointMonitor {
   heartbeatTimeoutResult(nowMs: number): CheckResult {
     this.lastHeartbeatAtMs = nowMs;
     this.checksInThisRun++;
-    return {
-      source: 'heartbeat_timeout',
-      checked_at: new Date(nowMs).toISOString(),
-      ok: false,
-      response_code: null,
-      response_time_ms: null,
-      error_class: 'timeout',
-      message: `no result within heartbeat_timeout_sec (${this.config.heartbeat_timeout_sec} s)`,
-      body_sha256: null,
-      addresses: null,
-      certificate: null,
-      forced_degraded: false,
-    };
+    return failedWithoutAnswer(
+      'heartbeat_timeout',
+      nowMs,
+      'timeout',
+      `no result within heartbeat_timeout_sec (${this.config.heartbeat_timeout_sec} s)`,
+    );
   }
 
   /** An active check whose activity failed on every attempt: one failure, with the reason as its message. */
   checkNotRunResult(nowMs: number, reason: string): CheckResult {
-    return {
-      source: 'active',
-      checked_at: new Date(nowMs).toISOString(),
-      ok: false,
-      response_code: null,
-      response_time_ms: null,
-      error_class: null,
-      message: `the check could not run: ${reason}`,
-      body_sha256: null,
-      addresses: null,
-      certificate: null,
-      forced_degraded: false,
-    };
+    return failedWithoutAnswer('active', nowMs, null, `the check could not run: ${reason}`);
   }
 
   apply(result: CheckResult, nowMs: number): DomainEvent[] {
@@ -220,4 +201,26 @@ function canonical(value: unknown): string {
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v,
   );
+}
+
+/** A failed check that got no answer to look at: no response, body, addresses or certificate. */
+function failedWithoutAnswer(
+  source: CheckResult['source'],
+  nowMs: number,
+  errorClass: CheckResult['error_class'],
+  message: string,
+): CheckResult {
+  return {
+    source,
+    checked_at: new Date(nowMs).toISOString(),
+    ok: false,
+    response_code: null,
+    response_time_ms: null,
+    error_class: errorClass,
+    message,
+    body_sha256: null,
+    addresses: null,
+    certificate: null,
+    forced_degraded: false,
+  };
 }

@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { startApi } from './components.ts';
 import { createMetrics } from '../observability/metrics.ts';
-import { connectClient, loadPayloadCodec, loadSecrets, openDatabase } from './runtime.ts';
+import { openProductionServices } from './runtime.ts';
 import { createShutdown, failedToStart } from './shutdown.ts';
 
 const log = (msg: string) => console.log(`[vantastatus] ${msg}`);
@@ -10,12 +10,7 @@ const log = (msg: string) => console.log(`[vantastatus] ${msg}`);
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'api');
   const shutdown = createShutdown(log);
-  const database = await openDatabase(config, { embedded: false });
-  shutdown.add(() => database.close());
-  const secrets = await loadSecrets(config, { embedded: false });
-  const codec = await loadPayloadCodec(config, { embedded: false });
-  const client = await connectClient(config.temporalAddress, config.temporalNamespace, codec);
-  shutdown.add(() => client.connection.close());
+  const { database, secrets, codec, client } = await openProductionServices(config, shutdown);
   const api = await startApi({ config, database, secrets, client, codec, metrics: createMetrics() });
   shutdown.add(() => api.stop());
   log(`API listening on ${api.url}`);

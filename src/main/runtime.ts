@@ -8,6 +8,7 @@ import { createSecretBox, loadOrCreateKeyFile, parseMasterKey } from '../securit
 import type { SecretCipher } from '../security/secret-box.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 import { createPayloadCodec, vantaDataConverter, type VantaPayloadCodec } from '../temporal/payload-codec.ts';
+import type { Shutdown } from './shutdown.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).version;
 export const USER_AGENT = `VantaStatus-Webhooks/${VERSION}`;
@@ -37,4 +38,18 @@ export async function loadPayloadCodec(config: AppConfig, opts: { embedded: bool
 export async function connectClient(address: string, namespace: string, codec: VantaPayloadCodec): Promise<Client> {
   const connection = await Connection.connect({ address });
   return new Client({ connection, namespace, dataConverter: vantaDataConverter(codec) });
+}
+
+/**
+ * What `npm run api` and `npm run worker` both open first: PostgreSQL, the secret box and payload codec from
+ * VANTA_MASTER_KEY, and a Temporal client; each closed by `shutdown` in reverse order.
+ */
+export async function openProductionServices(config: AppConfig & { temporalAddress: string }, shutdown: Shutdown) {
+  const database = await openDatabase(config, { embedded: false });
+  shutdown.add(() => database.close());
+  const secrets = await loadSecrets(config, { embedded: false });
+  const codec = await loadPayloadCodec(config, { embedded: false });
+  const client = await connectClient(config.temporalAddress, config.temporalNamespace, codec);
+  shutdown.add(() => client.connection.close());
+  return { database, secrets, codec, client };
 }

@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { serveWorkerMetrics, startWorker } from './components.ts';
 import { createMetrics } from '../observability/metrics.ts';
-import { connectClient, loadPayloadCodec, loadSecrets, openDatabase } from './runtime.ts';
+import { openProductionServices } from './runtime.ts';
 import { createShutdown, failedToStart } from './shutdown.ts';
 import { installTemporalLogging } from './temporal-logging.ts';
 
@@ -12,12 +12,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, 'worker');
   installTemporalLogging(config.logLevel);
   const shutdown = createShutdown(log);
-  const database = await openDatabase(config, { embedded: false });
-  shutdown.add(() => database.close());
-  const secrets = await loadSecrets(config, { embedded: false });
-  const codec = await loadPayloadCodec(config, { embedded: false });
-  const client = await connectClient(config.temporalAddress, config.temporalNamespace, codec);
-  shutdown.add(() => client.connection.close());
+  const { database, secrets, codec, client } = await openProductionServices(config, shutdown);
   const metrics = createMetrics();
   const worker = await startWorker({ config, database, secrets, client, codec, temporalAddress: config.temporalAddress, metrics, log });
   shutdown.add(() => worker.stop());

@@ -2,6 +2,11 @@
 // so tests can build their own and nothing reaches for a global.
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
+/** An outbound request's duration: checks and delivery attempts share the buckets (their deadlines are ≤ 30 s). */
+function durationHistogram<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]) {
+  return new Histogram<L>({ name, help, labelNames, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers: [registry] });
+}
+
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'vanta_process_' });
@@ -13,12 +18,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
-    checkDuration: new Histogram({
-      name: 'vanta_check_duration_seconds',
-      help: 'Total time of an HTTP check (DNS + connect + TLS + full body)',
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
-      registers: [registry],
-    }),
+    checkDuration: durationHistogram(
+      registry,
+      'vanta_check_duration_seconds',
+      'Total time of an HTTP check (DNS + connect + TLS + full body)',
+      [],
+    ),
     events: new Counter({
       name: 'vanta_events_total',
       help: 'Events stored, by type; status transitions carry from/to',
@@ -31,13 +36,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
-    attemptDuration: new Histogram({
-      name: 'vanta_delivery_attempt_duration_seconds',
-      help: 'Duration of one delivery attempt, by result',
-      labelNames: ['result'] as const,
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
-      registers: [registry],
-    }),
+    attemptDuration: durationHistogram(registry, 'vanta_delivery_attempt_duration_seconds', 'Duration of one delivery attempt, by result', [
+      'result',
+    ]),
     httpRequests: new Counter({
       name: 'vanta_http_requests_total',
       help: 'API requests, by method, route pattern and status code',

@@ -1,14 +1,12 @@
 import { index, pgTable, text } from 'drizzle-orm/pg-core';
-import { accounts } from './accounts.ts';
 import { createdAt, tstz } from './columns.ts';
+import { accountIdColumn } from './account-id.ts';
 
 export const apiKeys = pgTable(
   'api_keys',
   {
     id: text('id').primaryKey(),
-    accountId: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: accountIdColumn(),
     name: text('name').notNull().default('default'),
     // SHA-256 of the key; lookups are by hash, so the clear key never touches the database.
     keyHash: text('key_hash').notNull().unique(),

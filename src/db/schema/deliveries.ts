@@ -1,7 +1,7 @@
 import { index, integer, jsonb, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import type { DeliverySettings, DeliveryState, ErrorClass, EventType } from '../../domain/types.ts';
-import { accounts } from './accounts.ts';
 import { createdAt, tstz, updatedAt } from './columns.ts';
+import { accountIdColumn } from './account-id.ts';
 import { events } from './events.ts';
 import { webhooks } from './webhooks.ts';
 
@@ -9,9 +9,7 @@ export const deliveries = pgTable(
   'deliveries',
   {
     id: text('id').primaryKey(),
-    accountId: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: accountIdColumn(),
     webhookId: text('webhook_id')
       .notNull()
       .references(() => webhooks.id, { onDelete: 'cascade' }),

@@ -1,7 +1,7 @@
 import { integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import type { EndpointStatus, ErrorClass } from '../../domain/types.ts';
-import { accounts } from './accounts.ts';
 import { tstz, updatedAt } from './columns.ts';
+import { accountIdColumn } from './account-id.ts';
 import { endpoints } from './endpoints.ts';
 
 // The latest status of each endpoint: the read model behind the status routes and the console's board. The check
@@ -11,9 +11,7 @@ export const endpointStatus = pgTable('endpoint_status', {
   endpointId: text('endpoint_id')
     .primaryKey()
     .references(() => endpoints.id, { onDelete: 'cascade' }),
-  accountId: text('account_id')
-    .notNull()
-    .references(() => accounts.id, { onDelete: 'cascade' }),
+  accountId: accountIdColumn(),
   status: text('status').$type<EndpointStatus>().notNull(),
   failureCount: integer('failure_count').notNull(),
   firstFailure: tstz('first_failure'),

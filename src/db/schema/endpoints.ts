@@ -1,16 +1,14 @@
 import { boolean, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import type { EndpointType, HttpMethod } from '../../domain/types.ts';
-import { accounts } from './accounts.ts';
 import { createdAt, tstz, updatedAt } from './columns.ts';
+import { accountIdColumn } from './account-id.ts';
 import { groups } from './groups.ts';
 
 export const endpoints = pgTable(
   'endpoints',
   {
     id: text('id').primaryKey(),
-    accountId: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: accountIdColumn(),
     groupId: text('group_id').references(() => groups.id, { onDelete: 'set null' }),
     name: text('name').notNull(),
     type: text('type').$type<EndpointType>().notNull().default('http'),

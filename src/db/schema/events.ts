@@ -1,7 +1,7 @@
 import { index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import type { EventData, EventType } from '../../domain/types.ts';
-import { accounts } from './accounts.ts';
 import { createdAt, tstz } from './columns.ts';
+import { accountIdColumn } from './account-id.ts';
 import { endpoints } from './endpoints.ts';
 
 export const events = pgTable(
@@ -9,9 +9,7 @@ export const events = pgTable(
   {
     // wh_evt_…, built deterministically by the endpoint workflow; the primary key makes storing idempotent
     id: text('id').primaryKey(),
-    accountId: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: accountIdColumn(),
     // null for sample events sent by POST /v1/webhooks/:id/test
     endpointId: text('endpoint_id').references(() => endpoints.id, { onDelete: 'cascade' }),
     type: text('type').$type<EventType>().notNull(),

@@ -1,15 +1,13 @@
 import { jsonb, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import type { DeliverySettings } from '../../domain/types.ts';
-import { accounts } from './accounts.ts';
 import { createdAt, updatedAt } from './columns.ts';
+import { accountIdColumn } from './account-id.ts';
 
 export const groups = pgTable(
   'groups',
   {
     id: text('id').primaryKey(),
-    accountId: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: accountIdColumn(),
     name: text('name').notNull(),
     // only the overridden fields; the rest inherit live from the account
     settings: jsonb('settings').$type<Partial<DeliverySettings>>().notNull().default({}),

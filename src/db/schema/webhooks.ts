@@ -1,16 +1,14 @@
 import { boolean, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import type { EventType, WebhookFormat } from '../../domain/types.ts';
-import { accounts } from './accounts.ts';
 import { createdAt, tstz, updatedAt } from './columns.ts';
+import { accountIdColumn } from './account-id.ts';
 import { groups } from './groups.ts';
 
 export const webhooks = pgTable(
   'webhooks',
   {
     id: text('id').primaryKey(),
-    accountId: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: accountIdColumn(),
     // null: every endpoint of the account
     groupId: text('group_id').references(() => groups.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
