@@ -1,6 +1,6 @@
-// The bench's Temporal dev server: the same `temporal server start-dev` command line as src/temporal/dev-server.ts
+// The bench's Temporal dev server: the same `temporal server start-dev` command line as src/tooling/dev-server.ts
 // (same flags, search attributes and dynamic config), plus `--metrics-port`, so a scenario can read the server's own
-// request counters (service_requests{operation=…}, e.g. RecordActivityTaskHeartbeat). src/temporal/dev-server.ts has
+// request counters (service_requests{operation=…}, e.g. RecordActivityTaskHeartbeat). src/tooling/dev-server.ts has
 // no option for extra flags; the start-up wait is its own (describeNamespace until it answers).
 import { spawn } from 'node:child_process';
 import { Connection } from '@temporalio/client';
