@@ -131,7 +131,11 @@ export const codecRoutes =
       app.options(`/codec/${op}`, { schema: { hide: true }, onRequest: cors }, preflight);
       app.post(
         `/codec/${op}`,
-        { schema: { hide: true, body: payloadsBody }, bodyLimit: CODEC_BODY_LIMIT, onRequest: [cors, authorize] },
+        {
+          schema: { hide: true, body: payloadsBody, response: { 200: payloadsBody } },
+          bodyLimit: CODEC_BODY_LIMIT,
+          onRequest: [cors, authorize],
+        },
         async (req, reply) => {
           const input = req.body.payloads.map(fromJson);
           let out: Payload[];

@@ -1,5 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.ts';
+import { healthResponse, readinessResponse } from '../schemas/health.ts';
 import { withDeadline } from '../../temporal/deadline.ts';
 
 async function reachable(fn: () => Promise<unknown>, ms: number): Promise<boolean> {
@@ -15,10 +16,10 @@ async function reachable(fn: () => Promise<unknown>, ms: number): Promise<boolea
 }
 
 export const healthRoutes =
-  (deps: AppDeps): FastifyPluginAsync =>
+  (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-    app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    app.get('/healthz', { schema: { hide: true, response: { 200: healthResponse } } }, async () => ({ status: 'ok' as const }));
+    app.get('/readyz', { schema: { hide: true, response: { 200: readinessResponse, 503: readinessResponse } } }, async (_req, reply) => {
       const [database, temporal] = await Promise.all([
         reachable(() => deps.database.ping(), 2000),
         reachable(
