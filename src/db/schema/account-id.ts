@@ -6,3 +6,6 @@ export const accountIdColumn = () =>
   text('account_id')
     .notNull()
     .references(() => accounts.id, { onDelete: 'cascade' });
+
+/** The first two columns of a row an account owns: its text id and the account. */
+export const accountOwnedKeys = () => ({ id: text('id').primaryKey(), accountId: accountIdColumn() });

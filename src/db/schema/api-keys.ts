@@ -1,12 +1,11 @@
 import { index, pgTable, text } from 'drizzle-orm/pg-core';
 import { createdAt, tstz } from './columns.ts';
-import { accountIdColumn } from './account-id.ts';
+import { accountOwnedKeys } from './account-id.ts';
 
 export const apiKeys = pgTable(
   'api_keys',
   {
-    id: text('id').primaryKey(),
-    accountId: accountIdColumn(),
+    ...accountOwnedKeys(),
     name: text('name').notNull().default('default'),
     // SHA-256 of the key; lookups are by hash, so the clear key never touches the database.
     keyHash: text('key_hash').notNull().unique(),

@@ -1,15 +1,14 @@
 import { index, integer, jsonb, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import type { DeliverySettings, DeliveryState, ErrorClass, EventType } from '../../domain/types.ts';
 import { createdAt, tstz, updatedAt } from './columns.ts';
-import { accountIdColumn } from './account-id.ts';
+import { accountOwnedKeys } from './account-id.ts';
 import { events } from './events.ts';
 import { webhooks } from './webhooks.ts';
 
 export const deliveries = pgTable(
   'deliveries',
   {
-    id: text('id').primaryKey(),
-    accountId: accountIdColumn(),
+    ...accountOwnedKeys(),
     webhookId: text('webhook_id')
       .notNull()
       .references(() => webhooks.id, { onDelete: 'cascade' }),

@@ -1,14 +1,13 @@
 import { boolean, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import type { EndpointType, HttpMethod } from '../../domain/types.ts';
 import { createdAt, tstz, updatedAt } from './columns.ts';
-import { accountIdColumn } from './account-id.ts';
+import { accountOwnedKeys } from './account-id.ts';
 import { groups } from './groups.ts';
 
 export const endpoints = pgTable(
   'endpoints',
   {
-    id: text('id').primaryKey(),
-    accountId: accountIdColumn(),
+    ...accountOwnedKeys(),
     groupId: text('group_id').references(() => groups.id, { onDelete: 'set null' }),
     name: text('name').notNull(),
     type: text('type').$type<EndpointType>().notNull().default('http'),

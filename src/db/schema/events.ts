@@ -1,15 +1,14 @@
 import { index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import type { EventData, EventType } from '../../domain/types.ts';
 import { createdAt, tstz } from './columns.ts';
-import { accountIdColumn } from './account-id.ts';
+import { accountOwnedKeys } from './account-id.ts';
 import { endpoints } from './endpoints.ts';
 
 export const events = pgTable(
   'events',
   {
     // wh_evt_…, built deterministically by the endpoint workflow; the primary key makes storing idempotent
-    id: text('id').primaryKey(),
-    accountId: accountIdColumn(),
+    ...accountOwnedKeys(),
     // null for sample events sent by POST /v1/webhooks/:id/test
     endpointId: text('endpoint_id').references(() => endpoints.id, { onDelete: 'cascade' }),
     type: text('type').$type<EventType>().notNull(),

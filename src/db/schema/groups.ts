@@ -1,13 +1,12 @@
 import { jsonb, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import type { DeliverySettings } from '../../domain/types.ts';
 import { createdAt, updatedAt } from './columns.ts';
-import { accountIdColumn } from './account-id.ts';
+import { accountOwnedKeys } from './account-id.ts';
 
 export const groups = pgTable(
   'groups',
   {
-    id: text('id').primaryKey(),
-    accountId: accountIdColumn(),
+    ...accountOwnedKeys(),
     name: text('name').notNull(),
     // only the overridden fields; the rest inherit live from the account
     settings: jsonb('settings').$type<Partial<DeliverySettings>>().notNull().default({}),

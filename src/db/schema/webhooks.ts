@@ -1,14 +1,13 @@
 import { boolean, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import type { EventType, WebhookFormat } from '../../domain/types.ts';
 import { createdAt, tstz, updatedAt } from './columns.ts';
-import { accountIdColumn } from './account-id.ts';
+import { accountOwnedKeys } from './account-id.ts';
 import { groups } from './groups.ts';
 
 export const webhooks = pgTable(
   'webhooks',
   {
-    id: text('id').primaryKey(),
-    accountId: accountIdColumn(),
+    ...accountOwnedKeys(),
     // null: every endpoint of the account
     groupId: text('group_id').references(() => groups.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
