@@ -16,6 +16,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { deliveries, deliveryAttempts } from '../../src/db/schema/index.ts';
 import { deliveryWorkflowId, endpointWorkflowId } from '../../src/domain/ids.ts';
 import { deliveryWorkflow } from '../../src/workflows/delivery.ts';
+import { deliveryTaskQueue } from '../../src/workflows/task-queues.ts';
 import { seedAccount, seedEvent, seedWebhook } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/http-servers.ts';
 import { allDeliveriesSucceeded, assertOneDownPerFailingEndpoint } from '../helpers/fault-assertions.ts';
@@ -93,7 +94,8 @@ test(
       seeded.map((e) =>
         temporal.client.workflow.start(deliveryWorkflow, {
           args: [{ webhookId: wh.id, eventId: e.id, eventType: 'endpoint.down', endpointId: null, sequence: 0 }],
-          taskQueue: temporal.taskQueue,
+          // where the product starts deliveries (fan-out and API): their own queue and worker slots
+          taskQueue: deliveryTaskQueue(temporal.taskQueue),
           workflowId: deliveryWorkflowId(wh.id, e.id),
         }),
       ),
