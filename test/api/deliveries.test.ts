@@ -13,6 +13,7 @@ import { sampleEvent } from '../../src/domain/payload.ts';
 import { DEFAULT_DELIVERY_SETTINGS, EVENT_TYPES, type EventType } from '../../src/domain/types.ts';
 import { connectTemporal, createSecretBox, createTestDatabase, startTestWorker, testMasterKey } from '../helpers/services.ts';
 import { eventually, startReceiver, type ReceivedRequest, type TestReceiver } from '../helpers/http-servers.ts';
+import { deliveryTaskQueue } from '../../src/workflows/task-queues.ts';
 
 const ADMIN = 'admin-token-for-delivery-tests-0123';
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -353,7 +354,8 @@ test('simultaneous retries never start two redeliveries with the same sequence',
   const handle = temporal.client.workflow.getHandle(redeliveryWorkflowId(wh.id, original.event_id, 1));
   const described1 = await handle.describe();
   assert.equal(described1.status.name, 'RUNNING');
-  assert.equal(described1.taskQueue, idleTaskQueue);
+  // started where every delivery runs: the deliveries' own queue next to the API's (unpolled) one
+  assert.equal(described1.taskQueue, deliveryTaskQueue(idleTaskQueue));
   await assert.rejects(
     temporal.client.workflow.getHandle(redeliveryWorkflowId(wh.id, original.event_id, 2)).describe(),
     WorkflowNotFoundError,
