@@ -9,9 +9,10 @@ export { PREVIOUS_SECRET_GRACE_MS } from './delivery/request.ts';
 export type { AttemptInput, AttemptOutcome, PreparedDelivery } from './delivery/types.ts';
 
 export function createDeliveryActivities(deps: ActivityDeps) {
+  const rows = createDeliveryRows(deps);
   return {
     ...createPrepareActivity(deps),
-    ...createAttemptActivities(deps),
-    setDeliveryState: createDeliveryRows(deps).setDeliveryState,
+    ...createAttemptActivities(deps, rows),
+    setDeliveryState: rows.setDeliveryState,
   };
 }

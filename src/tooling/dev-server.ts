@@ -41,7 +41,8 @@ function args(o: DevServerOptions): string[] {
   return a;
 }
 
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+/** Whether the child has exited within `ms` (at once when it already has). */
+export function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
     const t = setTimeout(() => resolve(false), ms);

@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { installTemporalServer, TEMPORAL_SERVER_BIN, TEMPORAL_SQL_TOOL_BIN } from '../../scripts/install-temporal-server.ts';
+import { waitForExit as exited } from '../../src/tooling/dev-server.ts';
 import { assertPortFree } from '../../src/tooling/ports.ts';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.ts';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.ts';
@@ -170,17 +171,6 @@ async function waitUntilServing(address: string, child: ChildProcess, logPath: s
     }
   }
   throw new Error(`temporal-server did not answer on ${address} in time (${String(last)}):\n${tailOf(logPath)}`);
-}
-
-function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
 }
 
 /** The namespace (created unless it exists) and the product's search attributes, visible to the frontend. */

@@ -2,6 +2,7 @@
 // started here is tracked, and `killAllWorkerChildren` (call it in after(); it is also run on process exit) makes
 // sure none outlives the test file.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { waitForExit } from '../../src/tooling/dev-server.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,16 +37,8 @@ export interface WorkerChild {
   stop(): Promise<number | null>;
 }
 
-export function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
+/** Whether a worker child has exited within `ms`. */
+export const exited = waitForExit;
 
 /** The workflow bundle as a file in a temp dir, so each worker process loads it instead of bundling for seconds. */
 export async function writeBundleFile(): Promise<{ path: string; remove(): Promise<void> }> {

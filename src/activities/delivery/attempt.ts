@@ -6,13 +6,13 @@ import { deliveries, deliveryAttempts, webhooks } from '../../db/schema/index.ts
 import { WebhookGates } from '../../domain/rate-limit.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { createDeliveryRequest } from './request.ts';
-import { createDeliveryRows } from './rows.ts';
+import type { DeliveryRows } from './rows.ts';
 import type { AttemptInput, AttemptOutcome, SendResult } from './types.ts';
 
-export function createAttemptActivities(deps: ActivityDeps) {
+export function createAttemptActivities(deps: ActivityDeps, rows: DeliveryRows) {
   const now = deps.now ?? (() => new Date());
   const { openSecrets, send } = createDeliveryRequest(deps);
-  const { terminalState, updateDelivery } = createDeliveryRows(deps);
+  const { terminalState, updateDelivery } = rows;
 
   /** One worker's pacing gates (per webhook, in memory): each worker process learns from the answers it gets. */
   const gates = new WebhookGates();

@@ -58,3 +58,5 @@ export function createDeliveryRows(deps: ActivityDeps) {
     },
   };
 }
+
+export type DeliveryRows = ReturnType<typeof createDeliveryRows>;
