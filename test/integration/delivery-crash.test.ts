@@ -125,11 +125,17 @@ const historyOf = async (handle: { fetchHistory(): Promise<{ events?: unknown[] 
   ((await handle.fetchHistory()).events ?? []) as Array<HistoryEvent & HistoryEventLike>;
 const typeName = (e: HistoryEvent) => String(proto.temporal.api.enums.v1.EventType[Number(e.eventType ?? 0)] ?? e.eventType);
 
-async function startDelivery(settings?: Parameters<typeof seedAccount>[1], url?: string) {
+/** A fresh account, webhook and event, and their delivery started on this file's queue (a worker picks it up when there is one). */
+async function startDelivery(settings: Parameters<typeof seedAccount>[1] | undefined, url: string) {
   const account = await seedAccount(db.db, settings);
-  const wh = await seedWebhook(db.db, secrets, { accountId: account.id, url: url! });
+  const wh = await seedWebhook(db.db, secrets, { accountId: account.id, url });
   const event = await seedEvent(db.db, account.id, new Date());
-  return { wh, event, input: { webhookId: wh.id, eventId: event.id, eventType: 'endpoint.down' as const, endpointId: null, sequence: 0 } };
+  const handle = await temporal.client.workflow.start(deliveryWorkflow, {
+    args: [{ webhookId: wh.id, eventId: event.id, eventType: 'endpoint.down', endpointId: null, sequence: 0 }],
+    taskQueue: temporal.taskQueue,
+    workflowId: deliveryWorkflowId(wh.id, event.id),
+  });
+  return { wh, event, handle };
 }
 
 test(
@@ -138,13 +144,8 @@ test(
   async (t) => {
     const receiver = await startHoldingReceiver();
     try {
-      const { wh, event, input } = await startDelivery(undefined, receiver.url);
+      const { wh, event, handle } = await startDelivery(undefined, receiver.url);
       const first = await spawnWorker(temporal.taskQueue);
-      const handle = await temporal.client.workflow.start(deliveryWorkflow, {
-        args: [input],
-        taskQueue: temporal.taskQueue,
-        workflowId: deliveryWorkflowId(wh.id, event.id),
-      });
 
       // The first worker has sent attempt 1 (inline, inside the delivery's first workflow task) and waits for an
       // answer that will not come.
@@ -208,13 +209,8 @@ test(
     // workflow task heartbeats Temporal would time the task out and a worker would send the attempt a second time.
     const receiver = await startHoldingReceiver((n) => ({ status: 200, afterMs: n === 1 ? 12_000 : 0 }));
     try {
-      const { wh, event, input } = await startDelivery(undefined, receiver.url);
+      const { event, handle } = await startDelivery(undefined, receiver.url);
       const child = await spawnWorker(temporal.taskQueue);
-      const handle = await temporal.client.workflow.start(deliveryWorkflow, {
-        args: [input],
-        taskQueue: temporal.taskQueue,
-        workflowId: deliveryWorkflowId(wh.id, event.id),
-      });
       assert.equal(await handle.result(), 'succeeded', child.output());
       assert.equal(receiver.received.length, 1);
       assert.equal(receiver.received[0]!.abandonedAt, undefined, 'the request was answered, not abandoned');
@@ -241,13 +237,8 @@ test('a live worker keeps a slow retry attempt alive past the 5 s heartbeat time
     n === 1 ? { status: 500, afterMs: 0 } : { status: 200, afterMs: n === 2 ? 7_000 : 0 },
   );
   try {
-    const { wh, event, input } = await startDelivery({ retry_schedule_sec: [1], expiry_sec: 600, timeout_sec: 30 }, receiver.url);
+    const { event, handle } = await startDelivery({ retry_schedule_sec: [1], expiry_sec: 600, timeout_sec: 30 }, receiver.url);
     const child = await spawnWorker(temporal.taskQueue);
-    const handle = await temporal.client.workflow.start(deliveryWorkflow, {
-      args: [input],
-      taskQueue: temporal.taskQueue,
-      workflowId: deliveryWorkflowId(wh.id, event.id),
-    });
     assert.equal(await handle.result(), 'succeeded', child.output());
     assert.equal(receiver.received.length, 2);
     assert.equal(receiver.received[1]!.abandonedAt, undefined, 'the request was answered, not abandoned');
