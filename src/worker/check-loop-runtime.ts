@@ -1,7 +1,8 @@
 // A worker boot's check loops: the shared checks queue (runCheckLoop), the boot's own control queue
 // (commandCheckLoop), and the boot's liveness in check_workers. Every few seconds a boot renews its row, fails
 // over the leases of boots that stopped renewing (or of its own earlier boots, at once, after a restart), stops
-// loops whose lease moved elsewhere, and hands back loops above its fair share when a peer joined.
+// loops whose lease moved elsewhere, and hands back loops above its fair share when a peer joined. Every half
+// minute one boot also restarts loops that make no checks (stalled-loops.ts).
 import { randomBytes } from 'node:crypto';
 import { ApplicationFailure, type PayloadCodec } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
@@ -14,14 +15,20 @@ import type { CheckWriter } from '../read-model/check-writer.ts';
 import { createCheckLoopActivities } from '../activities/check-loop.ts';
 import { checkLoopTaskQueue, loopControlTaskQueue } from '../workflows/check-loop-definitions.ts';
 import { CheckLoopRegistry } from './check-loop-registry.ts';
+import { restartStalledLoops } from './stalled-loops.ts';
 
 export interface CheckLoopTiming {
   /** how often a boot renews its row and looks after its peers */
   tickMs: number;
   /** a boot that has not renewed for this long is dead, and its leases are failed over */
   deadAfterMs: number;
+  /** an endpoint with no check for this long (and three intervals) has its loop restarted (stalled-loops.ts) */
+  stalledAfterMs?: number;
 }
 export const DEFAULT_CHECK_LOOP_TIMING: CheckLoopTiming = { tickMs: 5_000, deadAfterMs: 30_000 };
+const DEFAULT_STALLED_AFTER_MS = 180_000;
+/** The stalled-loop scan runs every this many ticks, on one live boot. */
+const STALLED_SCAN_EVERY_TICKS = 6;
 /** A lease younger than this may still be writing its row: the ownership check spares it. */
 const LEASE_WRITE_GRACE_MS = 15_000;
 
@@ -120,6 +127,21 @@ export async function startCheckLoops(o: {
     const held = await db.select({ id: checkLeases.endpointId }).from(checkLeases).where(eq(checkLeases.bootId, bootId));
     registry.stopLost(new Set(held.map((h) => h.id)), Date.now(), LEASE_WRITE_GRACE_MS);
     await rebalance();
+    if (++ticks % STALLED_SCAN_EVERY_TICKS === 0) await scanForStalled();
+  };
+
+  let ticks = 0;
+  const scanForStalled = async () => {
+    // One boot scans, so two do not fail the same attempt (and then its retry) one after the other.
+    const [first] = await db
+      .select({ bootId: checkWorkers.bootId })
+      .from(checkWorkers)
+      .where(gt(checkWorkers.lastSeen, sql`now() - ${timing.deadAfterMs} * interval '1 millisecond'`))
+      .orderBy(checkWorkers.bootId)
+      .limit(1);
+    if (first?.bootId !== bootId) return;
+    const n = await restartStalledLoops({ db, client: o.client, stalledAfterMs: timing.stalledAfterMs ?? DEFAULT_STALLED_AFTER_MS });
+    if (n > 0) o.log(`restarted ${n} check loops that made no check for too long`);
   };
 
   const rebalance = async () => {

@@ -11,6 +11,7 @@ import { createPayloadCodec, vantaDataConverter, type VantaPayloadCodec } from '
 import { TemporalLogger } from '../../src/main/temporal-logging.ts';
 import { WORKFLOWS_PATH } from '../../src/worker/worker.ts';
 import { startWorkerSet, type WorkerSet } from '../../src/worker/worker-set.ts';
+import type { CheckLoopTiming } from '../../src/worker/check-loop-runtime.ts';
 
 export function requireEnv(name: 'TEST_DATABASE_URL' | 'TEST_TEMPORAL_ADDRESS'): string {
   const v = process.env[name];
@@ -94,6 +95,7 @@ export async function startTestWorker(opts: {
   address?: string;
   workerName?: string;
   maxLoops?: number;
+  checkLoopTiming?: Partial<CheckLoopTiming>;
 }): Promise<WorkerSet & { stop(): Promise<void> }> {
   quietTemporalRuntime();
   const address = opts.address ?? requireEnv('TEST_TEMPORAL_ADDRESS');
@@ -109,7 +111,7 @@ export async function startTestWorker(opts: {
     workerName: opts.workerName ?? `test-${randomBytes(4).toString('hex')}`,
     maxLoops: opts.maxLoops ?? 10_000,
     workflowBundle: await workflowBundle(),
-    checkLoopTiming: TEST_CHECK_LOOP_TIMING,
+    checkLoopTiming: { ...TEST_CHECK_LOOP_TIMING, ...opts.checkLoopTiming },
     log: () => {},
   });
   return {
