@@ -6,8 +6,8 @@ export const UPTIME_WINDOWS = ['24h', '7d', '30d', '90d'] as const;
 export type UptimeWindow = (typeof UPTIME_WINDOWS)[number];
 export type BucketPeriod = 'hour' | 'day';
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 export const periodMs = (p: BucketPeriod) => (p === 'hour' ? HOUR_MS : DAY_MS);
 
 const WINDOW_SHAPE: Record<UptimeWindow, { period: BucketPeriod; buckets: number }> = {
@@ -168,7 +168,7 @@ export function subtractPeriods(periods: Period[], holes: Period[], to: number):
 }
 
 /** Milliseconds of the periods that fall inside [start, end) (an open end counts as `now`). */
-export function overlapMs(periods: Period[], start: number, end: number, now: number): number {
+function overlapMs(periods: Period[], start: number, end: number, now: number): number {
   return periods.reduce((s, p) => s + Math.max(0, Math.min(p.end ?? now, end) - Math.max(p.start, start)), 0);
 }
 
@@ -183,7 +183,7 @@ export interface DailySlaRow extends BucketCounts {
   maintenance_sec: number;
 }
 
-export const SLA_CSV_COLUMNS = [
+const SLA_CSV_COLUMNS = [
   'date',
   'checks',
   'failures',

@@ -7,10 +7,10 @@ import type { Db } from '../db/client.ts';
 import { readRollupProgress } from './rollups.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-export const ROLLUP_RETENTION_DAYS = 400;
+const ROLLUP_RETENTION_DAYS = 400;
 
 /** The raw rows' cut-off: retentionDays ago, or the daily rollup mark when that is earlier; null while no day is rolled up. */
-export async function rawCutoff(db: Db, retentionDays: number, now: number): Promise<Date | null> {
+async function rawCutoff(db: Db, retentionDays: number, now: number): Promise<Date | null> {
   const day = (await readRollupProgress(db)).day;
   return day === null ? null : new Date(Math.min(now - retentionDays * DAY_MS, day));
 }
