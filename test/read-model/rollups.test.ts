@@ -67,7 +67,14 @@ async function seedChecks(db: Db, accountId: string, ids: string[], from: number
       w.record({
         endpointId,
         accountId,
-        result: { checkedAt: new Date(at), ok, responseCode: ok ? 200 : 502, responseTimeMs: ms, errorClass: ok ? null : 'http_status', maintenance },
+        result: {
+          checkedAt: new Date(at),
+          ok,
+          responseCode: ok ? 200 : 502,
+          responseTimeMs: ms,
+          errorClass: ok ? null : 'http_status',
+          maintenance,
+        },
         status: {
           status: 'up',
           failure_count: 0,
@@ -111,7 +118,10 @@ async function rollupRows(db: Db, period: 'hour' | 'day') {
     from check_rollups where period = ${period} order by endpoint_id, bucket_start`)) as unknown as {
     rows: Array<Record<string, unknown> & { endpoint_id: string; bucket_start: Date }>;
   };
-  return r.rows.map(({ endpoint_id, bucket_start, ...rest }) => ({ key: `${endpoint_id}@${new Date(bucket_start).toISOString()}`, ...rest }));
+  return r.rows.map(({ endpoint_id, bucket_start, ...rest }) => ({
+    key: `${endpoint_id}@${new Date(bucket_start).toISOString()}`,
+    ...rest,
+  }));
 }
 
 function expectedRows(seeded: Seeded[], step: number) {
