@@ -3,7 +3,7 @@
 // their own processes or in this one; TEMPORAL_ADDRESS / DATABASE_URL are used instead when set — and
 // bench/lib/embedded.ts: the product as `npm start` runs it), drives it through the public API against 127.0.0.1
 // targets and receivers, stops by itself, prints a console.table and writes bench/results/<date>-<scenario>.json.
-// Usage: node --import tsx bench/run.ts [--scenario capacity|cost|board|design|peer|latency|throughput|mass-outage|all] [--full]
+// Usage: node --import tsx bench/run.ts [--scenario capacity|cost|board|design|peer|latency|throughput|mass-outage|rollups|all] [--full]
 //          [--endpoints 5000,20000] [--stacks production-like,embedded] [--tag name] [--webhooks K] [--interval sec]
 //   --endpoints: the capacity steps of --full; --stacks: which stacks capacity, cost, board and peer run on (both by
 //   default); --tag: appended to the result file's name; mass-outage: --endpoints M (first value), --webhooks K,
@@ -19,6 +19,7 @@ import { design } from './scenarios/design.ts';
 import { latency } from './scenarios/latency.ts';
 import { massOutage } from './scenarios/mass-outage.ts';
 import { peer } from './scenarios/peer.ts';
+import { rollups } from './scenarios/rollups.ts';
 import { throughput } from './scenarios/throughput.ts';
 import { loadAvg } from './lib/load.ts';
 import { writeResult, type Profile, type ScenarioResult } from './lib/util.ts';
@@ -32,6 +33,7 @@ const SCENARIOS: Record<string, (p: Profile) => Promise<ScenarioResult>> = {
   latency,
   throughput,
   'mass-outage': massOutage,
+  rollups,
 };
 
 const { values } = parseArgs({

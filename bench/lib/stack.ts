@@ -285,7 +285,7 @@ export async function procCpuSeconds(pid: number): Promise<number> {
  * time (cutime + cstime), plus that of its live children. A child that exits between two readings moves from the
  * live sum into the reaped one, so differences stay right.
  */
-async function procTreeCpuSeconds(pid: number): Promise<number> {
+export async function procTreeCpuSeconds(pid: number): Promise<number> {
   const all = (f: string[]) => Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
   let ticks = all(await procStat(pid));
   for (const e of await readdir('/proc')) {
@@ -314,7 +314,7 @@ async function procTreePssMb(pid: number): Promise<number> {
 
 /** The postmaster listening on a loopback port: its socket lock file (next to the socket, in the cluster's temp dir
  * made by test/helpers/postgres-cluster.ts) starts with its pid. */
-async function postmasterPid(port: number): Promise<number | null> {
+export async function postmasterPid(port: number): Promise<number | null> {
   for (const d of await readdir(tmpdir())) {
     if (!d.startsWith('vanta-pg-')) continue;
     const lock = await readFile(join(tmpdir(), d, `.s.PGSQL.${port}.lock`), 'utf8').catch(() => '');

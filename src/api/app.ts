@@ -18,6 +18,7 @@ import { metaRoutes } from './routes/meta.ts';
 import { registerConsole } from './console.ts';
 import { codecRoutes } from './routes/codec.ts';
 import { groupRoutes } from './routes/groups.ts';
+import { historyRoutes } from './routes/history.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incomingRoutes } from './routes/incoming.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(webhookRoutes(deps));
     await v1.register(deliveryRoutes(deps));
     await v1.register(endpointStatusRoutes(deps));
+    await v1.register(historyRoutes(deps));
     await v1.register(metaRoutes(deps));
   });
   await app.register(incomingRoutes(deps, incomingRateLimits(app, limits)));

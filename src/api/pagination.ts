@@ -43,3 +43,15 @@ export function decodeDeliveryCursor(cursor: string | undefined): DeliveryPositi
   if (!m || Number.isNaN(Date.parse(m[1]!))) throw notOurs();
   return { createdAtUs: m[1]!, id: m[2]! };
 }
+
+// Raw check results are oldest first within one endpoint, whose checked_at is unique: the cursor is the last one (µs).
+const CHECK_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+export const encodeCheckCursor = (checkedAtUs: string) => encode(checkedAtUs);
+
+export function decodeCheckCursor(cursor: string | undefined): string | null {
+  if (!cursor) return null;
+  const at = decode(cursor);
+  if (!CHECK_CURSOR.test(at) || Number.isNaN(Date.parse(at))) throw notOurs();
+  return at;
+}

@@ -12,6 +12,7 @@ import { startReconcileLoop } from '../worker/reconcile-loop.ts';
 import type { CheckLoopTiming } from '../worker/check-loop-runtime.ts';
 import { startWorkerSet } from '../worker/worker-set.ts';
 import { startRetention } from '../read-model/retention.ts';
+import { startRollups } from '../read-model/rollups.ts';
 import { USER_AGENT } from './runtime.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
@@ -20,6 +21,8 @@ export interface Running {
 }
 
 const RETENTION_EVERY_MS = 10 * 60 * 1000;
+/** a bucket is built within this long after its end plus the rollups' 2-minute grace */
+const ROLLUPS_EVERY_MS = 5 * 60 * 1000;
 
 export async function startWorker(args: {
   config: AppConfig;
@@ -36,6 +39,7 @@ export async function startWorker(args: {
 }): Promise<Running> {
   const { config } = args;
   const connection = await NativeConnection.connect({ address: args.temporalAddress });
+  const rollups = startRollups(args.database.db, { everyMs: ROLLUPS_EVERY_MS, log: args.log });
   const retention = startRetention(args.database.db, {
     retentionDays: config.checkResultsRetentionDays,
     everyMs: RETENTION_EVERY_MS,
@@ -67,6 +71,7 @@ export async function startWorker(args: {
       reconcile.stop();
       await set.stop();
       await retention.stop();
+      await rollups.stop();
       await connection.close();
     },
   };

@@ -18,6 +18,8 @@ export interface CheckRecord {
     responseCode: number | null;
     responseTimeMs: number | null;
     errorClass: ErrorClass | null;
+    /** run inside a maintenance window (absent = false): rollups count it apart, never as a failure or in uptime */
+    maintenance?: boolean;
   } | null;
   status: StatusSnapshot;
   /** the check loop's resume point, written with lease_id; null leaves lease_id and resume as they are in the row */
@@ -46,12 +48,20 @@ export interface CheckWriterOptions {
   maxBufferedResults?: number;
 }
 
-// 6 parameters a result row, 13 a status row: each statement stays well under PostgreSQL's 65,535.
+// 7 parameters a result row, 13 a status row: each statement stays well under PostgreSQL's 65,535.
 const RESULT_ROWS_PER_STATEMENT = 5000;
 const STATUS_ROWS_PER_STATEMENT = 4000;
 const DEFAULT_MAX_BUFFERED_RESULTS = 200_000;
 
-type ResultRow = [endpointId: string, checkedAt: string, ok: boolean, code: number | null, ms: number | null, errorClass: string | null];
+type ResultRow = [
+  endpointId: string,
+  checkedAt: string,
+  ok: boolean,
+  code: number | null,
+  ms: number | null,
+  errorClass: string | null,
+  maintenance: boolean,
+];
 
 interface StatusRow {
   endpointId: string;
@@ -184,7 +194,15 @@ export function createCheckWriter(db: Db, opts: CheckWriterOptions = {}): CheckW
       const resume = r.resume ? { leaseId: r.resume.leaseId, json: JSON.stringify(r.resume.point) ?? 'null' } : null;
       if (r.result) {
         const x = r.result;
-        results.push([r.endpointId, x.checkedAt.toISOString(), x.ok, int(x.responseCode), int(x.responseTimeMs), x.errorClass]);
+        results.push([
+          r.endpointId,
+          x.checkedAt.toISOString(),
+          x.ok,
+          int(x.responseCode),
+          int(x.responseTimeMs),
+          x.errorClass,
+          x.maintenance === true,
+        ]);
         enforceCap();
       }
       const prev = statuses.get(r.endpointId);
@@ -208,13 +226,14 @@ export function createCheckWriter(db: Db, opts: CheckWriterOptions = {}): CheckW
 async function insertResults(db: Db, rows: ResultRow[]): Promise<void> {
   const values = sql.join(
     rows.map(
-      ([id, at, ok, code, ms, cls]) => sql`(${id}::text, ${at}::timestamptz, ${ok}::boolean, ${code}::int, ${ms}::int, ${cls}::text)`,
+      ([id, at, ok, code, ms, cls, maintenance]) =>
+        sql`(${id}::text, ${at}::timestamptz, ${ok}::boolean, ${code}::int, ${ms}::int, ${cls}::text, ${maintenance}::boolean)`,
     ),
     sql`, `,
   );
   await db.execute(sql`
-    insert into check_results (endpoint_id, checked_at, ok, response_code, response_time_ms, error_class)
-    select v.* from (values ${values}) as v(endpoint_id, checked_at, ok, response_code, response_time_ms, error_class)
+    insert into check_results (endpoint_id, checked_at, ok, response_code, response_time_ms, error_class, maintenance)
+    select v.* from (values ${values}) as v(endpoint_id, checked_at, ok, response_code, response_time_ms, error_class, maintenance)
     where exists (select 1 from endpoints e where e.id = v.endpoint_id)
     on conflict do nothing`);
 }

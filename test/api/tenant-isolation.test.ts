@@ -260,6 +260,17 @@ test(
       assert.deepEqual({ ...byId.get(A.endpoint), endpoint_id: null }, { ...byId.get(never), endpoint_id: null });
       assert.equal(byId.get(B.endpoint)?.error, null, `B's own endpoint answers: ${res.body}`);
     };
+    const uptimeSummary = async (method: HTTPMethods) => {
+      // the account's own endpoints only
+      const res = await b(method, '/v1/uptime?window=30d');
+      assert.equal(res.statusCode, 200, res.body);
+      if (method === 'HEAD') return;
+      assert.deepEqual(
+        res.json().data.map((x: { endpoint_id: string }) => x.endpoint_id),
+        [B.endpoint],
+      );
+      noAIds(res, `${method} /v1/uptime`);
+    };
     const meta = async (method: HTTPMethods) => {
       const res = await b(method, '/v1/meta');
       assert.equal(res.statusCode, 200, res.body);
@@ -269,6 +280,8 @@ test(
       'GET /v1/endpoints/status': () => bulkStatus('GET'),
       'HEAD /v1/endpoints/status': () => bulkStatus('HEAD'),
       // deployment facts, the same for every account
+      'GET /v1/uptime': () => uptimeSummary('GET'),
+      'HEAD /v1/uptime': () => uptimeSummary('HEAD'),
       'GET /v1/meta': () => meta('GET'),
       'HEAD /v1/meta': () => meta('HEAD'),
       'GET /v1/endpoints': () => listEndpoints('GET'),
@@ -350,6 +363,9 @@ test(
       'POST /v1/deliveries/:id/retry',
       'POST /v1/webhooks/:id/rotate-secret',
       'GET /v1/endpoints/:id/status',
+      'GET /v1/endpoints/:id/uptime',
+      'GET /v1/endpoints/:id/uptime.csv',
+      'GET /v1/endpoints/:id/checks',
       'DELETE /v1/groups/:id',
     ]) {
       assert.ok(walked.includes(k), `${k} was walked`);

@@ -328,3 +328,17 @@ test('record refuses at once a record that could never be written, so it cannot 
   assert.equal(w.pending, 0);
   await w.stop();
 });
+
+test('a result stores its maintenance flag, false when the record leaves it out', async () => {
+  const [id] = await newEndpoints(db, accountId, 1);
+  const w = createCheckWriter(db, { flushEveryMs: 60_000 });
+  w.record(check(id!, 1));
+  const inWindow = check(id!, 2);
+  w.record({ ...inWindow, result: { ...inWindow.result!, maintenance: true } });
+  await w.stop();
+  const r = await pool.query('select maintenance from check_results where endpoint_id = $1 order by checked_at', [id]);
+  assert.deepEqual(
+    r.rows.map((x) => x.maintenance),
+    [false, true],
+  );
+});

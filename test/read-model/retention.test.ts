@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkResults } from '../../src/db/schema/index.ts';
 import { pruneCheckResults, startRetention } from '../../src/read-model/retention.ts';
+import { runRollups } from '../../src/read-model/rollups.ts';
 import { createTestDatabase } from '../helpers/services.ts';
 import { seedAccount } from '../helpers/fixtures.ts';
 import { seedEndpoint } from '../helpers/endpoint-harness.ts';
@@ -69,10 +70,11 @@ test('each prune batch is its own short statement: a run of 3 batches of 10 issu
   assert.equal(statements.length, 2);
 });
 
-test('startRetention prunes rows older than retentionDays at once and stops cleanly', async () => {
+test('startRetention prunes rows older than retentionDays (once rolled up) at once and stops cleanly', async () => {
   const now = Date.now();
   const day = 24 * 60 * 60 * 1000;
   await seed([new Date(now - 9 * day), new Date(now - 8 * day), new Date(now - 6 * day), new Date(now - 60_000)]);
+  await runRollups(database.db, now);
   const logs: string[] = [];
   const r = startRetention(database.db, { retentionDays: 7, everyMs: 60_000, log: (m) => logs.push(m) });
   await r.stop();

@@ -324,6 +324,50 @@ test('the operator console, end to end in Chromium', { timeout: 420_000 }, async
     await browser.screenshot('endpoint', { fullPage: true });
   });
 
+  await step(
+    'endpoint page: response-time chart for 24 h, 7 d and 30 d, 90 daily uptime bars with tooltips; the board shows uptime',
+    async () => {
+      const history = page.locator('.history');
+      await history.locator('[data-testid="response-time-chart"] canvas').first().waitFor();
+      for (const w of ['7d', '30d', '24h']) {
+        await history.getByRole('button', { name: w, exact: true }).click();
+        await history.locator(`button[aria-pressed="true"]`, { hasText: w }).waitFor();
+        await history.getByRole('heading', { name: `Response time (${w},` }).waitFor();
+        await history.locator('[data-testid="response-time-chart"] canvas').first().waitFor();
+      }
+      const bars = history.locator('[data-testid="uptime-bars"] [role="listitem"]');
+      assert.equal(await bars.count(), 90);
+      const days = await api('GET', `/v1/endpoints/${state.endpointId}/uptime?window=90d`);
+      const today = days.buckets.at(-1);
+      assert.ok(today.checks > 0 && today.failures > 0, `today has checks and the 503s: ${JSON.stringify(today)}`);
+      assert.deepEqual(days.paused_periods.length, 1, 'the pause of the previous step is a paused period');
+      const last = bars.last();
+      assert.equal(await last.getAttribute('data-date'), today.start.slice(0, 10));
+      assert.match((await last.getAttribute('class'))!, /\bbar (bad|poor|fair)\b/, 'a day with failures is not green');
+      assert.match((await bars.first().getAttribute('class'))!, /\bnone\b/, '90 days ago there were no checks');
+      await last.hover();
+      const tip = page.getByTestId('uptime-tooltip');
+      await tip.waitFor();
+      assert.match((await tip.textContent())!, new RegExp(`${today.start.slice(0, 10)}.*% uptime.*\\d+ checks · \\d+ failed`));
+      // the keyboard reaches the bars too
+      await page.mouse.move(0, 0);
+      await bars.nth(88).focus();
+      await tip.waitFor();
+      assert.match((await tip.textContent())!, /no checks/);
+      await last.focus();
+      await tip.getByText(today.start.slice(0, 10)).waitFor();
+      await browser.screenshot('endpoint-history', { selector: '.history' });
+
+      await nav('Status board').click();
+      const row = page.locator(`tr[data-endpoint-id="${state.endpointId}"]`);
+      await row.locator('[data-testid="uptime-24h"]', { hasText: '%' }).waitFor();
+      assert.match((await row.locator('[data-testid="uptime-30d"]').textContent())!, /^\d+(\.\d+)? %$/);
+      await browser.screenshot('board-uptime');
+      await row.getByRole('link').first().click();
+      await page.locator('.history').waitFor();
+    },
+  );
+
   await step('rotate the secret (shown once again), switch back on: the recovery is delivered, signed with the new secret', async () => {
     await nav('Webhooks').click();
     await page.locator(`tr[data-webhook-id="${state.webhookId}"] a`).click();

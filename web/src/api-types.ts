@@ -1615,6 +1615,223 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/endpoints/{id}/uptime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An endpoint's uptime, down periods and buckets */
+        get: {
+            parameters: {
+                query?: {
+                    window?: "24h" | "7d" | "30d" | "90d";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            endpoint_id: string;
+                            /** @enum {string} */
+                            window: "24h" | "7d" | "30d" | "90d";
+                            from: string;
+                            to: string;
+                            uptime_percent: number | null;
+                            checks: number;
+                            failures: number;
+                            maintenance_checks: number;
+                            response_time_ms: {
+                                p50: number;
+                                p95: number;
+                                max: number;
+                            } | null;
+                            down_periods: {
+                                start: string;
+                                end: string | null;
+                                duration_sec: number;
+                            }[];
+                            paused_periods: {
+                                start: string;
+                                end: string | null;
+                            }[];
+                            maintenance_periods: {
+                                start: string;
+                                end: string | null;
+                            }[];
+                            buckets: {
+                                start: string;
+                                checks: number;
+                                failures: number;
+                                maintenance_checks: number;
+                                uptime_percent: number | null;
+                                p50_ms: number | null;
+                                p95_ms: number | null;
+                                max_ms: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{id}/uptime.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SLA export: one line per UTC day */
+        get: {
+            parameters: {
+                query?: {
+                    window?: "30d" | "90d";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv: a header line, then one line per UTC day, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Raw check results, oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                checked_at: string;
+                                ok: boolean;
+                                response_code: number | null;
+                                response_time_ms: number | null;
+                                /** @enum {string|null} */
+                                error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | null;
+                                maintenance: boolean;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uptime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every endpoint's uptime (the board) */
+        get: {
+            parameters: {
+                query?: {
+                    window?: "24h" | "30d";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            window: "24h" | "30d";
+                            data: {
+                                endpoint_id: string;
+                                uptime_percent: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/meta": {
         parameters: {
             query?: never;

@@ -142,6 +142,9 @@ export type EventType = Delivery['event_type'];
 export type DeliveryStarted = Answer<'/v1/webhooks/{id}/test', 'post', 202>;
 export type RedeliveryStarted = Answer<'/v1/deliveries/{id}/retry', 'post', 202>;
 export type Meta = Answer<'/v1/meta', 'get', 200>;
+export type Uptime = Answer<'/v1/endpoints/{id}/uptime', 'get', 200>;
+export type UptimeBucket = Uptime['buckets'][number];
+export type UptimeSummary = Answer<'/v1/uptime', 'get', 200>;
 
 /** Every event type, in the order the console lists them (checked against the server's list below). */
 export const EVENT_TYPES = [

@@ -6,6 +6,7 @@ import { endpoints, events } from '../schema/index.ts';
 import { toIsoSeconds } from '../../domain/time.ts';
 import { type ApiFields, fieldMap, timestamps, toApiFields, toColumns } from './fields.ts';
 import { type ListWindow, scopedTable } from './scoped.ts';
+import { recordPauseChange } from './pause-periods.ts';
 
 export type EndpointRow = typeof endpoints.$inferSelect;
 
@@ -39,14 +40,26 @@ export function endpointRepo(db: Db, accountId: string) {
   return {
     find: (id: string) => base.find(id),
     list: (w: ListWindow) => base.list(w),
+    /** Creates the endpoint; one created paused gets its paused period in the same transaction. */
     async create(fields: EndpointCreate): Promise<EndpointRow> {
-      const [row] = await db
-        .insert(endpoints)
-        .values({ id: newId('ep'), accountId, ...(toColumns(ENDPOINT_FIELDS, fields) as EndpointFieldsColumns) })
-        .returning();
-      return row!;
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(endpoints)
+          .values({ id: newId('ep'), accountId, ...(toColumns(ENDPOINT_FIELDS, fields) as EndpointFieldsColumns) })
+          .returning();
+        if (row!.paused) await recordPauseChange(tx as unknown as Db, accountId, row!.id, true);
+        return row!;
+      });
     },
-    update: (id: string, fields: Partial<EndpointFields>) => base.update(id, toColumns(ENDPOINT_FIELDS, fields)),
+    /** Updates the endpoint; a change of `paused` opens or closes its paused period in the same transaction. */
+    update: (id: string, fields: Partial<EndpointFields>) =>
+      fields.paused === undefined
+        ? base.update(id, toColumns(ENDPOINT_FIELDS, fields))
+        : db.transaction(async (tx) => {
+            const row = await scopedTable(tx as unknown as Db, endpoints, accountId).update(id, toColumns(ENDPOINT_FIELDS, fields));
+            if (row) await recordPauseChange(tx as unknown as Db, accountId, row.id, row.paused);
+            return row;
+          }),
     softDelete: (id: string) => base.update(id, { deletedAt: new Date() }),
     /** The live endpoints of a group. */
     async memberIds(groupId: string): Promise<string[]> {

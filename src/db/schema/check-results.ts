@@ -16,6 +16,8 @@ export const checkResults = pgTable(
     responseCode: integer('response_code'),
     responseTimeMs: integer('response_time_ms'),
     errorClass: text('error_class').$type<ErrorClass>(),
+    // a check run inside a maintenance window: counted as a maintenance check, never as a failure or in uptime
+    maintenance: boolean('maintenance').notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.endpointId, t.checkedAt] }), index('check_results_checked_at_idx').on(t.checkedAt)],
 );

@@ -10,3 +10,6 @@ export * from './check-results.ts';
 export * from './endpoint-status.ts';
 export * from './check-leases.ts';
 export * from './check-workers.ts';
+export * from './check-rollups.ts';
+export * from './rollup-progress.ts';
+export * from './endpoint-pauses.ts';

@@ -1,6 +1,17 @@
 // The status board: every endpoint with its live status, refreshed in place every few seconds.
 import { useMemo, useState, type FormEvent } from 'react';
-import { api, ApiError, type BulkStatus, listAll, type Endpoint, type Group, type Status, type StatusEntry } from '../api.ts';
+import {
+  api,
+  ApiError,
+  type BulkStatus,
+  listAll,
+  type Endpoint,
+  type Group,
+  type Status,
+  type StatusEntry,
+  type UptimeSummary,
+} from '../api.ts';
+import { formatPercent } from '../components/History.tsx';
 import {
   describedBy,
   Dialog,
@@ -21,6 +32,8 @@ import {
 } from '../lib.tsx';
 
 const BOARD_REFRESH_MS = 3000;
+/** uptime moves slowly: the board asks for it once a minute */
+const UPTIME_REFRESH_MS = 60_000;
 const STATUSES: Status[] = ['down', 'degraded', 'up', 'unknown'];
 
 async function loadStatuses(ids: string[]): Promise<Map<string, StatusEntry>> {
@@ -62,6 +75,24 @@ export function Board() {
     },
     BOARD_REFRESH_MS,
     [],
+  );
+
+  const [uptime, setUptime] = useState<Record<'24h' | '30d', Map<string, number | null>>>({ '24h': new Map(), '30d': new Map() });
+  usePoll(
+    async (live) => {
+      try {
+        const [day, month] = await Promise.all([
+          api.get<UptimeSummary>('/v1/uptime?window=24h'),
+          api.get<UptimeSummary>('/v1/uptime?window=30d'),
+        ]);
+        const toMap = (s: UptimeSummary) => new Map(s.data.map((e) => [e.endpoint_id, e.uptime_percent]));
+        if (live()) setUptime({ '24h': toMap(day), '30d': toMap(month) });
+      } catch {
+        /* the next poll tries again */
+      }
+    },
+    UPTIME_REFRESH_MS,
+    [endpoints?.length ?? 0],
   );
 
   const groupName = useMemo(() => new Map(groups.map((g) => [g.id, g.name])), [groups]);
@@ -167,6 +198,8 @@ export function Board() {
               <th scope="col">Last check</th>
               <th scope="col">Response time</th>
               <th scope="col">Code</th>
+              <th scope="col">Uptime 24 h</th>
+              <th scope="col">Uptime 30 d</th>
               <th scope="col">Group</th>
             </tr>
           </thead>
@@ -192,6 +225,12 @@ export function Board() {
                   <td data-label="Code">
                     {live?.last_response_code ?? '—'}
                     {live?.last_error_class && <span className="sub">{live.last_error_class}</span>}
+                  </td>
+                  <td data-label="Uptime 24 h" data-testid="uptime-24h">
+                    {formatPercent(uptime['24h'].get(e.id))}
+                  </td>
+                  <td data-label="Uptime 30 d" data-testid="uptime-30d">
+                    {formatPercent(uptime['30d'].get(e.id))}
                   </td>
                   <td data-label="Group">{e.group_id ? (groupName.get(e.group_id) ?? e.group_id) : <span className="muted">none</span>}</td>
                 </tr>

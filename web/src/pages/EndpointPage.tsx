@@ -36,6 +36,7 @@ import {
   type FormErrors,
   type HeaderRow,
 } from '../lib.tsx';
+import { History } from '../components/History.tsx';
 
 const REFRESH_MS = 3000;
 
@@ -170,6 +171,8 @@ export function EndpointPage({ id }: { id: string }) {
         </div>
         <EndpointSettings endpoint={endpoint} groups={groups} onSaved={setEndpoint} />
       </div>
+
+      <History endpointId={id} />
 
       <div className="card">
         <h2>Event log</h2>
