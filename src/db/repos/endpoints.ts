@@ -9,7 +9,7 @@ import { type ListWindow, scopedTable } from './scoped.ts';
 
 export type EndpointRow = typeof endpoints.$inferSelect;
 
-const ENDPOINT_FIELDS = fieldMap<EndpointRow>()(['name', 'type', 'url', 'method', 'headers', 'paused'], {
+const ENDPOINT_FIELDS = fieldMap<EndpointRow>()(['name', 'type', 'url', 'method', 'headers', 'paused', 'assertions'], {
   expected_status: 'expectedStatus',
   check_interval_sec: 'checkIntervalSec',
   timeout_ms: 'timeoutMs',
