@@ -1,0 +1,1 @@
+ALTER TABLE "endpoints" ADD COLUMN "assertions" jsonb DEFAULT '[]'::jsonb NOT NULL;
