@@ -36,6 +36,13 @@ import {
   type FormErrors,
   type HeaderRow,
 } from '../lib.tsx';
+import {
+  assertionErrors,
+  AssertionsEditor,
+  assertionsToRows,
+  rowsToAssertions,
+  type AssertionRow,
+} from '../components/AssertionsEditor.tsx';
 
 const REFRESH_MS = 3000;
 
@@ -245,6 +252,7 @@ function eventDetails(ev: EndpointEvent): string {
   if (d.last_response_code != null) parts.push(`code ${d.last_response_code}`);
   if (d.last_response_time_ms != null) parts.push(`${d.last_response_time_ms} ms`);
   if (ev.event === 'endpoint.down' && d.failure_count) parts.push(`${d.failure_count} failures`);
+  if (d.message) parts.push(d.message);
   if (d.threshold_ms) parts.push(`threshold ${d.threshold_ms} ms`);
   if (d.certificate) parts.push(`certificate expires in ${d.certificate.days_remaining} d`);
   if (d.dns) parts.push(`DNS ${d.dns.previous_addresses.join(', ')} → ${d.dns.current_addresses.join(', ')}`);
@@ -266,6 +274,7 @@ const SETTINGS_FIELDS = [
   'headers',
   'track_dns',
   'track_body',
+  'assertions',
 ];
 
 interface SettingsForm {
@@ -283,6 +292,7 @@ interface SettingsForm {
   track_dns: boolean;
   track_body: boolean;
   headers: HeaderRow[];
+  assertions: AssertionRow[];
 }
 
 const toForm = (e: Endpoint): SettingsForm => ({
@@ -300,11 +310,13 @@ const toForm = (e: Endpoint): SettingsForm => ({
   track_dns: e.track_dns,
   track_body: e.track_body,
   headers: headersToRows(e.headers),
+  assertions: assertionsToRows(e.assertions),
 });
 
 function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; groups: Group[]; onSaved: (e: Endpoint) => void }) {
   const [form, setForm] = useState(() => toForm(endpoint));
   const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [assertionIssues, setAssertionIssues] = useState<ReturnType<typeof assertionErrors>>({ rows: {} });
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const set = (patch: Partial<SettingsForm>) => {
@@ -329,6 +341,7 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       track_dns: form.track_dns,
       track_body: form.track_body,
       headers: rowsToHeaders(form.headers),
+      ...(isHttp && { assertions: rowsToAssertions(form.assertions) }),
     };
     // Only what changed, so a save never re-validates (or re-sends) a field the operator did not touch.
     const current = endpoint as unknown as Record<string, unknown>;
@@ -344,9 +357,11 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       onSaved(updated);
       setForm(toForm(updated));
       setErrors(noErrors);
+      setAssertionIssues({ rows: {} });
       setSaved(true);
     } catch (err) {
       setErrors(toFormErrors(err, SETTINGS_FIELDS));
+      setAssertionIssues(assertionErrors(err));
     } finally {
       setBusy(false);
     }
@@ -472,6 +487,15 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
           onChange={(headers) => set({ headers })}
           error={f.headers}
           hint="Sent with every check request."
+        />
+      )}
+      {isHttp && (
+        <AssertionsEditor
+          id="set-assertions"
+          rows={form.assertions}
+          onChange={(assertions) => set({ assertions })}
+          error={assertionIssues.list ?? (f.assertions && Object.keys(assertionIssues.rows).length === 0 ? f.assertions : undefined)}
+          rowErrors={assertionIssues.rows}
         />
       )}
       <div className="actions">
