@@ -13,7 +13,7 @@ export const JSON_OPS = ['equals', 'exists', 'lt', 'lte', 'gt', 'gte'] as const;
 export const HEADER_OPS = ['equals', 'matches'] as const;
 export const RESPONSE_TIME_OPS = ['lt'] as const;
 
-export type JsonScalar = string | number | boolean | null;
+type JsonScalar = string | number | boolean | null;
 
 export type Assertion =
   /** `value` is the text (contains) or an RE2 pattern (matches) */
@@ -54,7 +54,7 @@ const slashed = (pattern: string) => `/${pattern.length > SHOWN_MAX ? `${pattern
 const COMPARISON: Record<string, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=' };
 
 /** The assertion in words, as its failure message names it: `body contains "OK"`, `json $.n < 5`, `response_time < 500 ms`. */
-export function describeAssertion(a: Assertion): string {
+function describeAssertion(a: Assertion): string {
   switch (a.type) {
     case 'body': {
       const what = a.op === 'contains' || a.op === 'not_contains' ? shown(a.value) : slashed(a.value);

@@ -4,7 +4,7 @@
 // clock or randomness, so it is the one package src/domain may import (test/domain/determinism.test.ts).
 import { RE2JS } from 're2js';
 
-export const PATTERN_MAX_CHARS = 256;
+const PATTERN_MAX_CHARS = 256;
 /**
  * RE2 instructions allowed for all of one endpoint's patterns together. Matching costs at worst about
  * instructions × input characters × 25 ns (measured with `(?:a?){80}a{80}$`), so 512 instructions over the
