@@ -13,6 +13,7 @@ export function createCheckActivities(deps: ActivityDeps) {
           headers: config.headers,
           expected_status: config.expected_status,
           timeout_ms: config.timeout_ms,
+          ...(config.assertions?.length ? { assertions: config.assertions } : {}),
         },
         {
           allowPrivate: deps.allowPrivateTargets,

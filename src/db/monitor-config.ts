@@ -27,6 +27,7 @@ export function monitorConfigFromRow(row: EndpointRow, groupName: string | null)
     paused: row.paused,
     group_id: row.groupId,
     group_name: groupName,
+    assertions: row.assertions,
   };
 }
 

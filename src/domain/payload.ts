@@ -43,6 +43,7 @@ export function canonicalEventData(data: EventData): EventData {
   if (data.body !== undefined) {
     ordered.body = { previous_sha256: data.body.previous_sha256, current_sha256: data.body.current_sha256 };
   }
+  if (data.message !== undefined) ordered.message = data.message;
   return ordered;
 }
 
@@ -111,6 +112,7 @@ export function sampleEvent(type: EventType, accountId: string, now: Date, optio
           failure_count: 3,
           last_response_code: 502,
           last_response_time_ms: 87,
+          message: 'status 502 is not in expected_status [200-399]',
         };
       case 'endpoint.up':
         return { ...base, previous_status: 'down', last_success: at(0) };

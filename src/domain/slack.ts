@@ -153,6 +153,7 @@ function fields(envelope: Envelope): SlackMrkdwn[] {
   if (data.group !== null) list.push(field('Group', data.group));
   if (envelope.event === 'endpoint.down') {
     list.push(field('First failure', data.first_failure ?? '—'), field('Last success', data.last_success ?? 'never'));
+    if (data.message) list.push(field('Reason', data.message));
   }
   if (data.certificate !== undefined) {
     const c = data.certificate;

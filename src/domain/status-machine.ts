@@ -70,7 +70,7 @@ export function applyCheckResult(
     const threshold = Math.max(1, config.failure_threshold);
     if (next.failure_count >= threshold && state.status !== 'down') {
       next.status = 'down';
-      pending.push({ type: 'endpoint.down', statusEvent: true, extra: {} });
+      pending.push({ type: 'endpoint.down', statusEvent: true, extra: { message: result.message } });
     }
   } else {
     next.failure_count = 0;

@@ -1,4 +1,5 @@
 // Shared, deterministic domain types. Workflows import this module, so it must stay free of I/O and crypto.
+import type { Assertion } from './assertions.ts';
 
 export const ENDPOINT_STATUSES = ['unknown', 'up', 'degraded', 'down'] as const;
 export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
@@ -15,9 +16,20 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
  * Error classes shared by checks and delivery attempts (docs/BEHAVIOUR.md, "Deliveries"). `rate_limited` is a
- * delivery attempt's 429 or 503 with a usable Retry-After (docs/BEHAVIOUR.md, "Rate-limited receivers").
+ * delivery attempt's 429 or 503 with a usable Retry-After (docs/BEHAVIOUR.md, "Rate-limited receivers"); `assertion`
+ * a check whose response failed one of the endpoint's content assertions (docs/BEHAVIOUR.md, "Content assertions").
  */
-export const ERROR_CLASSES = ['timeout', 'dns', 'connect', 'tls', 'http_status', 'redirect', 'blocked', 'rate_limited'] as const;
+export const ERROR_CLASSES = [
+  'timeout',
+  'dns',
+  'connect',
+  'tls',
+  'http_status',
+  'redirect',
+  'blocked',
+  'rate_limited',
+  'assertion',
+] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
 export interface CertificateInfo {
@@ -81,6 +93,8 @@ export interface MonitorConfig {
   paused: boolean;
   group_id: string | null;
   group_name: string | null;
+  /** http only; absent (configurations from before assertions existed) means none */
+  assertions?: Assertion[];
 }
 
 interface CertificateNotices {
@@ -135,6 +149,8 @@ export interface EventData {
   certificate?: CertificateEventData;
   dns?: { previous_addresses: string[]; current_addresses: string[] };
   body?: { previous_sha256: string; current_sha256: string };
+  /** endpoint.down only: the message of the failure that reached the threshold (e.g. which assertion failed) */
+  message?: string | null;
 }
 
 /** An event as the state machine emits it: no id yet (the workflow assigns a deterministic one). */

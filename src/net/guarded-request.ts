@@ -38,6 +38,8 @@ export interface GuardedRequestOptions {
   maxBodyBytes: number;
   /** Leading bytes kept as text for logs. */
   excerptBytes: number;
+  /** Keep the bytes read (at most maxBodyBytes) in `body`: only for callers that look at the content (assertions). */
+  keepBody?: boolean;
   /** Caller cancellation (e.g. a cancelled activity). Rejects with the signal's reason, like fetch. */
   signal?: AbortSignal;
 }
@@ -57,6 +59,8 @@ export interface GuardedResponse {
   bodyTruncated: boolean;
   /** UTF-8 of the first excerptBytes bytes (an incomplete trailing character is dropped). */
   bodyExcerpt: string;
+  /** The bytes read, when keepBody asked for them and the body was read to its end or to the cap; else null. */
+  body: Buffer | null;
   /** Milliseconds from the start of DNS resolution to the end of the body or the failure. */
   durationMs: number;
   certificate: CertificateInfo | null;
@@ -220,12 +224,14 @@ function exchange(
       const hash = createHash('sha256');
       const excerpt: Buffer[] = [];
       let excerptLength = 0;
+      const kept: Buffer[] = [];
       // 'end' can still arrive after the cap already completed the body; a second digest() would throw.
       let completed = false;
       const complete = () => {
         if (completed) return;
         completed = true;
         out.bodySha256 = opts.method.toUpperCase() === 'HEAD' ? null : hash.digest('hex');
+        if (opts.keepBody) out.body = Buffer.concat(kept);
         settle({ kind: 'done' });
       };
 
@@ -234,6 +240,7 @@ function exchange(
         const room = opts.maxBodyBytes - out.bodyBytes;
         const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
         hash.update(part);
+        if (opts.keepBody) kept.push(part);
         out.bodyBytes += part.length;
         if (excerptLength < opts.excerptBytes && part.length > 0) {
           const slice = part.subarray(0, opts.excerptBytes - excerptLength);
@@ -284,6 +291,7 @@ export async function guardedRequest(opts: GuardedRequestOptions): Promise<Guard
     bodyBytes: 0,
     bodyTruncated: false,
     bodyExcerpt: '',
+    body: null,
     durationMs: 0,
     certificate: null,
     errorClass: null,

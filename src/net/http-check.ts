@@ -1,6 +1,7 @@
 // One active HTTP check (docs/BEHAVIOUR.md, "Statuses and events") as a CheckResult. Deciding up/down/degraded is the state machine's job;
 // this only reports what happened on the wire.
 import type { CheckResult } from '../domain/types.ts';
+import { assertionsNeedBody, evaluateAssertions, type Assertion } from '../domain/assertions.ts';
 import { matchesExpectedStatus } from '../domain/expected-status.ts';
 import { guardedRequest, type GuardedTlsOptions } from './guarded-request.ts';
 import type { Resolver } from './resolver.ts';
@@ -16,6 +17,8 @@ export interface HttpCheckConfig {
   /** entries like "200" or "200-399" */
   expected_status: string[];
   timeout_ms: number;
+  /** content assertions (docs/BEHAVIOUR.md, "Content assertions"), checked when the status was expected */
+  assertions?: Assertion[];
 }
 
 export interface HttpCheckOptions {
@@ -40,15 +43,32 @@ export async function runHttpCheck(config: HttpCheckConfig, opts: HttpCheckOptio
     tls: { minVersion: 'TLSv1.2', rejectUnauthorized: true, ...(opts.ca !== undefined ? { ca: opts.ca } : {}) },
     maxBodyBytes: CHECK_MAX_BODY_BYTES,
     excerptBytes: CHECK_EXCERPT_BYTES,
+    // The body is read (and hashed) up to 1 MiB anyway; its bytes are kept only when an assertion reads them.
+    keepBody: assertionsNeedBody(config.assertions),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
 
   const code = res.statusCode;
   // A network error after the headers (e.g. the body timed out) still fails the check, but keeps the code.
   const statusUnexpected = res.errorClass === null && code !== null && !matchesExpectedStatus(code, config.expected_status);
-  const errorClass = res.errorClass ?? (statusUnexpected ? 'http_status' : null);
+  // Assertions look at a response that passed everything else: a network error or an unexpected status says more.
+  const assertion =
+    res.errorClass === null && code !== null && !statusUnexpected && config.assertions?.length
+      ? evaluateAssertions(config.assertions, {
+          response_time_ms: res.durationMs,
+          headers: res.headers,
+          body: res.body === null || config.method.toUpperCase() === 'HEAD' ? null : new TextDecoder().decode(res.body),
+          body_truncated: res.bodyTruncated,
+        })
+      : { ok: true as const };
+  const errorClass = res.errorClass ?? (statusUnexpected ? 'http_status' : !assertion.ok ? 'assertion' : null);
   const message =
-    res.errorMessage ?? (statusUnexpected ? `status ${code} is not in expected_status [${config.expected_status.join(', ')}]` : null);
+    res.errorMessage ??
+    (statusUnexpected
+      ? `status ${code} is not in expected_status [${config.expected_status.join(', ')}]`
+      : !assertion.ok
+        ? assertion.message
+        : null);
 
   return {
     source: 'active',

@@ -106,7 +106,7 @@ describe('renderBody', () => {
 describe('sampleEvent', () => {
   const extras: Record<string, string[]> = {
     'endpoint.up': [],
-    'endpoint.down': [],
+    'endpoint.down': ['message'],
     'endpoint.degraded': ['threshold_ms'],
     'endpoint.certificate.expiring': ['certificate'],
     'endpoint.dns.changed': ['dns'],

@@ -103,6 +103,15 @@ describe('formatSlack content', () => {
     assert.ok(fields.includes('*Current body SHA-256:*\nbbb'));
   });
 
+  it('endpoint.down shows the failure message as its reason, and no reason without one', () => {
+    const reason = (message: string | null) =>
+      fieldTexts(formatSlack(envelopeFor('endpoint.down', { message }))).filter((f) => f.startsWith('*Reason:*'));
+    assert.deepEqual(reason('assertion 1 failed: body contains "OK" (not found)'), [
+      '*Reason:*\nassertion 1 failed: body contains "OK" (not found)',
+    ]);
+    assert.deepEqual(reason(null), []);
+  });
+
   it('shows the group when there is one and leaves it out otherwise', () => {
     assert.ok(fieldTexts(formatSlack(envelopeFor('endpoint.down', { group: 'production' }))).includes('*Group:*\nproduction'));
     assert.ok(!fieldTexts(formatSlack(envelopeFor('endpoint.down', { group: null }))).some((f) => f.startsWith('*Group:*')));

@@ -222,6 +222,18 @@ describe('streak and event data', () => {
     assert.equal(state.last_error_class, 'timeout');
   });
 
+  it('endpoint.down carries the message of the failure that reached the threshold, such as the failed assertion', () => {
+    const { events } = run([
+      failure(minute(1), { message: 'status 502 is not in expected_status [200-399]' }),
+      failure(minute(2)),
+      failure(minute(3), { error_class: 'assertion', message: 'assertion 2 failed: body contains "OK" (not found)' }),
+    ]);
+    assert.deepEqual(
+      events.map((e) => [e.type, e.data.message]),
+      [['endpoint.down', 'assertion 2 failed: body contains "OK" (not found)']],
+    );
+  });
+
   it('failures after going down keep counting and keep the first failure time', () => {
     const { state } = run([1, 2, 3, 4, 5].map((n) => failure(minute(n))));
     assert.equal(state.failure_count, 5);
@@ -529,7 +541,7 @@ describe('event order and shape', () => {
 
   const extras: Record<EventType, string[]> = {
     'endpoint.up': [],
-    'endpoint.down': [],
+    'endpoint.down': ['message'],
     'endpoint.degraded': ['threshold_ms'],
     'endpoint.certificate.expiring': ['certificate'],
     'endpoint.dns.changed': ['dns'],

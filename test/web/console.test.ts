@@ -368,6 +368,39 @@ test('the operator console, end to end in Chromium', { timeout: 420_000 }, async
     },
   );
 
+  await step(
+    'endpoint page: the assertion editor names a bad pattern on its row, then saves; the event log says why it went down',
+    async () => {
+      browser.expectHttpError(400, `/v1/endpoints/${state.endpointId}`);
+      const downRow = page.locator('[data-testid="event-log"] tr[data-event="endpoint.down"]').first();
+      assert.match((await downRow.textContent())!, /status 503 is not in expected_status/);
+
+      await page.getByRole('button', { name: 'Add assertion' }).click();
+      await page.getByLabel('Assertion 1 value').fill('healthy');
+      await page.getByRole('button', { name: 'Add assertion' }).click();
+      await page.getByLabel('Assertion 2 kind').selectOption('header');
+      await page.getByLabel('Assertion 2 header name').fill('Content-Type');
+      await page.getByLabel('Assertion 2 comparison').selectOption('matches');
+      await page.getByLabel('Assertion 2 value').fill('^text/(plain');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.locator('#set-assertions-row-1-error').waitFor();
+      assert.match((await page.locator('#set-assertions-row-1-error').textContent())!, /^value: .*missing closing \)/);
+      assert.equal(await page.locator('#set-assertions-row-0-error').count(), 0, 'only the row the API named shows an error');
+      assert.equal(await page.getByLabel('Assertion 2 value').getAttribute('aria-invalid'), 'true');
+      assert.deepEqual((await api('GET', `/v1/endpoints/${state.endpointId}`)).assertions, [], 'nothing was stored');
+
+      await page.getByLabel('Assertion 2 value').fill('^text/plain');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Saved. The monitor uses the new settings').waitFor();
+      assert.deepEqual((await api('GET', `/v1/endpoints/${state.endpointId}`)).assertions, [
+        { type: 'body', op: 'contains', value: 'healthy' },
+        { type: 'header', name: 'Content-Type', op: 'matches', value: '^text/plain' },
+      ]);
+      assert.equal(await page.locator('#set-assertions-row-1-error').count(), 0);
+      await browser.screenshot('endpoint-assertions', { selector: '#set-assertions' });
+    },
+  );
+
   await step('rotate the secret (shown once again), switch back on: the recovery is delivered, signed with the new secret', async () => {
     await nav('Webhooks').click();
     await page.locator(`tr[data-webhook-id="${state.webhookId}"] a`).click();

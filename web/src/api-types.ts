@@ -542,6 +542,33 @@ export interface paths {
                                 heartbeat_timeout_sec: number | null;
                                 paused: boolean;
                                 group_id: string | null;
+                                assertions: ({
+                                    /** @enum {string} */
+                                    type: "body";
+                                    /** @enum {string} */
+                                    op: "contains" | "not_contains" | "matches" | "not_matches";
+                                    value: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "json";
+                                    path: string;
+                                    /** @enum {string} */
+                                    op: "equals" | "exists" | "lt" | "lte" | "gt" | "gte";
+                                    value?: (string | number | boolean) | null;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "header";
+                                    name: string;
+                                    /** @enum {string} */
+                                    op: "equals" | "matches";
+                                    value: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "response_time";
+                                    /** @enum {string} */
+                                    op: "lt";
+                                    value: number;
+                                })[];
                                 created_at: string;
                                 updated_at: string;
                             }[];
@@ -611,6 +638,35 @@ export interface paths {
                         paused?: boolean;
                         /** @default null */
                         group_id?: string | null;
+                        /** @default [] */
+                        assertions?: ({
+                            /** @enum {string} */
+                            type: "body";
+                            /** @enum {string} */
+                            op: "contains" | "not_contains" | "matches" | "not_matches";
+                            value: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "json";
+                            path: string;
+                            /** @enum {string} */
+                            op: "equals" | "exists" | "lt" | "lte" | "gt" | "gte";
+                            value?: (string | number | boolean) | null;
+                        } | {
+                            /** @enum {string} */
+                            type: "header";
+                            name: string;
+                            /** @enum {string} */
+                            op: "equals" | "matches";
+                            value: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "response_time";
+                            /** @enum {string} */
+                            op: "lt";
+                            /** @description milliseconds; the check fails at or above it */
+                            value: number;
+                        })[];
                     };
                 };
             };
@@ -643,6 +699,33 @@ export interface paths {
                             heartbeat_timeout_sec: number | null;
                             paused: boolean;
                             group_id: string | null;
+                            assertions: ({
+                                /** @enum {string} */
+                                type: "body";
+                                /** @enum {string} */
+                                op: "contains" | "not_contains" | "matches" | "not_matches";
+                                value: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "json";
+                                path: string;
+                                /** @enum {string} */
+                                op: "equals" | "exists" | "lt" | "lte" | "gt" | "gte";
+                                value?: (string | number | boolean) | null;
+                            } | {
+                                /** @enum {string} */
+                                type: "header";
+                                name: string;
+                                /** @enum {string} */
+                                op: "equals" | "matches";
+                                value: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "response_time";
+                                /** @enum {string} */
+                                op: "lt";
+                                value: number;
+                            })[];
                             created_at: string;
                             updated_at: string;
                         };
@@ -702,6 +785,33 @@ export interface paths {
                             heartbeat_timeout_sec: number | null;
                             paused: boolean;
                             group_id: string | null;
+                            assertions: ({
+                                /** @enum {string} */
+                                type: "body";
+                                /** @enum {string} */
+                                op: "contains" | "not_contains" | "matches" | "not_matches";
+                                value: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "json";
+                                path: string;
+                                /** @enum {string} */
+                                op: "equals" | "exists" | "lt" | "lte" | "gt" | "gte";
+                                value?: (string | number | boolean) | null;
+                            } | {
+                                /** @enum {string} */
+                                type: "header";
+                                name: string;
+                                /** @enum {string} */
+                                op: "equals" | "matches";
+                                value: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "response_time";
+                                /** @enum {string} */
+                                op: "lt";
+                                value: number;
+                            })[];
                             created_at: string;
                             updated_at: string;
                         };
@@ -764,6 +874,34 @@ export interface paths {
                         heartbeat_timeout_sec?: number | null;
                         paused?: boolean;
                         group_id?: string | null;
+                        assertions?: ({
+                            /** @enum {string} */
+                            type: "body";
+                            /** @enum {string} */
+                            op: "contains" | "not_contains" | "matches" | "not_matches";
+                            value: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "json";
+                            path: string;
+                            /** @enum {string} */
+                            op: "equals" | "exists" | "lt" | "lte" | "gt" | "gte";
+                            value?: (string | number | boolean) | null;
+                        } | {
+                            /** @enum {string} */
+                            type: "header";
+                            name: string;
+                            /** @enum {string} */
+                            op: "equals" | "matches";
+                            value: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "response_time";
+                            /** @enum {string} */
+                            op: "lt";
+                            /** @description milliseconds; the check fails at or above it */
+                            value: number;
+                        })[];
                     };
                 };
             };
@@ -796,6 +934,33 @@ export interface paths {
                             heartbeat_timeout_sec: number | null;
                             paused: boolean;
                             group_id: string | null;
+                            assertions: ({
+                                /** @enum {string} */
+                                type: "body";
+                                /** @enum {string} */
+                                op: "contains" | "not_contains" | "matches" | "not_matches";
+                                value: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "json";
+                                path: string;
+                                /** @enum {string} */
+                                op: "equals" | "exists" | "lt" | "lte" | "gt" | "gte";
+                                value?: (string | number | boolean) | null;
+                            } | {
+                                /** @enum {string} */
+                                type: "header";
+                                name: string;
+                                /** @enum {string} */
+                                op: "equals" | "matches";
+                                value: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "response_time";
+                                /** @enum {string} */
+                                op: "lt";
+                                value: number;
+                            })[];
                             created_at: string;
                             updated_at: string;
                         };
@@ -853,6 +1018,33 @@ export interface paths {
                             heartbeat_timeout_sec: number | null;
                             paused: boolean;
                             group_id: string | null;
+                            assertions: ({
+                                /** @enum {string} */
+                                type: "body";
+                                /** @enum {string} */
+                                op: "contains" | "not_contains" | "matches" | "not_matches";
+                                value: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "json";
+                                path: string;
+                                /** @enum {string} */
+                                op: "equals" | "exists" | "lt" | "lte" | "gt" | "gte";
+                                value?: (string | number | boolean) | null;
+                            } | {
+                                /** @enum {string} */
+                                type: "header";
+                                name: string;
+                                /** @enum {string} */
+                                op: "equals" | "matches";
+                                value: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "response_time";
+                                /** @enum {string} */
+                                op: "lt";
+                                value: number;
+                            })[];
                             created_at: string;
                             updated_at: string;
                         };
@@ -914,6 +1106,33 @@ export interface paths {
                             heartbeat_timeout_sec: number | null;
                             paused: boolean;
                             group_id: string | null;
+                            assertions: ({
+                                /** @enum {string} */
+                                type: "body";
+                                /** @enum {string} */
+                                op: "contains" | "not_contains" | "matches" | "not_matches";
+                                value: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "json";
+                                path: string;
+                                /** @enum {string} */
+                                op: "equals" | "exists" | "lt" | "lte" | "gt" | "gte";
+                                value?: (string | number | boolean) | null;
+                            } | {
+                                /** @enum {string} */
+                                type: "header";
+                                name: string;
+                                /** @enum {string} */
+                                op: "equals" | "matches";
+                                value: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "response_time";
+                                /** @enum {string} */
+                                op: "lt";
+                                value: number;
+                            })[];
                             created_at: string;
                             updated_at: string;
                         };
@@ -1421,7 +1640,7 @@ export interface paths {
                                 attempt_count: number;
                                 last_response_code: number | null;
                                 /** @enum {string|null} */
-                                last_error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | null;
+                                last_error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | "assertion" | null;
                                 next_attempt_at: string | null;
                                 created_at: string;
                                 completed_at: string | null;
@@ -1478,7 +1697,7 @@ export interface paths {
                             attempt_count: number;
                             last_response_code: number | null;
                             /** @enum {string|null} */
-                            last_error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | null;
+                            last_error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | "assertion" | null;
                             next_attempt_at: string | null;
                             created_at: string;
                             completed_at: string | null;
@@ -1495,7 +1714,7 @@ export interface paths {
                                 response_code: number | null;
                                 response_excerpt: string | null;
                                 /** @enum {string|null} */
-                                error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | null;
+                                error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | "assertion" | null;
                                 error_message: string | null;
                                 url: string;
                             }[];

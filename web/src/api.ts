@@ -173,5 +173,7 @@ export type EndpointEvent = Omit<Answer<'/v1/endpoints/{id}/events', 'get', 200>
     threshold_ms?: number;
     certificate?: { days_remaining: number; valid_to: string };
     dns?: { previous_addresses: string[]; current_addresses: string[] };
+    /** endpoint.down: the failure that reached the threshold, e.g. the assertion that failed */
+    message?: string | null;
   };
 };

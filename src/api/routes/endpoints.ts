@@ -7,6 +7,7 @@ import { notFound, validation } from '../errors.ts';
 import { assertOwnGroup, found, ownedEndpoint } from '../ownership.ts';
 import { cursorList } from '../pagination.ts';
 import { cursorPage, idParam, listQuery, noContent } from '../schemas/common.ts';
+import { assertionsConflict } from '../schemas/assertions.ts';
 import { endpointCreateSchema, endpointPatchSchema, endpointResponse, eventResponse } from '../schemas/endpoint.ts';
 import { liveStatusResponse } from '../schemas/status.ts';
 import { registerResourceReads } from '../resource-routes.ts';
@@ -56,6 +57,8 @@ export const endpointRoutes =
         if (cur.type === 'http' && b.url === null) throw validation('url', 'is required for http endpoints');
         if (cur.type === 'http' && b.heartbeat_timeout_sec != null)
           throw validation('heartbeat_timeout_sec', 'applies to push endpoints only');
+        const conflict = assertionsConflict({ type: cur.type, method: b.method ?? cur.method, assertions: b.assertions ?? cur.assertions });
+        if (conflict) throw validation(conflict.field, conflict.message);
         const row = found(await endpointRepo(db, req.accountId).update(cur.id, b), 'endpoint');
         await resyncEndpoints(db, deps.temporal, req.log, req.accountId, [cur.id]);
         return endpointToJson(row);

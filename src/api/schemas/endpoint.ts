@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseExpectedStatus } from '../../domain/expected-status.ts';
 import { EVENT_TYPES } from '../../domain/types.ts';
 import { checkUrlTarget } from '../../net/address-policy.ts';
+import { assertionsConflict, assertionsField, assertionsResponse } from './assertions.ts';
 import { customHeaders, isStorableText, name, UNSTORABLE_MESSAGE } from './common.ts';
 
 export interface TargetPolicy {
@@ -42,6 +43,7 @@ const endpointFields = (p: TargetPolicy) => ({
   heartbeat_timeout_sec: z.number().int().min(10).max(172800).nullable(),
   paused: z.boolean(),
   group_id: z.string().min(1, 'must be a group id or null').max(100).nullable(),
+  assertions: assertionsField,
 });
 
 const ENDPOINT_DEFAULTS = {
@@ -80,11 +82,14 @@ export function endpointCreateSchema(p: TargetPolicy) {
       heartbeat_timeout_sec: f.heartbeat_timeout_sec.default(ENDPOINT_DEFAULTS.heartbeat_timeout_sec),
       paused: f.paused.default(ENDPOINT_DEFAULTS.paused),
       group_id: f.group_id.default(ENDPOINT_DEFAULTS.group_id),
+      assertions: f.assertions.default([]),
     })
     .superRefine((e, ctx) => {
       if (e.type === 'http' && !e.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'is required for http endpoints' });
       if (e.type === 'http' && e.heartbeat_timeout_sec !== null)
         ctx.addIssue({ code: 'custom', path: ['heartbeat_timeout_sec'], message: 'applies to push endpoints only' });
+      const conflict = assertionsConflict(e);
+      if (conflict) ctx.addIssue({ code: 'custom', path: conflict.field.split('.'), message: conflict.message });
     });
 }
 
@@ -116,6 +121,7 @@ export const endpointResponse = z.object({
   heartbeat_timeout_sec: z.number().nullable(),
   paused: z.boolean(),
   group_id: z.string().nullable(),
+  assertions: assertionsResponse,
   created_at: z.string(),
   updated_at: z.string(),
 });

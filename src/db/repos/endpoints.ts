@@ -10,7 +10,7 @@ import { recordPauseChange } from './pause-periods.ts';
 
 export type EndpointRow = typeof endpoints.$inferSelect;
 
-const ENDPOINT_FIELDS = fieldMap<EndpointRow>()(['name', 'type', 'url', 'method', 'headers', 'paused'], {
+const ENDPOINT_FIELDS = fieldMap<EndpointRow>()(['name', 'type', 'url', 'method', 'headers', 'paused', 'assertions'], {
   expected_status: 'expectedStatus',
   check_interval_sec: 'checkIntervalSec',
   timeout_ms: 'timeoutMs',

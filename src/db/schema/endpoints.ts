@@ -1,4 +1,5 @@
 import { boolean, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import type { Assertion } from '../../domain/assertions.ts';
 import type { EndpointType, HttpMethod } from '../../domain/types.ts';
 import { createdAt, tstz, updatedAt } from './columns.ts';
 import { accountOwnedKeys } from './account-id.ts';
@@ -25,6 +26,8 @@ export const endpoints = pgTable(
     // null means the default, 2 × interval
     heartbeatTimeoutSec: integer('heartbeat_timeout_sec'),
     paused: boolean('paused').notNull().default(false),
+    // content assertions on http checks (docs/BEHAVIOUR.md, "Content assertions"); empty for push endpoints
+    assertions: jsonb('assertions').$type<Assertion[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     // soft delete: the event log and deliveries keep pointing at the endpoint

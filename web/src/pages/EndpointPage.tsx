@@ -37,6 +37,13 @@ import {
   type HeaderRow,
 } from '../lib.tsx';
 import { History } from '../components/History.tsx';
+import {
+  assertionErrors,
+  AssertionsEditor,
+  assertionsToRows,
+  rowsToAssertions,
+  type AssertionRow,
+} from '../components/AssertionsEditor.tsx';
 
 const REFRESH_MS = 3000;
 
@@ -248,6 +255,7 @@ function eventDetails(ev: EndpointEvent): string {
   if (d.last_response_code != null) parts.push(`code ${d.last_response_code}`);
   if (d.last_response_time_ms != null) parts.push(`${d.last_response_time_ms} ms`);
   if (ev.event === 'endpoint.down' && d.failure_count) parts.push(`${d.failure_count} failures`);
+  if (d.message) parts.push(d.message);
   if (d.threshold_ms) parts.push(`threshold ${d.threshold_ms} ms`);
   if (d.certificate) parts.push(`certificate expires in ${d.certificate.days_remaining} d`);
   if (d.dns) parts.push(`DNS ${d.dns.previous_addresses.join(', ')} → ${d.dns.current_addresses.join(', ')}`);
@@ -269,6 +277,7 @@ const SETTINGS_FIELDS = [
   'headers',
   'track_dns',
   'track_body',
+  'assertions',
 ];
 
 interface SettingsForm {
@@ -286,6 +295,7 @@ interface SettingsForm {
   track_dns: boolean;
   track_body: boolean;
   headers: HeaderRow[];
+  assertions: AssertionRow[];
 }
 
 const toForm = (e: Endpoint): SettingsForm => ({
@@ -303,11 +313,13 @@ const toForm = (e: Endpoint): SettingsForm => ({
   track_dns: e.track_dns,
   track_body: e.track_body,
   headers: headersToRows(e.headers),
+  assertions: assertionsToRows(e.assertions),
 });
 
 function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; groups: Group[]; onSaved: (e: Endpoint) => void }) {
   const [form, setForm] = useState(() => toForm(endpoint));
   const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [assertionIssues, setAssertionIssues] = useState<ReturnType<typeof assertionErrors>>({ rows: {} });
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const set = (patch: Partial<SettingsForm>) => {
@@ -332,6 +344,7 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       track_dns: form.track_dns,
       track_body: form.track_body,
       headers: rowsToHeaders(form.headers),
+      ...(isHttp && { assertions: rowsToAssertions(form.assertions) }),
     };
     // Only what changed, so a save never re-validates (or re-sends) a field the operator did not touch.
     const current = endpoint as unknown as Record<string, unknown>;
@@ -347,9 +360,11 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       onSaved(updated);
       setForm(toForm(updated));
       setErrors(noErrors);
+      setAssertionIssues({ rows: {} });
       setSaved(true);
     } catch (err) {
       setErrors(toFormErrors(err, SETTINGS_FIELDS));
+      setAssertionIssues(assertionErrors(err));
     } finally {
       setBusy(false);
     }
@@ -475,6 +490,15 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
           onChange={(headers) => set({ headers })}
           error={f.headers}
           hint="Sent with every check request."
+        />
+      )}
+      {isHttp && (
+        <AssertionsEditor
+          id="set-assertions"
+          rows={form.assertions}
+          onChange={(assertions) => set({ assertions })}
+          error={assertionIssues.list ?? (f.assertions && Object.keys(assertionIssues.rows).length === 0 ? f.assertions : undefined)}
+          rowErrors={assertionIssues.rows}
         />
       )}
       <div className="actions">
