@@ -36,6 +36,15 @@ import {
   type FormErrors,
   type HeaderRow,
 } from '../lib.tsx';
+import {
+  describeTarget,
+  formToTarget,
+  hasTarget,
+  TARGET_FIELDS,
+  TargetFields,
+  targetToForm,
+  type TargetForm,
+} from '../components/TargetFields.tsx';
 
 const REFRESH_MS = 3000;
 
@@ -133,6 +142,10 @@ export function EndpointPage({ id }: { id: string }) {
           <h2>Live status</h2>
           {status?.error && <p className="banner error">{status.error.message}</p>}
           <dl className="facts" data-testid="live-status">
+            <dt>Checks</dt>
+            <dd className="mono" data-testid="endpoint-target">
+              {endpoint.type} · {describeTarget(endpoint)}
+            </dd>
             <dt>Status</dt>
             <dd>
               <StatusBadge status={live?.status ?? null} paused={live?.paused} />
@@ -266,6 +279,7 @@ const SETTINGS_FIELDS = [
   'headers',
   'track_dns',
   'track_body',
+  ...TARGET_FIELDS,
 ];
 
 interface SettingsForm {
@@ -283,6 +297,7 @@ interface SettingsForm {
   track_dns: boolean;
   track_body: boolean;
   headers: HeaderRow[];
+  target: TargetForm;
 }
 
 const toForm = (e: Endpoint): SettingsForm => ({
@@ -300,6 +315,7 @@ const toForm = (e: Endpoint): SettingsForm => ({
   track_dns: e.track_dns,
   track_body: e.track_body,
   headers: headersToRows(e.headers),
+  target: targetToForm(e.target),
 });
 
 function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; groups: Group[]; onSaved: (e: Endpoint) => void }) {
@@ -312,6 +328,7 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
     setForm((f) => ({ ...f, ...patch }));
   };
   const isHttp = endpoint.type === 'http';
+  const isPush = endpoint.type === 'push';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -324,7 +341,8 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       failure_threshold: toNum(form.failure_threshold),
       degraded_threshold_ms: toNum(form.degraded_threshold_ms),
       certificate_expiry_days: textToNumbers(form.certificate_expiry_days),
-      ...(!isHttp && { heartbeat_timeout_sec: form.heartbeat_timeout_sec.trim() === '' ? null : toNum(form.heartbeat_timeout_sec) }),
+      ...(hasTarget(endpoint.type) && { target: formToTarget(endpoint.type, form.target) }),
+      ...(isPush && { heartbeat_timeout_sec: form.heartbeat_timeout_sec.trim() === '' ? null : toNum(form.heartbeat_timeout_sec) }),
       group_id: form.group_id || null,
       track_dns: form.track_dns,
       track_body: form.track_body,
@@ -378,14 +396,23 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
           </Field>
         </div>
       )}
+      <TargetFields
+        idPrefix="set-target"
+        type={endpoint.type}
+        form={form.target}
+        onChange={(patch) => set({ target: { ...form.target, ...patch } })}
+        errors={errors}
+      />
       <div className="row">
-        <Field id="set-expected" label="Expected status" error={f.expected_status} hint="Codes or ranges, comma-separated: 200-399, 418">
-          <input
-            {...describedBy('set-expected', f.expected_status, true)}
-            value={form.expected_status}
-            onChange={(e) => set({ expected_status: e.target.value })}
-          />
-        </Field>
+        {isHttp && (
+          <Field id="set-expected" label="Expected status" error={f.expected_status} hint="Codes or ranges, comma-separated: 200-399, 418">
+            <input
+              {...describedBy('set-expected', f.expected_status, true)}
+              value={form.expected_status}
+              onChange={(e) => set({ expected_status: e.target.value })}
+            />
+          </Field>
+        )}
         <Field id="set-group" label="Group" error={f.group_id}>
           <select {...describedBy('set-group', f.group_id)} value={form.group_id} onChange={(e) => set({ group_id: e.target.value })}>
             <option value="">No group</option>
@@ -446,7 +473,7 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
             onChange={(e) => set({ certificate_expiry_days: e.target.value })}
           />
         </Field>
-        {!isHttp && (
+        {isPush && (
           <Field id="set-heartbeat" label="Heartbeat timeout (s)" error={f.heartbeat_timeout_sec} hint="empty: twice the interval">
             <input
               {...describedBy('set-heartbeat', f.heartbeat_timeout_sec, true)}
@@ -461,9 +488,11 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
         <label>
           <input type="checkbox" checked={form.track_dns} onChange={(e) => set({ track_dns: e.target.checked })} /> Watch DNS changes
         </label>
-        <label>
-          <input type="checkbox" checked={form.track_body} onChange={(e) => set({ track_body: e.target.checked })} /> Watch body changes
-        </label>
+        {isHttp && (
+          <label>
+            <input type="checkbox" checked={form.track_body} onChange={(e) => set({ track_body: e.target.checked })} /> Watch body changes
+          </label>
+        )}
       </div>
       {isHttp && (
         <HeadersEditor
