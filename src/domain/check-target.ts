@@ -1,7 +1,7 @@
 // What a `tcp`, `tls` or `dns` endpoint checks (docs/BEHAVIOUR.md, "Check types"): its `target`, the defaults each
 // type fills in, and the label that stands in for `url` in events and summaries. Pure: the workflow imports it.
 
-export const ACTIVE_TARGET_TYPES = ['tcp', 'tls', 'dns'] as const;
+const ACTIVE_TARGET_TYPES = ['tcp', 'tls', 'dns'] as const;
 export type TargetEndpointType = (typeof ACTIVE_TARGET_TYPES)[number];
 
 export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'] as const;
@@ -26,13 +26,13 @@ export interface CheckTarget {
 
 type TargetField = Exclude<keyof CheckTarget, 'host'>;
 
-export const TARGET_FIELDS: Record<TargetEndpointType, readonly TargetField[]> = {
+const TARGET_FIELDS: Record<TargetEndpointType, readonly TargetField[]> = {
   tcp: ['port', 'tls'],
   tls: ['port'],
   dns: ['record_type', 'expected_values', 'resolver'],
 };
 
-export const TLS_DEFAULT_PORT = 443;
+const TLS_DEFAULT_PORT = 443;
 
 export function isTargetType(type: string): type is TargetEndpointType {
   return (ACTIVE_TARGET_TYPES as readonly string[]).includes(type);

@@ -30,7 +30,7 @@ export interface DnsCheckOptions {
 /** Answers that mean "the name has no such records", not "the resolver failed". */
 const EMPTY_ANSWER_CODES = new Set(['ENODATA', 'ENOTFOUND']);
 
-export const nodeDnsQuery: DnsQuery = async (name, type, server, timeoutMs) => {
+const nodeDnsQuery: DnsQuery = async (name, type, server, timeoutMs) => {
   // One try, its own timeout: the check's deadline is the real bound; c-ares would otherwise retry for seconds.
   const r = new NodeResolver({ timeout: Math.max(1, timeoutMs), tries: 1 });
   if (server) r.setServers([dnsServerForNode(server)]);

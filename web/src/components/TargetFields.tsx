@@ -5,7 +5,7 @@ import { describedBy, Field, type FormErrors } from '../lib.tsx';
 
 export type EndpointType = Endpoint['type'];
 type Target = NonNullable<Endpoint['target']>;
-export type RecordType = NonNullable<Target['record_type']>;
+type RecordType = NonNullable<Target['record_type']>;
 
 export const ENDPOINT_TYPES: Array<{ type: EndpointType; label: string }> = [
   { type: 'http', label: 'http: request a URL' },
