@@ -154,7 +154,7 @@ async function create(payload: object): Promise<string> {
   return r.json().id as string;
 }
 
-test('tcp, dns and tls endpoints go down and up and send their events through the check loops', { timeout: 240_000 }, async () => {
+test('tcp, dns, tls and tcp+tls endpoints go down and up and send their events through the check loops', { timeout: 240_000 }, async () => {
   const tcpPort = (tcpServer!.address() as AddressInfo).port;
   const tlsPort = (tlsServer.address() as AddressInfo).port;
   dns.set('app.test', 'A', ['192.0.2.1']);
@@ -166,6 +166,12 @@ test('tcp, dns and tls endpoints go down and up and send their events through th
     target: { host: 'app.test', record_type: 'A', expected_values: ['192.0.2.1'], resolver: dns.address },
   });
   const tlsEp = await create({ name: 'tls-cert', type: 'tls', target: { host: TLS_HOST, port: tlsPort }, certificate_expiry_days: [30] });
+  const tcpTls = await create({
+    name: 'tcp-tls',
+    type: 'tcp',
+    target: { host: TLS_HOST, port: tlsPort, tls: true },
+    certificate_expiry_days: [30],
+  });
 
   // First checks: all up (unknown → up is silent); the 10-day certificate crosses the 30-day threshold.
   await Promise.all([waitForStatus(tcp, 'up'), waitForStatus(dnsEp, 'up'), waitForStatus(tlsEp, 'up')]);
@@ -180,6 +186,9 @@ test('tcp, dns and tls endpoints go down and up and send their events through th
   const c = cert.data.certificate as Record<string, unknown>;
   assert.ok(Math.abs(Date.parse(String(c.valid_to)) - pki.validTo.getTime()) < 1000);
   assert.match(String(c.subject), /CN=cert\.test/);
+  const tcpCert = await waitForEvent(tcpTls, 'endpoint.certificate.expiring', 0);
+  assert.equal(tcpCert.data.url, `tcp+tls://${TLS_HOST}:${tlsPort}`);
+  assert.equal((tcpCert.data.certificate as Record<string, unknown>).fingerprint_sha256, c.fingerprint_sha256);
 
   // The listener goes away and the DNS answer stops matching.
   await new Promise((r) => tcpServer!.close(r));

@@ -486,7 +486,8 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       </div>
       <div className="checks">
         <label>
-          <input type="checkbox" checked={form.track_dns} onChange={(e) => set({ track_dns: e.target.checked })} /> Watch DNS changes
+          <input type="checkbox" checked={form.track_dns} onChange={(e) => set({ track_dns: e.target.checked })} />{' '}
+          {endpoint.type === 'dns' ? 'Watch answer changes' : 'Watch DNS changes'}
         </label>
         {isHttp && (
           <label>
