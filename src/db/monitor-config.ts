@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { targetLabel } from '../domain/check-target.ts';
 import type { MonitorConfig } from '../domain/types.ts';
 import type { Db } from './client.ts';
 import { endpoints, groups } from './schema/index.ts';
@@ -12,7 +13,8 @@ export function monitorConfigFromRow(row: EndpointRow, groupName: string | null)
     account_id: row.accountId,
     name: row.name,
     type: row.type,
-    url: row.url,
+    url: row.url ?? targetLabel(row.type, row.target),
+    ...(row.target ? { target: row.target } : {}),
     method: row.method,
     headers: row.headers,
     expected_status: row.expectedStatus,

@@ -1,5 +1,6 @@
 // Shared, deterministic domain types. Workflows import this module, so it must stay free of I/O and crypto.
 import type { Assertion } from './assertions.ts';
+import type { CheckTarget } from './check-target.ts';
 
 export const ENDPOINT_STATUSES = ['unknown', 'up', 'degraded', 'down'] as const;
 export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
@@ -67,7 +68,9 @@ export interface CheckResult {
   config_error?: boolean;
 }
 
-export type EndpointType = 'http' | 'push';
+/** `tcp`, `tls` and `dns` check a `target` instead of a URL (docs/BEHAVIOUR.md, "Check types"). */
+export const ENDPOINT_TYPES = ['http', 'push', 'tcp', 'tls', 'dns'] as const;
+export type EndpointType = (typeof ENDPOINT_TYPES)[number];
 export type HttpMethod = 'GET' | 'HEAD' | 'POST';
 
 /** The part of an endpoint's configuration that the monitor (state machine + workflow) needs. */
@@ -76,7 +79,10 @@ export interface MonitorConfig {
   account_id: string;
   name: string;
   type: EndpointType;
+  /** http: the URL checked; tcp, tls and dns: the target's label (`tcp://host:port`, …), what events carry as `url` */
   url: string | null;
+  /** tcp, tls and dns only (absent in configs from before these types) */
+  target?: CheckTarget | null;
   method: HttpMethod;
   headers: Record<string, string>;
   /** e.g. ["200-399"] or ["200", "204", "300-302"] */

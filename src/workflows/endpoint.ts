@@ -72,7 +72,8 @@ export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<vo
   setHandler(monitorConfigQuery, () => ({ config: m.config, configVersion: m.configVersion }));
 
   while (!m.deleted) {
-    const loops = mode === 'loop' && m.config.type === 'http' && !m.config.paused;
+    // Every active type (http, tcp, tls, dns) runs in the loop; only push endpoints wait on workflow timers.
+    const loops = mode === 'loop' && m.config.type !== 'push' && !m.config.paused;
     const events: DomainEvent[] = [];
     if (loops && m.inbox.length === 0) {
       events.push(...(await runLease(m, lease)));

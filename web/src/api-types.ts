@@ -524,8 +524,17 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 /** @enum {string} */
-                                type: "http" | "push";
+                                type: "http" | "push" | "tcp" | "tls" | "dns";
                                 url: string | null;
+                                target: {
+                                    host: string;
+                                    port?: number;
+                                    tls?: boolean;
+                                    /** @enum {string} */
+                                    record_type?: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+                                    expected_values?: string[] | null;
+                                    resolver?: string | null;
+                                } | null;
                                 /** @enum {string} */
                                 method: "GET" | "HEAD" | "POST";
                                 headers: {
@@ -594,8 +603,26 @@ export interface paths {
                          * @default http
                          * @enum {string}
                          */
-                        type?: "http" | "push";
+                        type?: "http" | "push" | "tcp" | "tls" | "dns";
                         url?: string | null;
+                        /** @description tcp, tls and dns endpoints: what is checked (http endpoints use url, push endpoints have neither) */
+                        target?: {
+                            /** @description tcp and tls: the host connected to (and the TLS server name); dns: the name queried */
+                            host: string;
+                            /** @description tcp: required; tls: default 443 */
+                            port?: number;
+                            /** @description tcp only: a TLS handshake after connecting (SNI = host); default false */
+                            tls?: boolean;
+                            /**
+                             * @description dns only, required
+                             * @enum {string}
+                             */
+                            record_type?: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+                            /** @description dns only: the answer set must equal these values (MX as "10 mail.example.com"); null: any non-empty answer */
+                            expected_values?: string[] | null;
+                            /** @description dns only: the resolver asked, ip or ip:port ([v6]:port); null: the system resolvers */
+                            resolver?: string | null;
+                        } | null;
                         /**
                          * @default GET
                          * @enum {string}
@@ -681,8 +708,17 @@ export interface paths {
                             id: string;
                             name: string;
                             /** @enum {string} */
-                            type: "http" | "push";
+                            type: "http" | "push" | "tcp" | "tls" | "dns";
                             url: string | null;
+                            target: {
+                                host: string;
+                                port?: number;
+                                tls?: boolean;
+                                /** @enum {string} */
+                                record_type?: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+                                expected_values?: string[] | null;
+                                resolver?: string | null;
+                            } | null;
                             /** @enum {string} */
                             method: "GET" | "HEAD" | "POST";
                             headers: {
@@ -767,8 +803,17 @@ export interface paths {
                             id: string;
                             name: string;
                             /** @enum {string} */
-                            type: "http" | "push";
+                            type: "http" | "push" | "tcp" | "tls" | "dns";
                             url: string | null;
+                            target: {
+                                host: string;
+                                port?: number;
+                                tls?: boolean;
+                                /** @enum {string} */
+                                record_type?: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+                                expected_values?: string[] | null;
+                                resolver?: string | null;
+                            } | null;
                             /** @enum {string} */
                             method: "GET" | "HEAD" | "POST";
                             headers: {
@@ -857,6 +902,24 @@ export interface paths {
                     "application/json": {
                         name?: string;
                         url?: string | null;
+                        /** @description tcp, tls and dns endpoints: what is checked (http endpoints use url, push endpoints have neither) */
+                        target?: {
+                            /** @description tcp and tls: the host connected to (and the TLS server name); dns: the name queried */
+                            host: string;
+                            /** @description tcp: required; tls: default 443 */
+                            port?: number;
+                            /** @description tcp only: a TLS handshake after connecting (SNI = host); default false */
+                            tls?: boolean;
+                            /**
+                             * @description dns only, required
+                             * @enum {string}
+                             */
+                            record_type?: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+                            /** @description dns only: the answer set must equal these values (MX as "10 mail.example.com"); null: any non-empty answer */
+                            expected_values?: string[] | null;
+                            /** @description dns only: the resolver asked, ip or ip:port ([v6]:port); null: the system resolvers */
+                            resolver?: string | null;
+                        } | null;
                         /** @enum {string} */
                         method?: "GET" | "HEAD" | "POST";
                         /** @default {} */
@@ -916,8 +979,17 @@ export interface paths {
                             id: string;
                             name: string;
                             /** @enum {string} */
-                            type: "http" | "push";
+                            type: "http" | "push" | "tcp" | "tls" | "dns";
                             url: string | null;
+                            target: {
+                                host: string;
+                                port?: number;
+                                tls?: boolean;
+                                /** @enum {string} */
+                                record_type?: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+                                expected_values?: string[] | null;
+                                resolver?: string | null;
+                            } | null;
                             /** @enum {string} */
                             method: "GET" | "HEAD" | "POST";
                             headers: {
@@ -1000,8 +1072,17 @@ export interface paths {
                             id: string;
                             name: string;
                             /** @enum {string} */
-                            type: "http" | "push";
+                            type: "http" | "push" | "tcp" | "tls" | "dns";
                             url: string | null;
+                            target: {
+                                host: string;
+                                port?: number;
+                                tls?: boolean;
+                                /** @enum {string} */
+                                record_type?: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+                                expected_values?: string[] | null;
+                                resolver?: string | null;
+                            } | null;
                             /** @enum {string} */
                             method: "GET" | "HEAD" | "POST";
                             headers: {
@@ -1088,8 +1169,17 @@ export interface paths {
                             id: string;
                             name: string;
                             /** @enum {string} */
-                            type: "http" | "push";
+                            type: "http" | "push" | "tcp" | "tls" | "dns";
                             url: string | null;
+                            target: {
+                                host: string;
+                                port?: number;
+                                tls?: boolean;
+                                /** @enum {string} */
+                                record_type?: "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+                                expected_values?: string[] | null;
+                                resolver?: string | null;
+                            } | null;
                             /** @enum {string} */
                             method: "GET" | "HEAD" | "POST";
                             headers: {

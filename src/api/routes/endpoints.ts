@@ -12,6 +12,7 @@ import { endpointCreateSchema, endpointPatchSchema, endpointResponse, eventRespo
 import { liveStatusResponse } from '../schemas/status.ts';
 import { registerResourceReads } from '../resource-routes.ts';
 import { checkResolvedUrlTarget } from '../../net/target-check.ts';
+import { endpointTargets } from '../endpoint-target.ts';
 
 const tags = ['endpoints'];
 
@@ -24,6 +25,7 @@ export const endpointRoutes =
       const target = url ? await checkResolvedUrlTarget(url, { ...policy, requireHttps: false, resolver: deps.resolver }) : null;
       if (target && !target.ok) throw validation('url', target.field_error);
     };
+    const targets = endpointTargets(policy, deps.resolver);
 
     app.post(
       '/v1/endpoints',
@@ -31,7 +33,8 @@ export const endpointRoutes =
       async (req, reply) => {
         await assertOwnGroup(db, req.accountId, req.body.group_id);
         await checkTarget(req.body.url);
-        const row = await endpointRepo(db, req.accountId).create(req.body);
+        const target = await targets.forCreate(req.body);
+        const row = await endpointRepo(db, req.accountId).create({ ...req.body, target });
         await resyncEndpoints(db, deps.temporal, req.log, req.accountId, [row.id]);
         return reply.status(201).send(endpointToJson(row));
       },
@@ -55,11 +58,12 @@ export const endpointRoutes =
         await assertOwnGroup(db, req.accountId, b.group_id);
         await checkTarget(b.url);
         if (cur.type === 'http' && b.url === null) throw validation('url', 'is required for http endpoints');
-        if (cur.type === 'http' && b.heartbeat_timeout_sec != null)
+        if (cur.type !== 'push' && b.heartbeat_timeout_sec != null)
           throw validation('heartbeat_timeout_sec', 'applies to push endpoints only');
         const conflict = assertionsConflict({ type: cur.type, method: b.method ?? cur.method, assertions: b.assertions ?? cur.assertions });
         if (conflict) throw validation(conflict.field, conflict.message);
-        const row = found(await endpointRepo(db, req.accountId).update(cur.id, b), 'endpoint');
+        const target = await targets.forPatch(cur.type, b);
+        const row = found(await endpointRepo(db, req.accountId).update(cur.id, { ...b, target }), 'endpoint');
         await resyncEndpoints(db, deps.temporal, req.log, req.accountId, [cur.id]);
         return endpointToJson(row);
       },

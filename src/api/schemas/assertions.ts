@@ -115,7 +115,7 @@ export function assertionsConflict(e: {
   method: HttpMethod;
   assertions: readonly Assertion[];
 }): { field: string; message: string } | null {
-  if (e.type === 'push' && e.assertions.length > 0) return { field: 'assertions', message: 'apply to http endpoints only' };
+  if (e.type !== 'http' && e.assertions.length > 0) return { field: 'assertions', message: 'apply to http endpoints only' };
   if (e.method === 'HEAD') {
     const i = e.assertions.findIndex((a) => a.type === 'body' || a.type === 'json');
     if (i >= 0) return { field: `assertions.${i}.type`, message: 'needs a response body, and HEAD responses have none' };

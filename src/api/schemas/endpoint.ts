@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { parseExpectedStatus } from '../../domain/expected-status.ts';
-import { EVENT_TYPES } from '../../domain/types.ts';
+import { ENDPOINT_TYPES, EVENT_TYPES } from '../../domain/types.ts';
 import { checkUrlTarget } from '../../net/address-policy.ts';
 import { assertionsConflict, assertionsField, assertionsResponse } from './assertions.ts';
 import { customHeaders, isStorableText, name, UNSTORABLE_MESSAGE } from './common.ts';
+import { addTargetIssues, checkTarget, checkTargetResponse } from './check-target.ts';
 
 export interface TargetPolicy {
   allowPrivate: boolean;
@@ -28,8 +29,9 @@ const url = (p: TargetPolicy, requireHttps: boolean) =>
 
 const endpointFields = (p: TargetPolicy) => ({
   name,
-  type: z.enum(['http', 'push']),
+  type: z.enum(ENDPOINT_TYPES),
   url: url(p, false).nullable(),
+  target: checkTarget(p).nullable(),
   method: z.enum(['GET', 'HEAD', 'POST']),
   headers: customHeaders({ owner: 'endpoint' }),
   expected_status: expectedStatus,
@@ -69,6 +71,7 @@ export function endpointCreateSchema(p: TargetPolicy) {
       name: f.name,
       type: f.type.default(ENDPOINT_DEFAULTS.type),
       url: f.url.optional(),
+      target: f.target.optional(),
       method: f.method.default(ENDPOINT_DEFAULTS.method),
       headers: f.headers,
       expected_status: f.expected_status.default([...ENDPOINT_DEFAULTS.expected_status]),
@@ -86,10 +89,11 @@ export function endpointCreateSchema(p: TargetPolicy) {
     })
     .superRefine((e, ctx) => {
       if (e.type === 'http' && !e.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'is required for http endpoints' });
-      if (e.type === 'http' && e.heartbeat_timeout_sec !== null)
+      if (e.type !== 'push' && e.heartbeat_timeout_sec !== null)
         ctx.addIssue({ code: 'custom', path: ['heartbeat_timeout_sec'], message: 'applies to push endpoints only' });
       const conflict = assertionsConflict(e);
       if (conflict) ctx.addIssue({ code: 'custom', path: conflict.field.split('.'), message: conflict.message });
+      addTargetIssues(e, ctx, p);
     });
 }
 
@@ -106,8 +110,9 @@ export function endpointPatchSchema(p: TargetPolicy) {
 export const endpointResponse = z.object({
   id: z.string(),
   name: z.string(),
-  type: z.enum(['http', 'push']),
+  type: z.enum(ENDPOINT_TYPES),
   url: z.string().nullable(),
+  target: checkTargetResponse.nullable(),
   method: z.enum(['GET', 'HEAD', 'POST']),
   headers: z.record(z.string(), z.string()),
   expected_status: z.array(z.string()),

@@ -10,7 +10,7 @@ import { recordPauseChange } from './pause-periods.ts';
 
 export type EndpointRow = typeof endpoints.$inferSelect;
 
-const ENDPOINT_FIELDS = fieldMap<EndpointRow>()(['name', 'type', 'url', 'method', 'headers', 'paused', 'assertions'], {
+const ENDPOINT_FIELDS = fieldMap<EndpointRow>()(['name', 'type', 'url', 'target', 'method', 'headers', 'paused', 'assertions'], {
   expected_status: 'expectedStatus',
   check_interval_sec: 'checkIntervalSec',
   timeout_ms: 'timeoutMs',
@@ -25,7 +25,7 @@ const ENDPOINT_FIELDS = fieldMap<EndpointRow>()(['name', 'type', 'url', 'method'
 
 export type EndpointFields = ApiFields<EndpointRow, typeof ENDPOINT_FIELDS>;
 /** What a create stores: every field, the URL optional (push endpoints have none). */
-export type EndpointCreate = Omit<EndpointFields, 'url'> & { url?: string | null };
+export type EndpointCreate = Omit<EndpointFields, 'url' | 'target'> & { url?: string | null; target?: EndpointFields['target'] };
 
 export function endpointToJson(r: EndpointRow) {
   return { id: r.id, ...toApiFields(ENDPOINT_FIELDS, r), ...timestamps(r) };

@@ -1,5 +1,6 @@
 import { boolean, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import type { Assertion } from '../../domain/assertions.ts';
+import type { CheckTarget } from '../../domain/check-target.ts';
 import type { EndpointType, HttpMethod } from '../../domain/types.ts';
 import { createdAt, tstz, updatedAt } from './columns.ts';
 import { accountOwnedKeys } from './account-id.ts';
@@ -13,6 +14,8 @@ export const endpoints = pgTable(
     name: text('name').notNull(),
     type: text('type').$type<EndpointType>().notNull().default('http'),
     url: text('url'),
+    // tcp, tls and dns: what is checked (src/domain/check-target.ts); null for http and push
+    target: jsonb('target').$type<CheckTarget>(),
     method: text('method').$type<HttpMethod>().notNull().default('GET'),
     headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
     expectedStatus: jsonb('expected_status').$type<string[]>().notNull(),

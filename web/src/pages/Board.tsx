@@ -1,6 +1,16 @@
 // The status board: every endpoint with its live status, refreshed in place every few seconds.
 import { useMemo, useState, type FormEvent } from 'react';
 import {
+  describeTarget,
+  emptyTargetForm,
+  ENDPOINT_TYPES,
+  formToTarget,
+  hasTarget,
+  TARGET_FIELDS,
+  TargetFields,
+  type EndpointType,
+} from '../components/TargetFields.tsx';
+import {
   api,
   ApiError,
   type BulkStatus,
@@ -211,7 +221,7 @@ export function Board() {
                 <tr key={e.id} data-endpoint-id={e.id} data-status={live?.status ?? 'unknown'}>
                   <th scope="row" data-label="Endpoint">
                     <a href={href('endpoints', e.id)}>{e.name}</a>
-                    <span className="sub mono">{e.type === 'push' ? 'push (results sent to VantaStatus)' : e.url}</span>
+                    <span className="sub mono">{describeTarget(e)}</span>
                   </th>
                   <td data-label="Status">
                     <StatusBadge status={live?.status ?? (entry?.error ? null : 'unknown')} paused={e.paused} />
@@ -255,13 +265,14 @@ export function Board() {
   );
 }
 
-const ADD_FIELDS = ['name', 'type', 'url', 'group_id', 'check_interval_sec', 'failure_threshold'];
+const ADD_FIELDS = ['name', 'type', 'url', 'group_id', 'check_interval_sec', 'failure_threshold', ...TARGET_FIELDS];
 
 function AddEndpointDialog({ groups, onClose, onCreated }: { groups: Group[]; onClose: () => void; onCreated: (e: Endpoint) => void }) {
   const [form, setForm] = useState({
     name: '',
-    type: 'http' as 'http' | 'push',
+    type: 'http' as EndpointType,
     url: '',
+    target: emptyTargetForm,
     group_id: '',
     check_interval_sec: '60',
     failure_threshold: '3',
@@ -278,6 +289,7 @@ function AddEndpointDialog({ groups, onClose, onCreated }: { groups: Group[]; on
         name: form.name,
         type: form.type,
         ...(form.type === 'http' && { url: form.url }),
+        ...(hasTarget(form.type) && { target: formToTarget(form.type, form.target) }),
         group_id: form.group_id || null,
         check_interval_sec: toNum(form.check_interval_sec),
         failure_threshold: toNum(form.failure_threshold),
@@ -305,17 +317,27 @@ function AddEndpointDialog({ groups, onClose, onCreated }: { groups: Group[]; on
           id="ep-type"
           label="Type"
           error={errors.fields.type}
-          hint="http: VantaStatus checks the URL. push: your infrastructure sends results."
+          hint="http, tcp, tls and dns: VantaStatus checks. push: your infrastructure sends results."
         >
           <select
             {...describedBy('ep-type', errors.fields.type, true)}
             value={form.type}
-            onChange={(e) => set({ type: e.target.value as 'http' | 'push' })}
+            onChange={(e) => set({ type: e.target.value as EndpointType })}
           >
-            <option value="http">http</option>
-            <option value="push">push</option>
+            {ENDPOINT_TYPES.map((t) => (
+              <option key={t.type} value={t.type}>
+                {t.label}
+              </option>
+            ))}
           </select>
         </Field>
+        <TargetFields
+          idPrefix="ep-target"
+          type={form.type}
+          form={form.target}
+          onChange={(patch) => set({ target: { ...form.target, ...patch } })}
+          errors={errors}
+        />
         {form.type === 'http' && (
           <Field id="ep-url" label="URL" error={errors.fields.url}>
             <input

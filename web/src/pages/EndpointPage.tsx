@@ -44,6 +44,15 @@ import {
   rowsToAssertions,
   type AssertionRow,
 } from '../components/AssertionsEditor.tsx';
+import {
+  describeTarget,
+  formToTarget,
+  hasTarget,
+  TARGET_FIELDS,
+  TargetFields,
+  targetToForm,
+  type TargetForm,
+} from '../components/TargetFields.tsx';
 
 const REFRESH_MS = 3000;
 
@@ -141,6 +150,10 @@ export function EndpointPage({ id }: { id: string }) {
           <h2>Live status</h2>
           {status?.error && <p className="banner error">{status.error.message}</p>}
           <dl className="facts" data-testid="live-status">
+            <dt>Checks</dt>
+            <dd className="mono" data-testid="endpoint-target">
+              {endpoint.type} · {describeTarget(endpoint)}
+            </dd>
             <dt>Status</dt>
             <dd>
               <StatusBadge status={live?.status ?? null} paused={live?.paused} />
@@ -278,6 +291,7 @@ const SETTINGS_FIELDS = [
   'track_dns',
   'track_body',
   'assertions',
+  ...TARGET_FIELDS,
 ];
 
 interface SettingsForm {
@@ -296,6 +310,7 @@ interface SettingsForm {
   track_body: boolean;
   headers: HeaderRow[];
   assertions: AssertionRow[];
+  target: TargetForm;
 }
 
 const toForm = (e: Endpoint): SettingsForm => ({
@@ -314,6 +329,7 @@ const toForm = (e: Endpoint): SettingsForm => ({
   track_body: e.track_body,
   headers: headersToRows(e.headers),
   assertions: assertionsToRows(e.assertions),
+  target: targetToForm(e.target),
 });
 
 function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; groups: Group[]; onSaved: (e: Endpoint) => void }) {
@@ -327,6 +343,7 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
     setForm((f) => ({ ...f, ...patch }));
   };
   const isHttp = endpoint.type === 'http';
+  const isPush = endpoint.type === 'push';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -339,7 +356,8 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       failure_threshold: toNum(form.failure_threshold),
       degraded_threshold_ms: toNum(form.degraded_threshold_ms),
       certificate_expiry_days: textToNumbers(form.certificate_expiry_days),
-      ...(!isHttp && { heartbeat_timeout_sec: form.heartbeat_timeout_sec.trim() === '' ? null : toNum(form.heartbeat_timeout_sec) }),
+      ...(hasTarget(endpoint.type) && { target: formToTarget(endpoint.type, form.target) }),
+      ...(isPush && { heartbeat_timeout_sec: form.heartbeat_timeout_sec.trim() === '' ? null : toNum(form.heartbeat_timeout_sec) }),
       group_id: form.group_id || null,
       track_dns: form.track_dns,
       track_body: form.track_body,
@@ -396,14 +414,23 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
           </Field>
         </div>
       )}
+      <TargetFields
+        idPrefix="set-target"
+        type={endpoint.type}
+        form={form.target}
+        onChange={(patch) => set({ target: { ...form.target, ...patch } })}
+        errors={errors}
+      />
       <div className="row">
-        <Field id="set-expected" label="Expected status" error={f.expected_status} hint="Codes or ranges, comma-separated: 200-399, 418">
-          <input
-            {...describedBy('set-expected', f.expected_status, true)}
-            value={form.expected_status}
-            onChange={(e) => set({ expected_status: e.target.value })}
-          />
-        </Field>
+        {isHttp && (
+          <Field id="set-expected" label="Expected status" error={f.expected_status} hint="Codes or ranges, comma-separated: 200-399, 418">
+            <input
+              {...describedBy('set-expected', f.expected_status, true)}
+              value={form.expected_status}
+              onChange={(e) => set({ expected_status: e.target.value })}
+            />
+          </Field>
+        )}
         <Field id="set-group" label="Group" error={f.group_id}>
           <select {...describedBy('set-group', f.group_id)} value={form.group_id} onChange={(e) => set({ group_id: e.target.value })}>
             <option value="">No group</option>
@@ -464,7 +491,7 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
             onChange={(e) => set({ certificate_expiry_days: e.target.value })}
           />
         </Field>
-        {!isHttp && (
+        {isPush && (
           <Field id="set-heartbeat" label="Heartbeat timeout (s)" error={f.heartbeat_timeout_sec} hint="empty: twice the interval">
             <input
               {...describedBy('set-heartbeat', f.heartbeat_timeout_sec, true)}
@@ -477,11 +504,14 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       </div>
       <div className="checks">
         <label>
-          <input type="checkbox" checked={form.track_dns} onChange={(e) => set({ track_dns: e.target.checked })} /> Watch DNS changes
+          <input type="checkbox" checked={form.track_dns} onChange={(e) => set({ track_dns: e.target.checked })} />{' '}
+          {endpoint.type === 'dns' ? 'Watch answer changes' : 'Watch DNS changes'}
         </label>
-        <label>
-          <input type="checkbox" checked={form.track_body} onChange={(e) => set({ track_body: e.target.checked })} /> Watch body changes
-        </label>
+        {isHttp && (
+          <label>
+            <input type="checkbox" checked={form.track_body} onChange={(e) => set({ track_body: e.target.checked })} /> Watch body changes
+          </label>
+        )}
       </div>
       {isHttp && (
         <HeadersEditor
