@@ -1,4 +1,5 @@
 // Shared, deterministic domain types. Workflows import this module, so it must stay free of I/O and crypto.
+import type { MaintenanceInterval } from './maintenance.ts';
 
 export const ENDPOINT_STATUSES = ['unknown', 'up', 'degraded', 'down'] as const;
 export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
@@ -81,6 +82,8 @@ export interface MonitorConfig {
   paused: boolean;
   group_id: string | null;
   group_name: string | null;
+  /** concrete maintenance ahead (docs/BEHAVIOUR.md, "Maintenance windows"), merged and sorted; absent: none */
+  maintenance?: MaintenanceInterval[];
 }
 
 interface CertificateNotices {
