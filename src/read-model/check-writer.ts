@@ -18,6 +18,8 @@ export interface CheckRecord {
     responseCode: number | null;
     responseTimeMs: number | null;
     errorClass: ErrorClass | null;
+    /** true: checked inside a maintenance interval (docs/BEHAVIOUR.md, "Maintenance windows"); absent: not */
+    maintenance?: boolean;
   } | null;
   status: StatusSnapshot;
   /** the check loop's resume point, written with lease_id; null leaves lease_id and resume as they are in the row */
