@@ -10,3 +10,4 @@ export * from './check-results.ts';
 export * from './endpoint-status.ts';
 export * from './check-leases.ts';
 export * from './check-workers.ts';
+export * from './maintenance-windows.ts';
