@@ -20,6 +20,7 @@ import { codecRoutes } from './routes/codec.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incomingRoutes } from './routes/incoming.ts';
+import { maintenanceWindowRoutes } from './routes/maintenance-windows.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(webhookRoutes(deps));
     await v1.register(deliveryRoutes(deps));
     await v1.register(endpointStatusRoutes(deps));
+    await v1.register(maintenanceWindowRoutes(deps));
     await v1.register(metaRoutes(deps));
   });
   await app.register(incomingRoutes(deps, incomingRateLimits(app, limits)));
