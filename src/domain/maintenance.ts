@@ -43,7 +43,7 @@ export function isStatusEvent(type: EventType): boolean {
 }
 
 /** `unknown` was never announced as a problem: receivers that heard nothing take the endpoint for up. */
-const heardAs = (s: EndpointStatus): EndpointStatus => (s === 'unknown' ? 'up' : s);
+export const heardAs = (s: EndpointStatus): EndpointStatus => (s === 'unknown' ? 'up' : s);
 
 /**
  * The one status event that tells receivers the real state when a maintenance ends, or null when it is what they

@@ -49,7 +49,7 @@ export async function readEndpointStatuses(db: Db, accountId: string, ids: strin
         last_error_class: s?.lastErrorClass ?? null,
         // a paused endpoint is not checked, whatever the last loop planned
         next_check_at: paused ? null : isoOrNull(s?.nextCheckAt ?? null),
-        maintenance_until: isoOrNull(inForce.has(id) ? new Date(inForce.get(id)![0]!.end_ms) : null),
+        maintenance_until: ((i) => (i ? new Date(i.end_ms).toISOString() : null))(inForce.get(id)?.[0]),
       },
     ]),
   );

@@ -5,13 +5,14 @@
 // here unless their configuration carries maintenance, so their histories replay unchanged.
 import { patched } from '@temporalio/workflow';
 import type { EndpointMonitor } from '../domain/endpoint-monitor.ts';
-import { lastAnnounced, nextMaintenanceEnd, outboundEvents } from '../domain/maintenance.ts';
+import { heardAs, lastAnnounced, maintenanceAt, nextMaintenanceEnd, outboundEvents } from '../domain/maintenance.ts';
 import type { DomainEvent, EndpointStatus } from '../domain/types.ts';
 
 export class MaintenanceGate {
   /** the status receivers last heard (carried across continue-as-new) */
   private announced: EndpointStatus;
   private on: boolean;
+  private inStep = true;
 
   constructor(
     private readonly m: EndpointMonitor,
@@ -41,13 +42,16 @@ export class MaintenanceGate {
 
   /** What to publish of these events (held back, passed on, or replaced by the one announcement). */
   outbound(events: DomainEvent[], statusBefore: EndpointStatus, nowMs: number): DomainEvent[] {
+    // Receivers in step (no maintenance here, or none hid anything): they now know the status, the silent first
+    // unknown → up included, so a later announcement's previous_status is what they took it to be.
+    this.inStep = !this.active() || (!maintenanceAt(this.m.config.maintenance, nowMs) && heardAs(statusBefore) === heardAs(this.announced));
     if (!this.active()) return events;
     return outboundEvents(events, { config: this.m.config, state: this.m.state, statusBefore, announced: this.announced, nowMs });
   }
 
   /** Records what was published. */
   heard(published: readonly DomainEvent[]): void {
-    this.announced = lastAnnounced(published, this.announced);
+    this.announced = this.inStep ? this.m.state.status : lastAnnounced(published, this.announced);
   }
 
   /** The input fields of the next run. */

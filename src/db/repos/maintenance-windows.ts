@@ -115,7 +115,7 @@ export interface MaintenanceTarget {
   groupId: string | null;
 }
 
-/** Each endpoint's merged maintenance intervals overlapping [fromMs, toMs), for the endpoints given (any accounts). */
+/** Each endpoint's merged maintenance intervals overlapping [fromMs, toMs), for the endpoints given (any accounts); absent: none. */
 export async function maintenanceIntervalsFor(
   db: Db,
   targets: readonly MaintenanceTarget[],
@@ -144,7 +144,8 @@ export async function maintenanceIntervalsFor(
     const applying = (byAccount.get(t.accountId) ?? []).filter((w) => appliesTo(w, t));
     if (applying.length === 0) continue;
     // Overlapping windows make one maintenance: one start, one end, one announcement.
-    out.set(t.id, mergeIntervals(applying.flatMap(intervalsOf)));
+    const merged = mergeIntervals(applying.flatMap(intervalsOf));
+    if (merged.length > 0) out.set(t.id, merged);
   }
   return out;
 }
