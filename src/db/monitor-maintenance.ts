@@ -7,7 +7,7 @@ import { maintenanceIntervalsFor } from './repos/maintenance-windows.ts';
 
 const DAY_MS = 86_400_000;
 /** How far ahead a monitor knows its maintenance: well past the daily refresh, so a missed day changes nothing. */
-export const MAINTENANCE_HORIZON_DAYS = 14;
+const MAINTENANCE_HORIZON_DAYS = 14;
 
 /** From the start of the current UTC day, for MAINTENANCE_HORIZON_DAYS. */
 export function maintenanceHorizon(nowMs: number): { fromMs: number; toMs: number } {

@@ -38,7 +38,7 @@ export function nextMaintenanceEnd(list: readonly MaintenanceInterval[] | undefi
 const STATUS_EVENTS: readonly EventType[] = ['endpoint.up', 'endpoint.down', 'endpoint.degraded'];
 
 /** Whether an event reports availability (and is held back during maintenance); certificate, DNS and body are not. */
-export function isStatusEvent(type: EventType): boolean {
+function isStatusEvent(type: EventType): boolean {
   return STATUS_EVENTS.includes(type);
 }
 

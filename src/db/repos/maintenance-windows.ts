@@ -95,7 +95,7 @@ export function maintenanceWindowRepo(db: Db, accountId: string) {
 }
 
 /** The schedule a row describes. */
-export function scheduleOf(r: MaintenanceWindowRow): MaintenanceSchedule | null {
+function scheduleOf(r: MaintenanceWindowRow): MaintenanceSchedule | null {
   if (r.rrule !== null && r.dtstart !== null && r.durationSec !== null && r.timezone !== null)
     return { kind: 'recurring', rrule: r.rrule, dtstart: r.dtstart, duration_sec: r.durationSec, timezone: r.timezone };
   if (r.startsAt !== null && r.endsAt !== null)
