@@ -135,7 +135,7 @@ export function EndpointPage({ id }: { id: string }) {
           <dl className="facts" data-testid="live-status">
             <dt>Status</dt>
             <dd>
-              <StatusBadge status={live?.status ?? null} paused={live?.paused} />
+              <StatusBadge status={live?.status ?? null} paused={live?.paused} maintenanceUntil={live?.maintenance_until} />
             </dd>
             <dt>Last check</dt>
             <dd>
