@@ -58,7 +58,8 @@ module.exports = {
     only('net', 'net', ['^src/domain/'], 'src/net: SSRF policy and guarded requests, on node built-ins'),
     only('security', 'security', [], 'src/security: node:crypto and the key file only'),
     only('observability', 'observability', []),
-    only('db', 'db', ['^src/domain/', '^src/project-root\\.ts$']),
+    only('db', 'db', ['^src/domain/', '^src/recurrence/', '^src/project-root\\.ts$']),
+    only('recurrence', 'recurrence', ['^src/domain/'], 'src/recurrence: maintenance windows expanded with the rrule package; pure'),
     only('temporal-runtime', 'temporal', [], 'src/temporal: codec, search attributes, deadline, registration'),
     only('tooling', 'tooling', [runtimeTemporal, '^src/project-root\\.ts$'], 'src/tooling: binaries, installer, ports, dev server'),
     only('services', 'services', [
@@ -77,6 +78,7 @@ module.exports = {
         '^src/services/',
         '^src/db/',
         '^src/domain/',
+        '^src/recurrence/',
         '^src/read-model/',
         '^src/net/',
         '^src/security/',

@@ -12,7 +12,7 @@ import { installTemporalBinaries } from '../src/tooling/install.ts';
 import { freePort } from '../src/tooling/ports.ts';
 import { startPgCluster } from './helpers/postgres-cluster.ts';
 
-const UNIT_DIRS = ['test/domain', 'test/security', 'test/receiver', 'test/net', 'test/config'];
+const UNIT_DIRS = ['test/domain', 'test/recurrence', 'test/security', 'test/receiver', 'test/net', 'test/config'];
 const FAULTS_DIR = 'test/faults';
 
 function testFiles(dir: string): string[] {

@@ -21,6 +21,7 @@ import { groupRoutes } from './routes/groups.ts';
 import { historyRoutes } from './routes/history.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incomingRoutes } from './routes/incoming.ts';
+import { maintenanceWindowRoutes } from './routes/maintenance-windows.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -127,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(deliveryRoutes(deps));
     await v1.register(endpointStatusRoutes(deps));
     await v1.register(historyRoutes(deps));
+    await v1.register(maintenanceWindowRoutes(deps));
     await v1.register(metaRoutes(deps));
   });
   await app.register(incomingRoutes(deps, incomingRateLimits(app, limits)));

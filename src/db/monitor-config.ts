@@ -3,6 +3,7 @@ import { targetLabel } from '../domain/check-target.ts';
 import type { MonitorConfig } from '../domain/types.ts';
 import type { Db } from './client.ts';
 import { endpoints, groups } from './schema/index.ts';
+import { maintenanceHorizon, withMaintenance } from './monitor-maintenance.ts';
 
 type EndpointRow = typeof endpoints.$inferSelect;
 
@@ -33,7 +34,7 @@ export function monitorConfigFromRow(row: EndpointRow, groupName: string | null)
   };
 }
 
-export async function loadMonitorConfigs(db: Db, where: { accountId?: string; endpointId?: string } = {}) {
+export async function loadMonitorConfigs(db: Db, where: { accountId?: string; endpointId?: string } = {}, nowMs = Date.now()) {
   const conds = [];
   if (where.accountId) conds.push(eq(endpoints.accountId, where.accountId));
   if (where.endpointId) conds.push(eq(endpoints.id, where.endpointId));
@@ -42,9 +43,10 @@ export async function loadMonitorConfigs(db: Db, where: { accountId?: string; en
     .from(endpoints)
     .leftJoin(groups, eq(groups.id, endpoints.groupId))
     .where(conds.length ? and(...conds) : undefined);
-  return rows.map((r) => ({
+  const entries = rows.map((r) => ({
     deleted: r.ep.deletedAt !== null,
     updatedAt: r.ep.updatedAt,
     config: monitorConfigFromRow(r.ep, r.groupName),
   }));
+  return withMaintenance(db, entries, maintenanceHorizon(nowMs));
 }

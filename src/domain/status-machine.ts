@@ -176,7 +176,7 @@ export function applyCheckResult(
   return { state: next, events };
 }
 
-function snapshotData(config: MonitorConfig, state: MonitorState, previousStatus: EndpointStatus): EventData {
+export function snapshotData(config: MonitorConfig, state: MonitorState, previousStatus: EndpointStatus): EventData {
   // Key order follows the customer's example payload, so serialised events read the same way.
   return {
     endpoint_id: config.endpoint_id,

@@ -1,6 +1,7 @@
 // Shared, deterministic domain types. Workflows import this module, so it must stay free of I/O and crypto.
 import type { Assertion } from './assertions.ts';
 import type { CheckTarget } from './check-target.ts';
+import type { MaintenanceInterval } from './maintenance.ts';
 
 export const ENDPOINT_STATUSES = ['unknown', 'up', 'degraded', 'down'] as const;
 export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
@@ -101,6 +102,8 @@ export interface MonitorConfig {
   group_name: string | null;
   /** http only; absent (configurations from before assertions existed) means none */
   assertions?: Assertion[];
+  /** concrete maintenance ahead (docs/BEHAVIOUR.md, "Maintenance windows"), merged and sorted; absent: none */
+  maintenance?: MaintenanceInterval[];
 }
 
 interface CertificateNotices {

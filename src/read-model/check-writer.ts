@@ -18,7 +18,7 @@ export interface CheckRecord {
     responseCode: number | null;
     responseTimeMs: number | null;
     errorClass: ErrorClass | null;
-    /** run inside a maintenance window (absent = false): rollups count it apart, never as a failure or in uptime */
+    /** true: checked inside a maintenance interval (docs/BEHAVIOUR.md, "Maintenance windows"); absent: not */
     maintenance?: boolean;
   } | null;
   status: StatusSnapshot;

@@ -4,10 +4,13 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { endpointStatus, endpoints } from '../db/schema/index.ts';
 import type { StatusSnapshot } from '../domain/types.ts';
+import { maintenanceIntervalsFor } from '../db/repos/maintenance-windows.ts';
 
 export interface ReadModelStatus extends StatusSnapshot {
   endpoint_id: string;
   paused: boolean;
+  /** the end of the maintenance in force now (docs/BEHAVIOUR.md, "Maintenance windows"); null: none */
+  maintenance_until: string | null;
 }
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
@@ -19,10 +22,17 @@ const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 export async function readEndpointStatuses(db: Db, accountId: string, ids: string[]): Promise<Map<string, ReadModelStatus>> {
   if (ids.length === 0) return new Map();
   const rows = await db
-    .select({ id: endpoints.id, paused: endpoints.paused, s: endpointStatus })
+    .select({ id: endpoints.id, paused: endpoints.paused, groupId: endpoints.groupId, s: endpointStatus })
     .from(endpoints)
     .leftJoin(endpointStatus, eq(endpointStatus.endpointId, endpoints.id))
     .where(and(eq(endpoints.accountId, accountId), isNull(endpoints.deletedAt), inArray(endpoints.id, ids)));
+  const now = Date.now();
+  const inForce = await maintenanceIntervalsFor(
+    db,
+    rows.map((r) => ({ id: r.id, accountId, groupId: r.groupId })),
+    now,
+    now + 1,
+  );
   return new Map(
     rows.map(({ id, paused, s }) => [
       id,
@@ -39,6 +49,7 @@ export async function readEndpointStatuses(db: Db, accountId: string, ids: strin
         last_error_class: s?.lastErrorClass ?? null,
         // a paused endpoint is not checked, whatever the last loop planned
         next_check_at: paused ? null : isoOrNull(s?.nextCheckAt ?? null),
+        maintenance_until: ((i) => (i ? new Date(i.end_ms).toISOString() : null))(inForce.get(id)?.[0]),
       },
     ]),
   );

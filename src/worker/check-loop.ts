@@ -2,6 +2,7 @@
 // workflow, results batched into the read model. It ends (and its activity returns to the workflow) when the state
 // machine emits events, when its lease is over, or when it is stopped.
 import { EndpointMonitor, statusSnapshot } from '../domain/endpoint-monitor.ts';
+import { maintenanceAt } from '../domain/maintenance.ts';
 import type { CheckResult, DomainEvent, MonitorConfig } from '../domain/types.ts';
 import type { CheckRecord } from '../read-model/check-writer.ts';
 import type { CheckLoopEnd, CheckLoopInput, CheckLoopResult } from '../workflows/check-loop-definitions.ts';
@@ -118,6 +119,8 @@ export class CheckLoop {
         responseCode: result.response_code,
         responseTimeMs: result.response_time_ms,
         errorClass: result.error_class,
+        // recorded and marked, not left out: uptime history does not count it as downtime
+        ...(maintenanceAt(this.m.config.maintenance, Date.parse(result.checked_at)) && { maintenance: true }),
       },
       status: statusSnapshot(this.m.state, this.m.nextCheckAtMs),
       // A check that emitted events keeps the previous resume point: if this loop's result never reaches the

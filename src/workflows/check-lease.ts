@@ -15,6 +15,11 @@ const DELETE_GIVE_UP_MS = 2 * 60 * 1000;
 export interface LeaseOptions {
   leaseMs?: number;
   heartbeatTimeoutMs?: number;
+  /**
+   * The next maintenance interval's end (maintenance-gate.ts): the lease is stopped there, like a wanted stop, so the
+   * workflow gets the loop's state back and can tell receivers the real state at once. Undefined: none.
+   */
+  maintenanceEndMs?: () => number | undefined;
 }
 
 const { locateCheckLoop } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 3 } });
@@ -65,11 +70,14 @@ export async function runLease(m: EndpointMonitor, opts: LeaseOptions): Promise<
   let sentVersion = m.configVersion;
   let stopSent = false;
   let deletedAt: number | null = null;
-  const wantsStop = () => m.deleted || m.config.paused || m.inbox.length > 0;
+  let maintenanceEnded = false;
+  const wantsStop = () => m.deleted || m.config.paused || m.inbox.length > 0 || maintenanceEnded;
   const pending = () => (wantsStop() ? !stopSent : m.configVersion !== sentVersion);
 
   while (!ended()) {
-    await condition(() => ended() || pending());
+    const end = maintenanceEnded ? undefined : opts.maintenanceEndMs?.();
+    if (end === undefined) await condition(() => ended() || pending());
+    else if (!(await condition(() => ended() || pending(), Math.max(1, end - Date.now())))) maintenanceEnded = true;
     if (ended()) break;
     if (m.deleted && deletedAt === null) deletedAt = Date.now();
     if (deletedAt !== null && Date.now() - deletedAt > DELETE_GIVE_UP_MS) return [];

@@ -1,7 +1,7 @@
 // Signals and queries of the endpoint workflow, shared by the workflow, the API, the check loop and the tests.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { LiveStatus, MonitorSnapshot } from '../domain/endpoint-monitor.ts';
-import type { CheckResult, MonitorConfig } from '../domain/types.ts';
+import type { CheckResult, EndpointStatus, MonitorConfig } from '../domain/types.ts';
 
 export type { LiveStatus } from '../domain/endpoint-monitor.ts';
 
@@ -38,4 +38,6 @@ export interface EndpointWorkflowInput extends MonitorSnapshot {
    * check_workers. docs/PERFORMANCE.md compares both.
    */
   leaseHeartbeatTimeoutMs?: number;
+  /** the status receivers last heard, once maintenance windows applied in the chain (src/workflows/maintenance-gate.ts) */
+  announcedStatus?: EndpointStatus;
 }

@@ -33,6 +33,7 @@ import {
 } from './endpoint-definitions.ts';
 import { runLease, type LeaseOptions } from './check-lease.ts';
 import { startDeliveries } from './fan-out.ts';
+import { MaintenanceGate } from './maintenance-gate.ts';
 
 /** Bounds history even when the server does not suggest continue-as-new yet. */
 export const MAX_CHECKS_PER_RUN = 500;
@@ -54,6 +55,8 @@ export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<vo
   const mode: CheckMode = input.checkMode ?? (patched('check-loop') ? 'loop' : 'workflow');
   const lease: LeaseOptions = { leaseMs: input.leaseMs, heartbeatTimeoutMs: input.leaseHeartbeatTimeoutMs };
   let leases = 0;
+  // What receivers last heard, and the rule that holds status events back during maintenance (maintenance-gate.ts).
+  const gate = new MaintenanceGate(m, input.announcedStatus);
 
   setHandler(configureSignal, (config) => {
     // Reconciliation re-sends the configuration it finds; the same one again must not wake the check loop.
@@ -75,12 +78,13 @@ export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<vo
     // Every active type (http, tcp, tls, dns) runs in the loop; only push endpoints wait on workflow timers.
     const loops = mode === 'loop' && m.config.type !== 'push' && !m.config.paused;
     const events: DomainEvent[] = [];
+    const statusBefore = m.state.status;
     if (loops && m.inbox.length === 0) {
-      events.push(...(await runLease(m, lease)));
+      events.push(...(await runLease(m, { ...lease, maintenanceEndMs: () => gate.nextEndMs(Date.now()) })));
       leases++;
     } else {
       if (!loops) {
-        const waitMs = m.msUntilDue(Date.now());
+        const waitMs = gate.untilNextEnd(m.msUntilDue(Date.now()), Date.now());
         const inboxBefore = m.inbox.length;
         const config = m.config;
         const wake = () => m.deleted || m.inbox.length !== inboxBefore || m.config !== config;
@@ -101,7 +105,9 @@ export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<vo
       if ((applied || due) && patched('status-read-model')) await recordStatus(m);
     }
 
-    if (events.length > 0) await publish(m, events);
+    const outbound = gate.outbound(events, statusBefore, Date.now());
+    if (outbound.length > 0) await publish(m, outbound);
+    gate.heard(outbound);
 
     const runFull = m.checksInThisRun >= (input.maxChecksPerRun ?? MAX_CHECKS_PER_RUN) || leases >= MAX_LEASES_PER_RUN;
     if (workflowInfo().continueAsNewSuggested || runFull) {
@@ -109,6 +115,7 @@ export async function endpointWorkflow(input: EndpointWorkflowInput): Promise<vo
       // Results that arrived while waiting are carried in the snapshot's inbox, not dropped.
       await continueAsNew<typeof endpointWorkflow>({
         ...m.snapshot(),
+        ...gate.carried(),
         checkMode: mode,
         ...(input.maxChecksPerRun !== undefined && { maxChecksPerRun: input.maxChecksPerRun }),
         ...(input.checkActivity !== undefined && { checkActivity: input.checkActivity }),

@@ -5,7 +5,17 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance, HTTPMethods, LightMyRequestResponse } from 'fastify';
-import { accounts, apiKeys, deliveries, deliveryAttempts, endpoints, events, groups, webhooks } from '../../src/db/schema/index.ts';
+import {
+  accounts,
+  apiKeys,
+  deliveries,
+  deliveryAttempts,
+  endpoints,
+  events,
+  groups,
+  maintenanceWindows,
+  webhooks,
+} from '../../src/db/schema/index.ts';
 import { endpointWorkflowId } from '../../src/domain/ids.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { eventually, startReceiver, type TestReceiver } from '../helpers/http-servers.ts';
@@ -29,6 +39,8 @@ interface Tenant {
   delivery: string;
   /** a second API key: the one DELETE /v1/account/api-keys/:id is tried on (the first one stays in use) */
   spareKey: string;
+  /** a maintenance window scoped to the endpoint */
+  maintenanceWindow: string;
 }
 
 let A: Tenant;
@@ -77,6 +89,16 @@ async function newTenant(label: string): Promise<Tenant> {
   // Account-wide (not group-scoped), so DELETE of the group is allowed when the owner does it.
   const webhook = await ok(await call('POST', '/v1/webhooks', { url: `${rec.url}/${label}`, events: ['endpoint.down'] }), 201);
   const spare = await ok(await call('POST', '/v1/account/api-keys', { name: 'spare' }), 201);
+  const window = await ok(
+    await call('POST', '/v1/maintenance-windows', {
+      name: `${label}-window`,
+      starts_at: '2030-01-01T00:00:00Z',
+      ends_at: '2030-01-01T01:00:00Z',
+      scope: 'endpoints',
+      endpoint_ids: [endpoint.id],
+    }),
+    201,
+  );
   const sent = await ok(await call('POST', `/v1/webhooks/${webhook.id}/test`), 202);
   // A finished delivery: nothing about it may move while the other account pokes at it.
   await eventually(async () => {
@@ -92,6 +114,7 @@ async function newTenant(label: string): Promise<Tenant> {
     webhook: webhook.id,
     delivery: sent.delivery_id,
     spareKey: spare.id,
+    maintenanceWindow: window.id,
   };
 }
 
@@ -103,6 +126,7 @@ function idFor(t: Tenant, route: ServedRoute): string {
     webhooks: t.webhook,
     deliveries: t.delivery,
     'api-keys': t.spareKey,
+    'maintenance-windows': t.maintenanceWindow,
   };
   const resource = idResource(route.url);
   const id = resource === null ? undefined : byResource[resource];
@@ -117,6 +141,7 @@ const NEVER_ISSUED: Record<string, string> = {
   webhooks: 'wh_0000000000000000',
   deliveries: 'dlv_0000000000000000',
   'api-keys': 'key_0000000000000000',
+  'maintenance-windows': 'mw_0000000000000000',
 };
 
 /** A valid body for each :id route that takes one, so the answer to a foreign id is about the id, not a 400. */
@@ -126,6 +151,7 @@ function validBody(route: ServedRoute): object | undefined {
     'PATCH /v1/endpoints/:id': { name: 'renamed-by-other', paused: true, check_interval_sec: 120, expected_status: ['200'] },
     'PATCH /v1/webhooks/:id': { description: 'changed by other', events: ['endpoint.up'], format: 'slack' },
     'POST /v1/webhooks/:id/test': { event: 'endpoint.up' },
+    'PATCH /v1/maintenance-windows/:id': { name: 'renamed-by-other', scope: 'account' },
   };
   return bodies[routeKey(route)];
 }
@@ -138,6 +164,11 @@ async function rowsOf(accountId: string) {
     accounts: await d.select().from(accounts).where(eq(accounts.id, accountId)),
     api_keys: await d.select().from(apiKeys).where(eq(apiKeys.accountId, accountId)).orderBy(asc(apiKeys.id)),
     groups: await d.select().from(groups).where(eq(groups.accountId, accountId)).orderBy(asc(groups.id)),
+    maintenance_windows: await d
+      .select()
+      .from(maintenanceWindows)
+      .where(eq(maintenanceWindows.accountId, accountId))
+      .orderBy(asc(maintenanceWindows.id)),
     endpoints: await d.select().from(endpoints).where(eq(endpoints.accountId, accountId)).orderBy(asc(endpoints.id)),
     webhooks: await d.select().from(webhooks).where(eq(webhooks.accountId, accountId)).orderBy(asc(webhooks.id)),
     deliveries: dels,
@@ -212,7 +243,7 @@ test(
   async () => {
     const routes = v1Routes(app);
     const doc = app.swagger() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
-    const aIds = new Set([A.id, A.group.id, A.endpoint, A.webhook, A.delivery, A.spareKey]);
+    const aIds = new Set([A.id, A.group.id, A.endpoint, A.webhook, A.delivery, A.spareKey, A.maintenanceWindow]);
     const rowsBefore = await rowsOf(A.id);
     const temporalBefore = await temporalStateOf(A);
     const b = (method: HTTPMethods, url: string, payload?: object) =>
@@ -242,6 +273,22 @@ test(
     const listEndpoints = ownCollection('/v1/endpoints', () => B.endpoint);
     const listGroups = ownCollection('/v1/groups', () => B.group.id);
     const listWebhooks = ownCollection('/v1/webhooks', () => B.webhook);
+    const listWindows = ownCollection('/v1/maintenance-windows', () => B.maintenanceWindow);
+    const windowOfForeignIds = async () => {
+      // A window naming A's endpoint or group is refused exactly like one naming ids that never existed.
+      const base = { name: 'sneaky', starts_at: '2030-01-01T00:00:00Z', ends_at: '2030-01-01T01:00:00Z' };
+      for (const [scope, field, foreignId, never] of [
+        ['endpoints', 'endpoint_ids', A.endpoint, NEVER_ISSUED.endpoints],
+        ['groups', 'group_ids', A.group.id, NEVER_ISSUED.groups],
+      ] as const) {
+        const foreign = await b('POST', '/v1/maintenance-windows', { ...base, scope, [field]: [foreignId] });
+        const unknown = await b('POST', '/v1/maintenance-windows', { ...base, scope, [field]: [never] });
+        assert.equal(foreign.statusCode, 400, foreign.body);
+        assertErrorShape(foreign, 'validation_error', `POST /v1/maintenance-windows with A's ${field}`);
+        assert.equal(foreign.json().error.details[0].field, `${field}.0`);
+        assert.deepEqual(foreign.json(), unknown.json());
+      }
+    };
     const ownAccount = async (method: HTTPMethods) => {
       const res = await b(method, '/v1/account');
       assert.equal(res.statusCode, 200, res.body);
@@ -289,6 +336,9 @@ test(
       'GET /v1/groups': () => listGroups('GET'),
       'HEAD /v1/groups': () => listGroups('HEAD'),
       'GET /v1/webhooks': () => listWebhooks('GET'),
+      'GET /v1/maintenance-windows': () => listWindows('GET'),
+      'HEAD /v1/maintenance-windows': () => listWindows('HEAD'),
+      'POST /v1/maintenance-windows': windowOfForeignIds,
       'HEAD /v1/webhooks': () => listWebhooks('HEAD'),
       'POST /v1/endpoints': referencesAGroup('/v1/endpoints', { name: 'sneaky', type: 'push' }),
       'POST /v1/webhooks': referencesAGroup('/v1/webhooks', { url: `${rec.url}/sneaky` }),

@@ -1273,6 +1273,7 @@ export interface paths {
                             last_response_time_ms: number | null;
                             last_error_class: string | null;
                             next_check_at: string | null;
+                            maintenance_until: string | null;
                         };
                     };
                 };
@@ -1904,6 +1905,7 @@ export interface paths {
                                     last_response_time_ms: number | null;
                                     last_error_class: string | null;
                                     next_check_at: string | null;
+                                    maintenance_until: string | null;
                                 } | null;
                                 error: {
                                     /** @enum {string} */
@@ -2079,7 +2081,7 @@ export interface paths {
                                 response_code: number | null;
                                 response_time_ms: number | null;
                                 /** @enum {string|null} */
-                                error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | null;
+                                error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | "assertion" | null;
                                 maintenance: boolean;
                             }[];
                             next_cursor: string | null;
@@ -2139,6 +2141,273 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/maintenance-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "one_off" | "recurring";
+                                starts_at: string | null;
+                                ends_at: string | null;
+                                rrule: string | null;
+                                dtstart: string | null;
+                                duration_sec: number | null;
+                                timezone: string | null;
+                                /** @enum {string} */
+                                scope: "account" | "groups" | "endpoints";
+                                group_ids: string[];
+                                endpoint_ids: string[];
+                                created_at: string;
+                                updated_at: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /**
+                         * Format: date-time
+                         * @description one-off: when it begins
+                         */
+                        starts_at?: string | null;
+                        /**
+                         * Format: date-time
+                         * @description one-off: when it ends (after starts_at)
+                         */
+                        ends_at?: string | null;
+                        /** @description recurring: an RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=SU */
+                        rrule?: string | null;
+                        /** @description recurring: the first occurrence as local time in `timezone`, YYYY-MM-DDTHH:MM */
+                        dtstart?: string | null;
+                        /** @description recurring: how long each occurrence lasts */
+                        duration_sec?: number | null;
+                        /** @description recurring: an IANA time zone, e.g. Europe/Berlin */
+                        timezone?: string | null;
+                        /**
+                         * @description account: every endpoint; groups: the endpoints of group_ids; endpoints: endpoint_ids
+                         * @enum {string}
+                         */
+                        scope: "account" | "groups" | "endpoints";
+                        group_ids?: string[];
+                        endpoint_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "one_off" | "recurring";
+                            starts_at: string | null;
+                            ends_at: string | null;
+                            rrule: string | null;
+                            dtstart: string | null;
+                            duration_sec: number | null;
+                            timezone: string | null;
+                            /** @enum {string} */
+                            scope: "account" | "groups" | "endpoints";
+                            group_ids: string[];
+                            endpoint_ids: string[];
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/maintenance-windows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "one_off" | "recurring";
+                            starts_at: string | null;
+                            ends_at: string | null;
+                            rrule: string | null;
+                            dtstart: string | null;
+                            duration_sec: number | null;
+                            timezone: string | null;
+                            /** @enum {string} */
+                            scope: "account" | "groups" | "endpoints";
+                            group_ids: string[];
+                            endpoint_ids: string[];
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /**
+                         * Format: date-time
+                         * @description one-off: when it begins
+                         */
+                        starts_at?: string | null;
+                        /**
+                         * Format: date-time
+                         * @description one-off: when it ends (after starts_at)
+                         */
+                        ends_at?: string | null;
+                        /** @description recurring: an RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=SU */
+                        rrule?: string | null;
+                        /** @description recurring: the first occurrence as local time in `timezone`, YYYY-MM-DDTHH:MM */
+                        dtstart?: string | null;
+                        /** @description recurring: how long each occurrence lasts */
+                        duration_sec?: number | null;
+                        /** @description recurring: an IANA time zone, e.g. Europe/Berlin */
+                        timezone?: string | null;
+                        /**
+                         * @description account: every endpoint; groups: the endpoints of group_ids; endpoints: endpoint_ids
+                         * @enum {string}
+                         */
+                        scope?: "account" | "groups" | "endpoints";
+                        group_ids?: string[];
+                        endpoint_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "one_off" | "recurring";
+                            starts_at: string | null;
+                            ends_at: string | null;
+                            rrule: string | null;
+                            dtstart: string | null;
+                            duration_sec: number | null;
+                            timezone: string | null;
+                            /** @enum {string} */
+                            scope: "account" | "groups" | "endpoints";
+                            group_ids: string[];
+                            endpoint_ids: string[];
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/meta": {

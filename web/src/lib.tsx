@@ -211,7 +211,16 @@ export function GeneralError({ errors }: { errors: FormErrors }) {
 
 const STATUS_GLYPH: Record<Status, string> = { up: '✔', degraded: '▲', down: '✖', unknown: '?' };
 
-export function StatusBadge({ status, paused }: { status: Status | null; paused?: boolean }) {
+export function StatusBadge({
+  status,
+  paused,
+  maintenanceUntil,
+}: {
+  status: Status | null;
+  paused?: boolean;
+  /** set while a maintenance window is in force: status events are held back until then */
+  maintenanceUntil?: string | null;
+}) {
   const s = status ?? 'unknown';
   return (
     <span className="badges">
@@ -227,6 +236,14 @@ export function StatusBadge({ status, paused }: { status: Status | null; paused?
             ❚❚
           </span>
           paused
+        </span>
+      )}
+      {maintenanceUntil && (
+        <span className="badge maintenance" data-maintenance-until={maintenanceUntil} title={`maintenance until ${maintenanceUntil}`}>
+          <span aria-hidden="true" className="glyph">
+            ⚒
+          </span>
+          maintenance
         </span>
       )}
     </span>

@@ -43,6 +43,8 @@ export const liveStatusResponse = z.object({
   last_error_class: z.string().nullable(),
   /** null while paused */
   next_check_at: z.string().nullable(),
+  /** set while a maintenance window is in force: when it ends (status events are held back until then); null: none */
+  maintenance_until: z.string().nullable(),
 });
 
 export const bulkStatusResponse = z.object({

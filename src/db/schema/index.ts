@@ -13,3 +13,4 @@ export * from './check-workers.ts';
 export * from './check-rollups.ts';
 export * from './rollup-progress.ts';
 export * from './endpoint-pauses.ts';
+export * from './maintenance-windows.ts';

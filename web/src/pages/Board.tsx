@@ -224,7 +224,11 @@ export function Board() {
                     <span className="sub mono">{describeTarget(e)}</span>
                   </th>
                   <td data-label="Status">
-                    <StatusBadge status={live?.status ?? (entry?.error ? null : 'unknown')} paused={e.paused} />
+                    <StatusBadge
+                      status={live?.status ?? (entry?.error ? null : 'unknown')}
+                      paused={e.paused}
+                      maintenanceUntil={live?.maintenance_until}
+                    />
                     {entry?.error && <span className="sub">{entry.error.message}</span>}
                     {live && live.failure_count > 0 && <span className="sub">{live.failure_count} consecutive failure(s)</span>}
                   </td>

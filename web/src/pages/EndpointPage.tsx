@@ -156,7 +156,7 @@ export function EndpointPage({ id }: { id: string }) {
             </dd>
             <dt>Status</dt>
             <dd>
-              <StatusBadge status={live?.status ?? null} paused={live?.paused} />
+              <StatusBadge status={live?.status ?? null} paused={live?.paused} maintenanceUntil={live?.maintenance_until} />
             </dd>
             <dt>Last check</dt>
             <dd>
