@@ -11,13 +11,7 @@ import { maintenanceIntervalsFor } from './maintenance-windows.ts';
  * windows are one period) and clipped to the range, oldest first. Windows as they are now: an edited or deleted
  * window changes the past too. An unknown or foreign endpoint has none.
  */
-export async function maintenancePeriodsFor(
-  db: Db,
-  accountId: string,
-  endpointId: string,
-  from: Date,
-  to: Date,
-): Promise<Period[]> {
+export async function maintenancePeriodsFor(db: Db, accountId: string, endpointId: string, from: Date, to: Date): Promise<Period[]> {
   const [ep] = await db
     .select({ id: endpoints.id, accountId: endpoints.accountId, groupId: endpoints.groupId })
     .from(endpoints)
