@@ -4,6 +4,7 @@
 // transaction, and a run is capped so a large backlog is worked off over several runs.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { startPeriodicJob, type PeriodicJob } from './periodic-job.ts';
 import { readRollupProgress } from './rollups.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -68,36 +69,15 @@ export interface RetentionOptions {
   maxBatches?: number;
 }
 
-/** Prunes now and then every everyMs (timer unref'd, runs never overlap); stop() waits for a run in progress. */
-export function startRetention(db: Db, opts: RetentionOptions): { stop(): Promise<void> } {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const run = () => {
-    if (running || stopped) return;
-    running = (async () => {
-      try {
-        const batches = { batchSize: opts.batchSize ?? 10_000, maxBatches: opts.maxBatches ?? 50 };
-        const now = Date.now();
-        const cutoff = await rawCutoff(db, opts.retentionDays, now);
-        const deleted = cutoff ? await pruneCheckResults(db, { olderThan: cutoff, ...batches }) : 0;
-        if (deleted > 0) opts.log(`check_results retention: deleted ${deleted} rows older than ${cutoff!.toISOString()}`);
-        const rollups = await pruneRollups(db, { olderThan: new Date(now - ROLLUP_RETENTION_DAYS * DAY_MS), ...batches });
-        if (rollups > 0) opts.log(`check_rollups retention: deleted ${rollups} buckets older than ${ROLLUP_RETENTION_DAYS} days`);
-      } catch (err) {
-        opts.log(`check_results retention failed, will retry: ${String(err)}`);
-      } finally {
-        running = null;
-      }
-    })();
-  };
-  const timer = setInterval(run, opts.everyMs);
-  timer.unref();
-  run();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+/** Prunes now and then every everyMs. */
+export function startRetention(db: Db, opts: RetentionOptions): PeriodicJob {
+  return startPeriodicJob('check_results retention', opts.everyMs, opts.log, async () => {
+    const batches = { batchSize: opts.batchSize ?? 10_000, maxBatches: opts.maxBatches ?? 50 };
+    const now = Date.now();
+    const cutoff = await rawCutoff(db, opts.retentionDays, now);
+    const deleted = cutoff ? await pruneCheckResults(db, { olderThan: cutoff, ...batches }) : 0;
+    if (deleted > 0) opts.log(`check_results retention: deleted ${deleted} rows older than ${cutoff!.toISOString()}`);
+    const rollups = await pruneRollups(db, { olderThan: new Date(now - ROLLUP_RETENTION_DAYS * DAY_MS), ...batches });
+    if (rollups > 0) opts.log(`check_rollups retention: deleted ${rollups} buckets older than ${ROLLUP_RETENTION_DAYS} days`);
+  });
 }

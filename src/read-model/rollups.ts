@@ -5,6 +5,7 @@
 // retention (retention.ts) never deletes a raw row at or after the daily mark.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { startPeriodicJob, type PeriodicJob } from './periodic-job.ts';
 import { floorTo, periodMs, type BucketPeriod } from '../domain/uptime.ts';
 
 /** A bucket is built this long after it ends, so the check writer's last batches of it (1 s apart) are in. */
@@ -101,31 +102,10 @@ export async function runRollups(db: Db, now: number): Promise<Record<BucketPeri
   return { hour: await rollupPass(db, 'hour', now), day: await rollupPass(db, 'day', now) };
 }
 
-/** Runs both passes now and then every everyMs (timer unref'd, runs never overlap); stop() waits for a run in progress. */
-export function startRollups(db: Db, opts: { everyMs: number; log: (msg: string) => void }): { stop(): Promise<void> } {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const run = () => {
-    if (running || stopped) return;
-    running = (async () => {
-      try {
-        const r = await runRollups(db, Date.now());
-        if (r.hour.buckets + r.day.buckets > 0) opts.log(`rollups: built ${r.hour.buckets} hourly and ${r.day.buckets} daily buckets`);
-      } catch (err) {
-        opts.log(`rollups failed, will retry: ${String(err)}`);
-      } finally {
-        running = null;
-      }
-    })();
-  };
-  const timer = setInterval(run, opts.everyMs);
-  timer.unref();
-  run();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+/** Both passes now and then every everyMs. */
+export function startRollups(db: Db, opts: { everyMs: number; log: (msg: string) => void }): PeriodicJob {
+  return startPeriodicJob('rollups', opts.everyMs, opts.log, async () => {
+    const r = await runRollups(db, Date.now());
+    if (r.hour.buckets + r.day.buckets > 0) opts.log(`rollups: built ${r.hour.buckets} hourly and ${r.day.buckets} daily buckets`);
+  });
 }
