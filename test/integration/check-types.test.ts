@@ -10,18 +10,16 @@ import { createServer as createTlsServer } from 'node:tls';
 import { inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { checkLeases } from '../../src/db/schema/index.ts';
-import { buildApp } from '../../src/api/app.ts';
 import { verifyVantaSignature } from '../../src/receiver/index.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { startReceiver, type TestReceiver } from '../helpers/http-servers.ts';
-import { connectTemporal, createSecretBox, createTestDatabase, startTestWorker, testMasterKey } from '../helpers/services.ts';
+import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { createTestPki, type TestPki } from '../helpers/tls.ts';
 
 const ADMIN = 'admin-token-for-check-types-test';
 const TLS_HOST = 'cert.test';
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let temporal: Awaited<ReturnType<typeof connectTemporal>>;
-let worker: { stop(): Promise<void> };
+let stack: TestStack;
+let db: TestStack['db'];
 let app: FastifyInstance;
 let receiver: TestReceiver;
 let dns: TestDnsServer;
@@ -45,32 +43,19 @@ function listenTcp(port: number): Promise<Server> {
 }
 
 before(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTemporal();
   dns = await startDnsServer();
   pki = await createTestPki({ hostnames: [TLS_HOST], days: 10 });
   tlsServer = createTlsServer({ key: pki.keyPem, cert: pki.certPem }, (s) => s.end());
   await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
   tcpServer = await listenTcp(0);
-  const secrets = createSecretBox(testMasterKey());
-  worker = await startTestWorker({
-    taskQueue: temporal.taskQueue,
-    deps: {
-      db: db.db,
-      secrets,
-      allowPrivateTargets: true,
-      allowInsecureTargets: true,
+  stack = await startTestStack({
+    adminToken: ADMIN,
+    worker: {
       extraCa: [pki.caPem],
       resolver: async () => ['127.0.0.1'],
     },
   });
-  app = await buildApp({
-    database: db,
-    temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
-    secrets,
-    config: { adminToken: ADMIN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
-    logger: false,
-  });
+  ({ db, app } = stack);
   receiver = await startReceiver(200);
   const acc = await app.inject({
     method: 'POST',
@@ -84,16 +69,13 @@ before(async () => {
 });
 
 after(async () => {
-  await app?.close();
-  await worker?.stop();
-  await temporal?.close();
+  await stack?.close();
   for (const s of tcpSockets) s.destroy();
   await new Promise((r) => (tcpServer ? tcpServer.close(r) : r(null)));
   await new Promise((r) => tlsServer?.close(r));
   await dns?.close();
   await receiver?.close();
   await pki?.cleanup();
-  await db?.drop();
 });
 
 type Payload = { id: string; event: string; data: Record<string, unknown> };

@@ -6,17 +6,14 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.ts';
 import { verifyVantaSignature } from '../../src/receiver/index.ts';
-import { connectTemporal, createSecretBox, createTestDatabase, startTestWorker, testMasterKey } from '../helpers/services.ts';
+import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { startReceiver, type TestReceiver } from '../helpers/http-servers.ts';
 import { createTestPki, type TestPki } from '../helpers/tls.ts';
 
 const ADMIN = 'admin-token-for-six-events-test';
 const HOST = 'status.test';
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let temporal: Awaited<ReturnType<typeof connectTemporal>>;
-let worker: { stop(): Promise<void> };
+let stack: TestStack;
 let app: FastifyInstance;
 let receiver: TestReceiver;
 let pki: TestPki;
@@ -29,33 +26,20 @@ let secret = '';
 let incomingUrl = '';
 
 before(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTemporal();
   pki = await createTestPki({ hostnames: [HOST], days: 10 });
   target = createServer({ key: pki.keyPem, cert: pki.certPem }, (_req, res) => {
     setTimeout(() => res.writeHead(targetState.status).end(targetState.body), targetState.delayMs);
   });
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   targetPort = (target.address() as AddressInfo).port;
-  const secrets = createSecretBox(testMasterKey());
-  worker = await startTestWorker({
-    taskQueue: temporal.taskQueue,
-    deps: {
-      db: db.db,
-      secrets,
-      allowPrivateTargets: true,
-      allowInsecureTargets: true,
+  stack = await startTestStack({
+    adminToken: ADMIN,
+    worker: {
       extraCa: [pki.caPem],
       resolver: async (host) => (host === HOST ? [...dns.addresses] : ['127.0.0.1']),
     },
   });
-  app = await buildApp({
-    database: db,
-    temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
-    secrets,
-    config: { adminToken: ADMIN, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' },
-    logger: false,
-  });
+  ({ app } = stack);
   receiver = await startReceiver(200);
   const acc = await app.inject({
     method: 'POST',
@@ -70,14 +54,11 @@ before(async () => {
 });
 
 after(async () => {
-  await app?.close();
-  await worker?.stop();
-  await temporal?.close();
+  await stack?.close();
   target?.closeAllConnections();
   await new Promise((r) => target?.close(r));
   await receiver?.close();
   await pki?.cleanup();
-  await db?.drop();
 });
 
 type Payload = { id: string; event: string; timestamp: string; webhook_id: string; account_id: string; data: Record<string, unknown> };
