@@ -11,11 +11,12 @@
 //      its output and waits for "ready in N ms".
 //   3. Seeds real resources through the API: two groups, push endpoints, an http endpoint on
 //      https://status.invalid/health (isolated runs only), webhooks to https://hooks.invalid/x, a test delivery,
-//      a spare API key, one API key per operation (the API allows 1200 requests a minute per key, and a fuzzer
-//      that gets 429 tests nothing behind it), and a second account, whose ids must answer 404 to the first and
-//      whose incoming token the fuzzer cannot rotate. Their ids go to schemathesis as dictionaries (drawn 70% of
-//      the time, else generated), so id-based routes reach their handlers rather than only answering 404; DELETE
-//      routes get their own sacrificial ids, so the shared ones live on.
+//      two maintenance windows, a spare API key, one API key per operation (the API allows 1200 requests a minute
+//      per key, and a fuzzer that gets 429 tests nothing behind it), and a second account with a group, endpoints,
+//      a webhook and a window, whose ids must answer 404 to the first and whose incoming token the fuzzer cannot
+//      rotate. Their ids go to schemathesis as dictionaries (drawn 70% of the time, else generated), so id-based
+//      routes reach their handlers rather than only answering 404; DELETE routes get their own sacrificial ids, so
+//      the shared ones live on.
 //   4. Runs `st run <api>/openapi.json --checks not_a_server_error` with every phase (examples, coverage,
 //      fuzzing, stateful), bounded by --max-examples per operation, --request-timeout, and a wall-clock budget
 //      after which schemathesis is interrupted (SIGINT; it still writes its reports) and then killed. POST
@@ -419,6 +420,8 @@ interface Seed {
   webhooks: string[];
   webhooksToDelete: string[];
   deliveries: string[];
+  maintenanceWindows: string[];
+  maintenanceWindowsToDelete: string[];
   apiKeysToDelete: string[];
   /** ids of another account: every route must answer 404 for them */
   foreign: string[];
@@ -439,6 +442,8 @@ async function seed(p: Product, isolated: boolean, operationCount: number): Prom
     webhooks: [],
     webhooksToDelete: [],
     deliveries: [],
+    maintenanceWindows: [],
+    maintenanceWindowsToDelete: [],
     apiKeysToDelete: [],
     foreign: [],
     incomingTokens: [],
@@ -471,6 +476,18 @@ async function seed(p: Product, isolated: boolean, operationCount: number): Prom
   s.webhooksToDelete.push(await hook(null));
   s.deliveries.push(String((await api(p, 'POST', `/v1/webhooks/${s.webhooks[0]}/test`, {})).delivery_id ?? ''));
   s.deliveries = s.deliveries.filter(Boolean);
+  const window = (name: string) =>
+    api(p, 'POST', '/v1/maintenance-windows', {
+      name,
+      scope: 'endpoints',
+      endpoint_ids: [s.endpoints[0]],
+      rrule: 'FREQ=WEEKLY;BYDAY=SU',
+      dtstart: '2026-01-04T02:00',
+      duration_sec: 3600,
+      timezone: 'Europe/Berlin',
+    }).then(id);
+  s.maintenanceWindows.push(await window('fuzz window'));
+  s.maintenanceWindowsToDelete.push(await window('fuzz window (to delete)'));
   s.apiKeysToDelete.push(id(await api(p, 'POST', '/v1/account/api-keys', { name: 'fuzz spare' })));
   for (let i = 0; i < operationCount; i++)
     s.operationKeys.push(String((await api(p, 'POST', '/v1/account/api-keys', { name: `fuzz operation ${i}` })).key));
@@ -486,7 +503,16 @@ async function seed(p: Product, isolated: boolean, operationCount: number): Prom
     await api(p, 'POST', '/v1/endpoints', { name: 'foreign push 2', type: 'push', heartbeat_timeout_sec: 600 }, otherKey),
   );
   const otherHook = id(await api(p, 'POST', '/v1/webhooks', { url: 'https://hooks.invalid/y' }, otherKey));
-  s.foreign.push(otherGroup, otherEndpoint, otherHook);
+  const otherWindow = id(
+    await api(
+      p,
+      'POST',
+      '/v1/maintenance-windows',
+      { name: 'foreign window', scope: 'account', starts_at: '2030-01-01T00:00:00Z', ends_at: '2030-01-01T01:00:00Z' },
+      otherKey,
+    ),
+  );
+  s.foreign.push(otherGroup, otherEndpoint, otherHook, otherWindow);
   // incoming results are posted as the second account (whose token the fuzzer cannot rotate), for its two
   // endpoints; the fuzzed account's own endpoint is foreign there and must answer 404
   s.incomingTokens.push(String(other.incoming_token));
@@ -518,6 +544,8 @@ function schemathesisConfig(spec: OpenApi, s: Seed, isolated: boolean): { toml: 
     webhooks: [...s.webhooks, ...s.foreign.slice(2, 3)],
     webhooks_to_delete: [...s.webhooksToDelete, ...s.foreign.slice(2, 3)],
     deliveries: s.deliveries.length ? s.deliveries : ['dlv_none'],
+    maintenance_windows: [...s.maintenanceWindows, ...s.foreign.slice(3, 4)],
+    maintenance_windows_to_delete: [...s.maintenanceWindowsToDelete, ...s.foreign.slice(3, 4)],
     api_keys: s.apiKeysToDelete,
     incoming_endpoints: s.incomingEndpoints,
     // body.group_id of endpoints and webhooks: own groups (and a foreign one, which must be refused)
@@ -543,6 +571,8 @@ function schemathesisConfig(spec: OpenApi, s: Seed, isolated: boolean): { toml: 
       if (path.startsWith('/v1/endpoints/{id}')) bindings['path.id'] = del ? 'endpoints_to_delete' : 'endpoints';
       if (path.startsWith('/v1/webhooks/{id}')) bindings['path.id'] = del ? 'webhooks_to_delete' : 'webhooks';
       if (path.startsWith('/v1/deliveries/{id}')) bindings['path.id'] = 'deliveries';
+      if (path.startsWith('/v1/maintenance-windows/{id}'))
+        bindings['path.id'] = del ? 'maintenance_windows_to_delete' : 'maintenance_windows';
       if (path === '/v1/account/api-keys/{id}') bindings['path.id'] = 'api_keys';
       // The token is fixed, not drawn: every generated token is a wrong guess, and after 20 of those in a minute
       // the address is refused (429) for the rest of it, which would leave the handler itself untested. The
