@@ -236,6 +236,64 @@ test('pause and resume record a paused period with the endpoint change, and paus
   );
 });
 
+test('time inside a maintenance window is not downtime: the down period is split around it, and it shows as maintenance', async () => {
+  const a = await newAccount();
+  const ep = await newEndpoint(a, 'down-through-maintenance');
+  const t0 = hourStart(Date.now()) - 6 * H;
+  await statusEvent(a, ep, 'endpoint.down', t0);
+  await statusEvent(a, ep, 'endpoint.up', t0 + 4 * H);
+  const window = await stack.app.inject({
+    method: 'POST',
+    url: '/v1/maintenance-windows',
+    headers: a.auth,
+    payload: {
+      name: 'db upgrade',
+      scope: 'endpoints',
+      endpoint_ids: [ep],
+      starts_at: new Date(t0 + H).toISOString(),
+      ends_at: new Date(t0 + 2 * H).toISOString(),
+    },
+  });
+  assert.equal(window.statusCode, 201, window.body);
+  await writeChecks(a, ep, [
+    { at: t0 + 10_000, ok: false },
+    { at: t0 + H + 10_000, ok: false, maintenance: true },
+    { at: t0 + 3 * H, ok: false },
+    { at: t0 + 5 * H, ok: true },
+  ]);
+
+  const body = (await get(a, `/v1/endpoints/${ep}/uptime?window=24h`)).json();
+  assert.deepEqual(body.down_periods, [
+    { start: new Date(t0).toISOString(), end: new Date(t0 + H).toISOString(), duration_sec: 3600 },
+    { start: new Date(t0 + 2 * H).toISOString(), end: new Date(t0 + 4 * H).toISOString(), duration_sec: 7200 },
+  ]);
+  assert.deepEqual(body.maintenance_periods, [{ start: new Date(t0 + H).toISOString(), end: new Date(t0 + 2 * H).toISOString() }]);
+  assert.deepEqual(
+    [body.checks, body.failures, body.maintenance_checks, body.uptime_percent],
+    [4, 2, 1, 33.333],
+    'the maintenance check is counted apart',
+  );
+
+  const days = (await get(a, `/v1/endpoints/${ep}/uptime.csv?window=30d`)).body
+    .trim()
+    .split('\r\n')
+    .slice(1)
+    .map((l) => l.split(','));
+  const sum = (col: number) => days.reduce((s, d) => s + Number(d[col]), 0);
+  assert.deepEqual([sum(5), sum(7), sum(3)], [3 * 3600, 3600, 1], 'downtime, maintenance seconds and maintenance checks by day');
+
+  // A window of another endpoint, or of another account, changes nothing here.
+  const b = await newAccount();
+  const foreign = await stack.app.inject({
+    method: 'POST',
+    url: '/v1/maintenance-windows',
+    headers: b.auth,
+    payload: { name: 'theirs', scope: 'account', starts_at: new Date(t0).toISOString(), ends_at: new Date(t0 + 4 * H).toISOString() },
+  });
+  assert.equal(foreign.statusCode, 201, foreign.body);
+  assert.deepEqual((await get(a, `/v1/endpoints/${ep}/uptime?window=24h`)).json().down_periods, body.down_periods);
+});
+
 test('raw checks come oldest first a page at a time within from and to', async () => {
   const a = await newAccount();
   const ep = await newEndpoint(a);
