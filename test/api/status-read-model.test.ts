@@ -73,7 +73,11 @@ test("the bulk status answers the account's endpoints from the read model, and u
   await writeStatus(a.id, checked, down);
 
   const by = await bulk(a.auth, [checked, fresh]);
-  assert.deepEqual(by.get(checked), { endpoint_id: checked, live: { endpoint_id: checked, paused: false, ...down }, error: null });
+  assert.deepEqual(by.get(checked), {
+    endpoint_id: checked,
+    live: { endpoint_id: checked, paused: false, ...down, maintenance_until: null },
+    error: null,
+  });
   assert.deepEqual(by.get(fresh), {
     endpoint_id: fresh,
     live: {
@@ -88,6 +92,7 @@ test("the bulk status answers the account's endpoints from the read model, and u
       last_response_time_ms: null,
       last_error_class: null,
       next_check_at: null,
+      maintenance_until: null,
     },
     error: null,
   });
