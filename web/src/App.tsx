@@ -8,6 +8,7 @@ import { EndpointPage } from './pages/EndpointPage.tsx';
 import { Webhooks } from './pages/Webhooks.tsx';
 import { WebhookPage } from './pages/WebhookPage.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
+import { Maintenance } from './pages/Maintenance.tsx';
 
 export function App() {
   const [key, setKey] = useState(storedKey);
@@ -49,9 +50,12 @@ export function App() {
 
   const [first, second, third] = route.parts;
   let page;
-  let section: 'board' | 'webhooks' | 'account' = 'board';
+  let section: 'board' | 'maintenance' | 'webhooks' | 'account' = 'board';
   if (first === 'endpoints' && second) page = <EndpointPage key={second} id={second} />;
-  else if (first === 'settings' && second === 'webhooks' && third) {
+  else if (first === 'maintenance') {
+    section = 'maintenance';
+    page = <Maintenance />;
+  } else if (first === 'settings' && second === 'webhooks' && third) {
     section = 'webhooks';
     page = <WebhookPage key={third} id={third} meta={meta} />;
   } else if (first === 'settings' && second === 'webhooks') {
@@ -75,6 +79,9 @@ export function App() {
         <nav aria-label="Main">
           <a href={href()} aria-current={section === 'board' ? 'page' : undefined}>
             Status board
+          </a>
+          <a href={href('maintenance')} aria-current={section === 'maintenance' ? 'page' : undefined}>
+            Maintenance
           </a>
           <a href={href('settings', 'webhooks')} aria-current={section === 'webhooks' ? 'page' : undefined}>
             Webhooks

@@ -145,6 +145,14 @@ export type Meta = Answer<'/v1/meta', 'get', 200>;
 export type Uptime = Answer<'/v1/endpoints/{id}/uptime', 'get', 200>;
 export type UptimeBucket = Uptime['buckets'][number];
 export type UptimeSummary = Answer<'/v1/uptime', 'get', 200>;
+export type MaintenanceWindow = Answer<'/v1/maintenance-windows/{id}', 'get', 200>;
+/**
+ * What the maintenance window form sends, on a create and (whole, the other kind's fields null) on an edit; a
+ * duration that is not a number goes as typed, so the API names the field.
+ */
+export type MaintenanceWindowInput = Omit<Required<Body<'/v1/maintenance-windows', 'post'>>, 'duration_sec'> & {
+  duration_sec: number | string | null;
+};
 
 /** Every event type, in the order the console lists them (checked against the server's list below). */
 export const EVENT_TYPES = [

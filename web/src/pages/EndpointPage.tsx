@@ -8,6 +8,7 @@ import {
   type Endpoint,
   type EndpointEvent,
   type Group,
+  type MaintenanceWindow,
   type Page,
   type StatusEntry,
 } from '../api.ts';
@@ -37,6 +38,7 @@ import {
   type HeaderRow,
 } from '../lib.tsx';
 import { History } from '../components/History.tsx';
+import { appliesTo, oneOffState } from '../components/MaintenanceSchedule.tsx';
 import {
   assertionErrors,
   AssertionsEditor,
@@ -64,6 +66,7 @@ export function EndpointPage({ id }: { id: string }) {
   const [older, setOlder] = useState<EndpointEvent[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [groups, setGroups] = useState<Group[]>([]);
+  const [windows, setWindows] = useState<MaintenanceWindow[] | null>(null);
   const [missing, setMissing] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
@@ -71,6 +74,7 @@ export function EndpointPage({ id }: { id: string }) {
 
   useEffect(() => {
     listAll<Group>('/v1/groups').then(setGroups, () => {});
+    listAll<MaintenanceWindow>('/v1/maintenance-windows').then(setWindows, () => {});
     api.get<Endpoint>(`/v1/endpoints/${encodeURIComponent(id)}`).then(setEndpoint, (err) => {
       if (err instanceof ApiError && err.status === 404) setMissing(true);
     });
@@ -121,6 +125,8 @@ export function EndpointPage({ id }: { id: string }) {
     setOlder((o) => [...o, ...p.data]);
     setCursor(p.next_cursor);
   };
+  // the windows that cover it, ended one-off windows left out
+  const windowsHere = (windows ?? []).filter((w) => appliesTo(w, endpoint) && oneOffState(w, now) !== 'ended');
   const shownIds = new Set((events ?? []).map((e) => e.id));
   const allEvents = [...(events ?? []), ...older.filter((e) => !shownIds.has(e.id))];
 
@@ -187,6 +193,23 @@ export function EndpointPage({ id }: { id: string }) {
                 <Time iso={live?.next_check_at} now={now} />
               )}
             </dd>
+            {windows && (
+              <>
+                <dt>Maintenance windows</dt>
+                <dd data-testid="endpoint-windows">
+                  {windowsHere.length === 0 ? (
+                    <span className="muted">none</span>
+                  ) : (
+                    windowsHere.map((w, i) => (
+                      <span key={w.id}>
+                        {i > 0 && ', '}
+                        <a href={href('maintenance')}>{w.name}</a>
+                      </span>
+                    ))
+                  )}
+                </dd>
+              </>
+            )}
           </dl>
         </div>
         <EndpointSettings endpoint={endpoint} groups={groups} onSaved={setEndpoint} />
