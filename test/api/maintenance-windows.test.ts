@@ -193,3 +193,28 @@ test('maintenancePeriodsFor answers the merged occurrences that applied to the e
   );
   assert.deepEqual(await maintenancePeriodsFor(stack.db.db, 'acc_0000000000000000', ep, new Date(0), new Date()), []);
 });
+
+test('an endpoint deleted after it was listed stays listed, and the window can still be edited; a new unknown id is refused', async () => {
+  const [kept, gone] = [await pushEndpoint(), await pushEndpoint()];
+  const created = await call('POST', '/v1/maintenance-windows', {
+    name: 'two endpoints',
+    scope: 'endpoints',
+    endpoint_ids: [kept, gone],
+    starts_at: '2030-01-01T00:00:00Z',
+    ends_at: '2030-01-01T01:00:00Z',
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  const id = created.json().id;
+  assert.equal((await call('DELETE', `/v1/endpoints/${gone}`)).statusCode, 204);
+
+  const renamed = await call('PATCH', `/v1/maintenance-windows/${id}`, { name: 'renamed' });
+  assert.equal(renamed.statusCode, 200, renamed.body);
+  assert.deepEqual([renamed.json().name, renamed.json().endpoint_ids], ['renamed', [kept, gone]]);
+
+  const other = await pushEndpoint();
+  assert.equal((await call('DELETE', `/v1/endpoints/${other}`)).statusCode, 204);
+  const added = await call('PATCH', `/v1/maintenance-windows/${id}`, { endpoint_ids: [kept, gone, other] });
+  assert.equal(added.statusCode, 400, added.body);
+  assert.equal(added.json().error.details[0].field, 'endpoint_ids.2');
+  assert.deepEqual((await call('GET', `/v1/maintenance-windows/${id}`)).json().endpoint_ids, [kept, gone], 'nothing was stored');
+});

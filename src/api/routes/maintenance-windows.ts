@@ -44,9 +44,10 @@ async function resync(deps: AppDeps, log: WarnLog, accountId: string, rows: Main
   await resyncEndpoints(deps.database.db, deps.temporal, log, accountId, [...ids]);
 }
 
-async function assertScopeOwned(db: Db, accountId: string, f: MaintenanceWindowFields) {
-  if (f.scope === 'groups') await assertOwnIds(db, accountId, 'group_ids', f.group_ids);
-  if (f.scope === 'endpoints') await assertOwnIds(db, accountId, 'endpoint_ids', f.endpoint_ids);
+/** The lists must name the caller's groups or endpoints; on a PATCH, ids the window already held pass. */
+async function assertScopeOwned(db: Db, accountId: string, f: MaintenanceWindowFields, stored?: MaintenanceWindowRow) {
+  if (f.scope === 'groups') await assertOwnIds(db, accountId, 'group_ids', f.group_ids, stored?.groupIds);
+  if (f.scope === 'endpoints') await assertOwnIds(db, accountId, 'endpoint_ids', f.endpoint_ids, stored?.endpointIds);
 }
 
 export const maintenanceWindowRoutes =
@@ -94,7 +95,7 @@ export const maintenanceWindowRoutes =
           throw new ApiError(400, 'validation_error', `${issues[0]!.field}: ${issues[0]!.message}`, details);
         }
         const fields = complete(merged);
-        await assertScopeOwned(db, req.accountId, fields);
+        await assertScopeOwned(db, req.accountId, fields, cur);
         const row = found(await repo.update(cur.id, fields), 'maintenance window');
         await resync(deps, req.log, req.accountId, [cur, row]);
         return maintenanceWindowToJson(row);
