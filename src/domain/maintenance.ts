@@ -62,7 +62,9 @@ export function maintenanceEndAnnouncement(
     type,
     timestamp: toIsoSeconds(new Date(nowMs)),
     data: {
-      ...snapshotData(config, state, announced),
+      // heardAs: an endpoint never announced counts as up (in loop mode its silent first up may not have reached
+      // the gate yet, as the check loop hands back only with events)
+      ...snapshotData(config, state, heardAs(announced)),
       ...(type === 'endpoint.degraded' && { threshold_ms: config.degraded_threshold_ms }),
     },
   };

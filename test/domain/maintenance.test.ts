@@ -69,6 +69,12 @@ describe('the announcement when a maintenance ends', () => {
     assert.equal(e?.timestamp, '2025-01-14T08:30:00Z');
   });
 
+  it('one never announced counts as up: previous_status up, never unknown', () => {
+    const e = maintenanceEndAnnouncement(stateWith({ status: 'down' }), config, 'unknown', min(30));
+    assert.equal(e?.type, 'endpoint.down');
+    assert.equal(e?.data.previous_status, 'up');
+  });
+
   it('one that recovered during the window and was last announced down gets endpoint.up', () => {
     const e = maintenanceEndAnnouncement(stateWith({ status: 'up' }), config, 'down', min(30));
     assert.equal(e?.type, 'endpoint.up');
