@@ -204,7 +204,12 @@ test('a graceful stop (SIGTERM) hands the loops over at once; events go out once
   workers.delete(stoppingName!);
   const worst = await allCheckedAgain(held, stoppedAt, 60_000);
   console.log(`[check-loop-failover] SIGTERM of a worker holding ${held.length} loops: all checked again after ${worst} ms`);
-  assert.ok(worst < INTERVAL_SEC * 1000 + 5000, `${worst} ms: handed over at once, not after ${DEFAULT_CHECK_LOOP_TIMING.deadAfterMs} ms`);
+  // The other path, a boot found dead, cannot start before deadAfterMs: half of it is the bound that tells them apart
+  // (a loaded machine took 12 s here, more than the interval + 5 s this asserted before).
+  assert.ok(
+    worst < INTERVAL_SEC * 1000 + DEFAULT_CHECK_LOOP_TIMING.deadAfterMs / 2,
+    `${worst} ms: handed over at once, not after ${DEFAULT_CHECK_LOOP_TIMING.deadAfterMs} ms`,
+  );
 
   for (const c of bodies) target.body.set(pathOf(c), 'version B');
   for (const c of healthy) target.status.set(pathOf(c), 503);
