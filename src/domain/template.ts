@@ -254,7 +254,9 @@ export function checkTemplate(source: string, contentType: string, samples: read
       renderTemplate(source, sample, contentType);
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      return `${err.message}, for the sample ${sample.event} event`;
+      // the samples' full variants always carry a URL; the sparse ones (templateSamples) never do
+      const sparse = sample.data.url === null ? ' with its optional values null (no URL, group, response or message)' : '';
+      return `${err.message}, for the sample ${sample.event} event${sparse}`;
     }
   }
   return null;
