@@ -93,7 +93,7 @@ const SEVERITY: Record<Envelope['event'], 'critical' | 'warning' | 'info'> = {
  * (the Slack message's sentence), `severity` (critical, warning or info) and one flag per event type (`is_down`,
  * `is_up`, `is_degraded`, `is_certificate_expiring`, `is_dns_changed`, `is_body_changed`).
  */
-export function templateView(envelope: Envelope): ViewValue {
+function templateView(envelope: Envelope): ViewValue {
   const { emoji, words } = headline(envelope);
   const name = envelope.data.endpoint_name.trim() === '' ? envelope.data.endpoint_id : envelope.data.endpoint_name;
   return plainView({
