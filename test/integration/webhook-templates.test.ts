@@ -46,6 +46,13 @@ async function createWebhook(payload: Json) {
   return app.inject({ method: 'POST', url: '/v1/webhooks', headers: auth, payload: { url: receiver.url, ...payload } });
 }
 
+/** A webhook with a template accepted at create. */
+async function createTemplated(template: string, contentType: string): Promise<{ id: string; secret: string }> {
+  const created = await createWebhook({ format: 'template', template, content_type: contentType });
+  assert.equal(created.statusCode, 201, created.body);
+  return created.json();
+}
+
 function assertTemplate400(res: { statusCode: number; body: string }, message: RegExp): void {
   assert.equal(res.statusCode, 400, res.body);
   const error = (JSON.parse(res.body) as { error: { details: Array<{ field: string; message: string }> } }).error;
@@ -146,13 +153,7 @@ describe('custom templates on the real stack', () => {
   });
 
   it('checks on PATCH too: a bad template, or a content type that makes a stored template invalid, is refused and nothing changes', async () => {
-    const created = await createWebhook({
-      format: 'template',
-      template: '{{title}} at {{timestamp}}',
-      content_type: 'text/plain; charset=utf-8',
-    });
-    assert.equal(created.statusCode, 201, created.body);
-    const id = created.json().id as string;
+    const { id } = await createTemplated('{{title}} at {{timestamp}}', 'text/plain; charset=utf-8');
     const patch = (payload: Json) => app.inject({ method: 'PATCH', url: `/v1/webhooks/${id}`, headers: auth, payload });
     assertTemplate400(await patch({ template: '{{#a}}' }), /does not parse/);
     assertTemplate400(await patch({ content_type: 'application/json' }), /the rendered body is not valid JSON/);
@@ -166,13 +167,10 @@ describe('custom templates on the real stack', () => {
   });
 
   it('renders nothing for prototype access in a saved template, and sends its own Content-Type', async () => {
-    const created = await createWebhook({
-      format: 'template',
-      template: '[{{constructor}}|{{__proto__}}|{{data.constructor.constructor}}|{{toString}}|{{#constructor}}x{{/constructor}}] {{title}}',
-      content_type: 'text/plain',
-    });
-    assert.equal(created.statusCode, 201, created.body);
-    const wh = created.json() as { id: string; secret: string };
+    const wh = await createTemplated(
+      '[{{constructor}}|{{__proto__}}|{{data.constructor.constructor}}|{{toString}}|{{#constructor}}x{{/constructor}}] {{title}}',
+      'text/plain',
+    );
     const before = receiver.requests.length;
     const sent = await app.inject({
       method: 'POST',
@@ -188,8 +186,7 @@ describe('custom templates on the real stack', () => {
   });
 
   it('fails the attempts of a stored template that cannot render with error class template, sending nothing', async () => {
-    const created = await createWebhook({ format: 'template', template: '{"text": "{{title}}"}' });
-    const id = created.json().id as string;
+    const { id } = await createTemplated('{"text": "{{title}}"}', 'application/json');
     // as if stored before the save-time checks existed: the delivery path must still refuse it
     await stack.db.db.update(webhooks).set({ template: '{"text": {{title}}}' }).where(eq(webhooks.id, id));
     const before = receiver.requests.length;

@@ -18,6 +18,12 @@ import {
 
 const WEBHOOK_FIELDS = ['url', 'events', 'group_id', 'format', 'template', 'content_type', 'headers', 'description', 'enabled'];
 
+const FORMATS: Array<[Webhook['format'], string]> = [
+  ['vantastatus', 'VantaStatus JSON'],
+  ['slack', 'Slack (Block Kit)'],
+  ['template', 'Custom template'],
+];
+
 const TEMPLATE_PLACEHOLDER = '{"text": "{{emoji}} {{title}}", "reason": "{{data.message}}", "code": {{{data.last_response_code}}}}';
 
 export const EVENT_LABELS: Record<EventType, string> = {
@@ -137,36 +143,12 @@ export function WebhookForm(props: {
           </select>
         </Field>
         <FieldSet id={`${p}-format`} legend="Format" error={f.format}>
-          <label>
-            <input
-              type="radio"
-              name={`${p}-format`}
-              value="vantastatus"
-              checked={form.format === 'vantastatus'}
-              onChange={() => set({ format: 'vantastatus' })}
-            />{' '}
-            VantaStatus JSON
-          </label>
-          <label>
-            <input
-              type="radio"
-              name={`${p}-format`}
-              value="slack"
-              checked={form.format === 'slack'}
-              onChange={() => set({ format: 'slack' })}
-            />{' '}
-            Slack (Block Kit)
-          </label>
-          <label>
-            <input
-              type="radio"
-              name={`${p}-format`}
-              value="template"
-              checked={form.format === 'template'}
-              onChange={() => set({ format: 'template' })}
-            />{' '}
-            Custom template
-          </label>
+          {FORMATS.map(([format, label]) => (
+            <label key={format}>
+              <input type="radio" name={`${p}-format`} value={format} checked={form.format === format} onChange={() => set({ format })} />{' '}
+              {label}
+            </label>
+          ))}
         </FieldSet>
       </div>
       {form.format === 'template' && (
