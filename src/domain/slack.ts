@@ -88,7 +88,8 @@ function certificateHeadline(daysRemaining: number): { emoji: string; words: str
   return { emoji: daysRemaining <= 7 ? '⚠️' : '🔐', words: `certificate expires in ${plural(daysRemaining, 'day')}` };
 }
 
-function headline(envelope: Envelope): { emoji: string; words: string } {
+/** The emoji and the words after the endpoint's name ("is DOWN"); also a template's `title` and `emoji`. */
+export function headline(envelope: Envelope): { emoji: string; words: string } {
   const { data } = envelope;
   const byType: Record<EventType, () => { emoji: string; words: string }> = {
     'endpoint.down': () => ({ emoji: '🔴', words: 'is DOWN' }),
@@ -117,7 +118,8 @@ function statusLine(envelope: Envelope): string {
   }
 }
 
-function summary(envelope: Envelope): string {
+/** One sentence about the event; also a template's `summary`. */
+export function summary(envelope: Envelope): string {
   const { data } = envelope;
   switch (envelope.event) {
     case 'endpoint.down':

@@ -19,7 +19,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /**
  * Error classes shared by checks and delivery attempts (docs/BEHAVIOUR.md, "Deliveries"). `rate_limited` is a
  * delivery attempt's 429 or 503 with a usable Retry-After (docs/BEHAVIOUR.md, "Rate-limited receivers"); `assertion`
- * a check whose response failed one of the endpoint's content assertions (docs/BEHAVIOUR.md, "Content assertions").
+ * a check whose response failed one of the endpoint's content assertions (docs/BEHAVIOUR.md, "Content assertions");
+ * `template` a delivery whose custom template could not render its body (docs/BEHAVIOUR.md, "Custom templates").
  */
 export const ERROR_CLASSES = [
   'timeout',
@@ -31,6 +32,7 @@ export const ERROR_CLASSES = [
   'blocked',
   'rate_limited',
   'assertion',
+  'template',
 ] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
@@ -188,7 +190,8 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   timeout_sec: 30,
 };
 
-export type WebhookFormat = 'vantastatus' | 'slack';
+export const WEBHOOK_FORMATS = ['vantastatus', 'slack', 'template'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 export type DeliveryState = 'pending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled';
 
 /** The envelope (docs/BEHAVIOUR.md, "Events and payloads"), in its wire key order. */

@@ -224,6 +224,8 @@ test('the delivery log shows a test delivery with its attempt and the exact body
   assert.ok(Date.parse(d.completed_at) >= Date.parse(d.created_at));
   assert.deepEqual(d.settings, DEFAULT_DELIVERY_SETTINGS);
   assert.equal(d.body, req.rawBody.toString('utf8'), 'the stored body is byte for byte what the receiver got');
+  assert.equal(d.content_type, req.headers['content-type']);
+  assert.equal(d.content_type, 'application/json');
   assert.equal(d.attempts.length, 1);
   const [at] = d.attempts;
   assert.equal(at.attempt_number, 1);
@@ -238,7 +240,7 @@ test('the delivery log shows a test delivery with its attempt and the exact body
   const list = await listDeliveries(a, wh.id);
   assert.equal(list.next_cursor, null);
   assert.equal(list.data.length, 1);
-  const { settings: _s, body: _b, attempts: _a, ...summary } = d;
+  const { settings: _s, body: _b, content_type: _c, attempts: _a, ...summary } = d;
   assert.deepEqual(list.data[0], summary);
 });
 

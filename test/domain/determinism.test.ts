@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 const domainDir = fileURLToPath(new URL('../../src/domain/', import.meta.url));
 const files = readdirSync(domainDir).filter((f) => f.endsWith('.ts'));
 
-// The one package allowed: re2js (src/domain/patterns.ts), pure computation with no I/O, clock or randomness.
+// The packages allowed: re2js (src/domain/patterns.ts) and mustache's parser (src/domain/template.ts), pure
+// computation with no I/O, clock or randomness.
 const forbidden: Array<[string, RegExp]> = [
-  ['node: or npm imports', /\bfrom\s+['"](?!\.\.?\/|re2js['"])[^'"]+['"]|\bimport\(\s*['"](?!\.\.?\/)/],
+  ['node: or npm imports', /\bfrom\s+['"](?!\.\.?\/|(?:re2js|mustache)['"])[^'"]+['"]|\bimport\(\s*['"](?!\.\.?\/)/],
   ['relative imports without .ts', /\bfrom\s+['"]\.\.?\/[^'"]*(?<!\.ts)['"]/],
   ['Date.now()', /\bDate\.now\s*\(/],
   ['new Date() without argument', /\bnew Date\(\s*\)/],

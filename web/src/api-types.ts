@@ -1373,7 +1373,9 @@ export interface paths {
                                 };
                                 enabled: boolean;
                                 /** @enum {string} */
-                                format: "vantastatus" | "slack";
+                                format: "vantastatus" | "slack" | "template";
+                                template: string | null;
+                                content_type: string;
                                 description: string | null;
                                 group_id: string | null;
                                 secret_rotated_at: string | null;
@@ -1419,7 +1421,11 @@ export interface paths {
                          * @default vantastatus
                          * @enum {string}
                          */
-                        format?: "vantastatus" | "slack";
+                        format?: "vantastatus" | "slack" | "template";
+                        /** @default null */
+                        template?: string | null;
+                        /** @default application/json */
+                        content_type?: string;
                         /** @default null */
                         description?: string | null;
                         /** @default null */
@@ -1443,7 +1449,9 @@ export interface paths {
                             };
                             enabled: boolean;
                             /** @enum {string} */
-                            format: "vantastatus" | "slack";
+                            format: "vantastatus" | "slack" | "template";
+                            template: string | null;
+                            content_type: string;
                             description: string | null;
                             group_id: string | null;
                             secret_rotated_at: string | null;
@@ -1494,7 +1502,9 @@ export interface paths {
                             };
                             enabled: boolean;
                             /** @enum {string} */
-                            format: "vantastatus" | "slack";
+                            format: "vantastatus" | "slack" | "template";
+                            template: string | null;
+                            content_type: string;
                             description: string | null;
                             group_id: string | null;
                             secret_rotated_at: string | null;
@@ -1549,7 +1559,9 @@ export interface paths {
                         };
                         enabled?: boolean;
                         /** @enum {string} */
-                        format?: "vantastatus" | "slack";
+                        format?: "vantastatus" | "slack" | "template";
+                        template?: string | null;
+                        content_type?: string;
                         description?: string | null;
                         group_id?: string | null;
                     };
@@ -1571,7 +1583,9 @@ export interface paths {
                             };
                             enabled: boolean;
                             /** @enum {string} */
-                            format: "vantastatus" | "slack";
+                            format: "vantastatus" | "slack" | "template";
+                            template: string | null;
+                            content_type: string;
                             description: string | null;
                             group_id: string | null;
                             secret_rotated_at: string | null;
@@ -1619,7 +1633,9 @@ export interface paths {
                             };
                             enabled: boolean;
                             /** @enum {string} */
-                            format: "vantastatus" | "slack";
+                            format: "vantastatus" | "slack" | "template";
+                            template: string | null;
+                            content_type: string;
                             description: string | null;
                             group_id: string | null;
                             secret_rotated_at: string | null;
@@ -1731,7 +1747,7 @@ export interface paths {
                                 attempt_count: number;
                                 last_response_code: number | null;
                                 /** @enum {string|null} */
-                                last_error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | "assertion" | null;
+                                last_error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | "assertion" | "template" | null;
                                 next_attempt_at: string | null;
                                 created_at: string;
                                 completed_at: string | null;
@@ -1788,7 +1804,7 @@ export interface paths {
                             attempt_count: number;
                             last_response_code: number | null;
                             /** @enum {string|null} */
-                            last_error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | "assertion" | null;
+                            last_error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | "assertion" | "template" | null;
                             next_attempt_at: string | null;
                             created_at: string;
                             completed_at: string | null;
@@ -1798,6 +1814,7 @@ export interface paths {
                                 timeout_sec: number;
                             };
                             body: string;
+                            content_type: string;
                             attempts: {
                                 attempt_number: number;
                                 started_at: string;
@@ -1805,7 +1822,7 @@ export interface paths {
                                 response_code: number | null;
                                 response_excerpt: string | null;
                                 /** @enum {string|null} */
-                                error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | "assertion" | null;
+                                error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | "assertion" | "template" | null;
                                 error_message: string | null;
                                 url: string;
                             }[];
@@ -2081,7 +2098,7 @@ export interface paths {
                                 response_code: number | null;
                                 response_time_ms: number | null;
                                 /** @enum {string|null} */
-                                error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | "assertion" | null;
+                                error_class: "timeout" | "dns" | "connect" | "tls" | "http_status" | "redirect" | "blocked" | "rate_limited" | "assertion" | "template" | null;
                                 maintenance: boolean;
                             }[];
                             next_cursor: string | null;

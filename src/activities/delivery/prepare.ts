@@ -5,11 +5,28 @@ import { accounts, deliveries, endpoints, events, groups, webhooks } from '../..
 import { deliveryIdFor } from '../../domain/ids.ts';
 import { buildEnvelope, renderBody } from '../../domain/payload.ts';
 import { effectiveSettings } from '../../domain/settings.ts';
+import { DEFAULT_CONTENT_TYPE, renderTemplate, TemplateError } from '../../domain/template.ts';
 import { toIsoSeconds } from '../../domain/time.ts';
-import type { VantaEvent } from '../../domain/types.ts';
+import type { Envelope, VantaEvent } from '../../domain/types.ts';
 import type { DeliveryWorkflowInput } from '../../workflows/delivery-definitions.ts';
 import type { ActivityDeps } from '../deps.ts';
-import type { PreparedDelivery } from './types.ts';
+import type { PreparedDelivery, WebhookRow } from './types.ts';
+
+/**
+ * The body, its Content-Type, and for a custom template that cannot render this event (docs/BEHAVIOUR.md,
+ * "Custom templates") the reason instead of a body: every attempt then fails with error class `template`.
+ */
+function serialise(envelope: Envelope, webhook: WebhookRow): { body: string; contentType: string; bodyError: string | null } {
+  if (webhook.format !== 'template' || webhook.template === null) {
+    return { body: renderBody(envelope, webhook.format), contentType: DEFAULT_CONTENT_TYPE, bodyError: null };
+  }
+  try {
+    return { body: renderTemplate(webhook.template, envelope, webhook.contentType), contentType: webhook.contentType, bodyError: null };
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    return { body: '', contentType: webhook.contentType, bodyError: `the template did not render: ${err.message}` };
+  }
+}
 
 export function createPrepareActivity(deps: ActivityDeps) {
   return {
@@ -51,7 +68,7 @@ export function createPrepareActivity(deps: ActivityDeps) {
         timestamp: toIsoSeconds(event.timestamp),
         data: event.data,
       };
-      const body = renderBody(buildEnvelope(stored, webhook.id), webhook.format);
+      const { body, contentType, bodyError } = serialise(buildEnvelope(stored, webhook.id), webhook);
       const [inserted] = await deps.db
         .insert(deliveries)
         .values({
@@ -65,6 +82,8 @@ export function createPrepareActivity(deps: ActivityDeps) {
           workflowId: Context.current().info.workflowExecution?.workflowId ?? '',
           state: 'pending',
           body,
+          contentType,
+          bodyError,
           settings,
         })
         .onConflictDoNothing()

@@ -15,6 +15,11 @@ function withoutNul(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
 }
 
+/** An attempt that sends nothing: refused before any request. */
+function refused(errorClass: ErrorClass, message: string): SendResult {
+  return { ok: false, responseCode: null, excerpt: null, errorClass, message, durationMs: 0, retryAfterMs: null };
+}
+
 export function createDeliveryRequest(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
 
@@ -39,20 +44,15 @@ export function createDeliveryRequest(deps: ActivityDeps) {
     startedAt: Date,
   ): Promise<SendResult> {
     if (!deps.allowInsecureTargets && !webhook.url.startsWith('https://')) {
-      return {
-        ok: false,
-        responseCode: null,
-        excerpt: null,
-        errorClass: 'blocked',
-        message: 'http:// targets are refused unless VANTA_ALLOW_INSECURE_TARGETS=true',
-        durationMs: 0,
-        retryAfterMs: null,
-      };
+      return refused('blocked', 'http:// targets are refused unless VANTA_ALLOW_INSECURE_TARGETS=true');
+    }
+    if (delivery.bodyError !== null) {
+      return refused('template', delivery.bodyError);
     }
     const rawBody = Buffer.from(delivery.body, 'utf8');
     const headers: Record<string, string> = {
       ...webhook.headers,
-      'Content-Type': 'application/json',
+      'Content-Type': delivery.contentType,
       'User-Agent': deps.userAgent,
       ...signatureHeaders({
         eventId: delivery.eventId,

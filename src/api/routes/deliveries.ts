@@ -70,7 +70,13 @@ export const deliveryRoutes =
       async (req) => {
         const delivery = await ownedDelivery(db, req.accountId, req.params.id);
         const attempts = await deliveryRepo(db, req.accountId).attempts(delivery.id);
-        return { ...deliveryToJson(delivery), settings: delivery.settings, body: delivery.body, attempts: attempts.map(attemptToJson) };
+        return {
+          ...deliveryToJson(delivery),
+          settings: delivery.settings,
+          body: delivery.body,
+          content_type: delivery.contentType,
+          attempts: attempts.map(attemptToJson),
+        };
       },
     );
 

@@ -9,9 +9,30 @@ import { webhookCreateSchema, webhookPatchSchema, webhookResponse, webhookWithSe
 import { registerResourceReads } from '../resource-routes.ts';
 import { checkResolvedUrlTarget } from '../../net/target-check.ts';
 import { validation } from '../errors.ts';
+import { checkTemplate, templateSamples } from '../../domain/template.ts';
+import type { WebhookFormat } from '../../domain/types.ts';
 
 const tags = ['webhooks'];
 const webhookToJson = (r: WebhookRow) => rowToJson(r, maskHeaders);
+
+interface BodyFields {
+  format: WebhookFormat;
+  template: string | null;
+  content_type: string;
+}
+
+/**
+ * A stored template always renders: it must parse and give a valid body (JSON for a JSON content type) for a
+ * sample of every event type, with and without the optional values (docs/BEHAVIOUR.md, "Custom templates").
+ */
+function checkBodyTemplate(accountId: string, webhookId: string, fields: BodyFields): void {
+  if (fields.template === null) {
+    if (fields.format === 'template') throw validation('template', 'is required when format is template');
+    return;
+  }
+  const problem = checkTemplate(fields.template, fields.content_type, templateSamples(accountId, webhookId, new Date()));
+  if (problem !== null) throw validation('template', problem);
+}
 
 export const webhookRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
@@ -31,6 +52,7 @@ export const webhookRoutes =
       },
       async (req, reply) => {
         await assertOwnGroup(db, req.accountId, req.body.group_id);
+        checkBodyTemplate(req.accountId, 'wh_new', req.body);
         await checkTarget(req.body.url);
         const secret = generateWebhookSecret();
         const row = await webhookRepo(db, req.accountId).create(req.body, deps.secrets.encrypt(secret));
@@ -57,6 +79,14 @@ export const webhookRoutes =
       async (req) => {
         const cur = await ownedWebhook(db, req.accountId, req.params.id);
         await assertOwnGroup(db, req.accountId, req.body.group_id);
+        const { format, template, content_type } = req.body;
+        if (format !== undefined || template !== undefined || content_type !== undefined) {
+          checkBodyTemplate(req.accountId, cur.id, {
+            format: format ?? cur.format,
+            template: template === undefined ? cur.template : template,
+            content_type: content_type ?? cur.contentType,
+          });
+        }
         if (req.body.url) await checkTarget(req.body.url);
         return webhookToJson(found(await webhookRepo(db, req.accountId).update(cur.id, req.body), 'webhook'));
       },

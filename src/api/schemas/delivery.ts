@@ -64,5 +64,7 @@ export const deliveryDetailResponse = deliveryResponse.extend({
   settings: settingsResponse,
   /** the request body, exactly as sent on every attempt */
   body: z.string(),
+  /** the Content-Type sent with it (a custom template's; application/json otherwise) */
+  content_type: z.string(),
   attempts: z.array(attemptResponse),
 });

@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { EVENT_TYPES, type WebhookFormat } from '../../domain/types.ts';
+import { DEFAULT_CONTENT_TYPE, TEMPLATE_LIMITS } from '../../domain/template.ts';
+import { EVENT_TYPES, WEBHOOK_FORMATS } from '../../domain/types.ts';
 import { checkUrlTarget } from '../../net/address-policy.ts';
 import { customHeaders, isStorableText, UNSTORABLE_MESSAGE } from './common.ts';
 import type { TargetPolicy } from './endpoint.ts';
 
-const WEBHOOK_FORMATS = ['vantastatus', 'slack'] as const satisfies readonly WebhookFormat[];
+// A media type with optional parameters: `application/json`, `text/plain; charset=utf-8`, `application/vnd.x+json`.
+const TOKEN = '[A-Za-z0-9!#$&^_.+-]+';
+const CONTENT_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=(${TOKEN}|"[ !#-[\\]-~]*"))*$`);
 
 const eventList = z
   .array(z.enum(EVENT_TYPES))
@@ -22,6 +25,18 @@ function webhookFields(p: TargetPolicy) {
     headers: customHeaders({ owner: 'webhook' }),
     enabled: z.boolean(),
     format: z.enum(WEBHOOK_FORMATS),
+    /** format template: the Mustache body template; checked when saved (docs/BEHAVIOUR.md, "Custom templates") */
+    template: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(TEMPLATE_LIMITS.templateChars, `must be at most ${TEMPLATE_LIMITS.templateChars} characters`)
+      .refine(isStorableText, UNSTORABLE_MESSAGE)
+      .nullable(),
+    /** format template: the body's Content-Type; a JSON type (application/json, …+json) JSON-escapes values */
+    content_type: z
+      .string()
+      .max(200, 'must be at most 200 characters')
+      .regex(CONTENT_TYPE, 'must be a media type such as application/json'),
     description: z.string().max(1000, 'must be at most 1000 characters').refine(isStorableText, UNSTORABLE_MESSAGE).nullable(),
     group_id: z.string().min(1, 'must be a group id or null').max(100).nullable(),
   };
@@ -35,6 +50,8 @@ export function webhookCreateSchema(p: TargetPolicy) {
     headers: f.headers,
     enabled: f.enabled.default(true),
     format: f.format.default('vantastatus'),
+    template: f.template.default(null),
+    content_type: f.content_type.default(DEFAULT_CONTENT_TYPE),
     description: f.description.default(null),
     group_id: f.group_id.default(null),
   });
@@ -48,6 +65,8 @@ export function webhookPatchSchema(p: TargetPolicy) {
     headers: f.headers.optional(),
     enabled: f.enabled.optional(),
     format: f.format.optional(),
+    template: f.template.optional(),
+    content_type: f.content_type.optional(),
     description: f.description.optional(),
     group_id: f.group_id.optional(),
   });
@@ -60,6 +79,8 @@ export const webhookResponse = z.object({
   headers: z.record(z.string(), z.string()),
   enabled: z.boolean(),
   format: z.enum(WEBHOOK_FORMATS),
+  template: z.string().nullable(),
+  content_type: z.string(),
   description: z.string().nullable(),
   group_id: z.string().nullable(),
   secret_rotated_at: z.string().nullable(),

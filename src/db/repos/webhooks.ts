@@ -8,7 +8,8 @@ import { type ListWindow, scopedTable } from './scoped.ts';
 
 export type WebhookRow = typeof webhooks.$inferSelect;
 
-export const WEBHOOK_FIELDS = fieldMap<WebhookRow>()(['url', 'events', 'headers', 'enabled', 'format', 'description'], {
+export const WEBHOOK_FIELDS = fieldMap<WebhookRow>()(['url', 'events', 'headers', 'enabled', 'format', 'template', 'description'], {
+  content_type: 'contentType',
   group_id: 'groupId',
 });
 

@@ -23,6 +23,10 @@ export const deliveries = pgTable(
     state: text('state').$type<DeliveryState>().notNull().default('pending'),
     // serialised once, sent byte-identical on every attempt
     body: text('body').notNull(),
+    // the Content-Type every attempt sends with the body (a custom template's; application/json otherwise)
+    contentType: text('content_type').notNull().default('application/json'),
+    // a custom template that could not render this event's body: every attempt fails with error class template
+    bodyError: text('body_error'),
     settings: jsonb('settings').$type<DeliverySettings>().notNull(),
     attemptCount: integer('attempt_count').notNull().default(0),
     lastResponseCode: integer('last_response_code'),

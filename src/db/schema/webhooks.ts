@@ -15,6 +15,9 @@ export const webhooks = pgTable(
     headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
     enabled: boolean('enabled').notNull().default(true),
     format: text('format').$type<WebhookFormat>().notNull().default('vantastatus'),
+    // format template: the Mustache body template (src/domain/template.ts) and the body's Content-Type
+    template: text('template'),
+    contentType: text('content_type').notNull().default('application/json'),
     description: text('description'),
     // AES-256-GCM under the master key; the clear secret is shown once and never stored
     secretEncrypted: text('secret_encrypted').notNull(),

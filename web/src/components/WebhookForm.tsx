@@ -1,4 +1,5 @@
-// The webhook's settings, for adding one and for editing it: URL, events, group, format, custom headers.
+// The webhook's settings, for adding one and for editing it: URL, events, group, format (and a custom template),
+// custom headers.
 import { useState, type FormEvent } from 'react';
 import { EVENT_TYPES, type EventType, type Group, type Webhook, type WebhookInput } from '../api.ts';
 import {
@@ -15,7 +16,15 @@ import {
   type HeaderRow,
 } from '../lib.tsx';
 
-const WEBHOOK_FIELDS = ['url', 'events', 'group_id', 'format', 'headers', 'description', 'enabled'];
+const WEBHOOK_FIELDS = ['url', 'events', 'group_id', 'format', 'template', 'content_type', 'headers', 'description', 'enabled'];
+
+const FORMATS: Array<[Webhook['format'], string]> = [
+  ['vantastatus', 'VantaStatus JSON'],
+  ['slack', 'Slack (Block Kit)'],
+  ['template', 'Custom template'],
+];
+
+const TEMPLATE_PLACEHOLDER = '{"text": "{{emoji}} {{title}}", "reason": "{{data.message}}", "code": {{{data.last_response_code}}}}';
 
 export const EVENT_LABELS: Record<EventType, string> = {
   'endpoint.down': 'Down',
@@ -32,6 +41,8 @@ interface FormState {
   events: EventType[];
   group_id: string;
   format: Webhook['format'];
+  template: string;
+  content_type: string;
   headers: HeaderRow[];
 }
 
@@ -50,6 +61,8 @@ export function WebhookForm(props: {
     events: props.initial?.events ?? ['endpoint.down', 'endpoint.up', 'endpoint.degraded'],
     group_id: props.initial?.group_id ?? '',
     format: props.initial?.format ?? 'vantastatus',
+    template: props.initial?.template ?? '',
+    content_type: props.initial?.content_type ?? 'application/json',
     headers: props.initial ? headersToRows(props.initial.headers) : [],
   }));
   const [errors, setErrors] = useState<FormErrors>(noErrors);
@@ -72,6 +85,8 @@ export function WebhookForm(props: {
         events: form.events,
         group_id: form.group_id || null,
         format: form.format,
+        template: form.template === '' ? null : form.template,
+        content_type: form.content_type.trim(),
         headers: rowsToHeaders(form.headers),
       });
       setErrors(noErrors);
@@ -128,28 +143,47 @@ export function WebhookForm(props: {
           </select>
         </Field>
         <FieldSet id={`${p}-format`} legend="Format" error={f.format}>
-          <label>
-            <input
-              type="radio"
-              name={`${p}-format`}
-              value="vantastatus"
-              checked={form.format === 'vantastatus'}
-              onChange={() => set({ format: 'vantastatus' })}
-            />{' '}
-            VantaStatus JSON
-          </label>
-          <label>
-            <input
-              type="radio"
-              name={`${p}-format`}
-              value="slack"
-              checked={form.format === 'slack'}
-              onChange={() => set({ format: 'slack' })}
-            />{' '}
-            Slack (Block Kit)
-          </label>
+          {FORMATS.map(([format, label]) => (
+            <label key={format}>
+              <input type="radio" name={`${p}-format`} value={format} checked={form.format === format} onChange={() => set({ format })} />{' '}
+              {label}
+            </label>
+          ))}
         </FieldSet>
       </div>
+      {form.format === 'template' && (
+        <>
+          <Field
+            id={`${p}-template`}
+            label="Body template (Mustache)"
+            error={f.template}
+            hint={
+              <>
+                Checked against a sample of every event when you save. In a JSON body {'{{name}}'} is JSON-escaped (put it inside quotes)
+                and {'{{{name}}}'} is the value as JSON. Examples for PagerDuty, Discord and Teams: docs/templates.
+              </>
+            }
+          >
+            <textarea
+              {...describedBy(`${p}-template`, f.template, true)}
+              className="mono"
+              rows={12}
+              spellCheck={false}
+              placeholder={TEMPLATE_PLACEHOLDER}
+              value={form.template}
+              onChange={(e) => set({ template: e.target.value })}
+            />
+          </Field>
+          <Field id={`${p}-content-type`} label="Content-Type" error={f.content_type}>
+            <input
+              {...describedBy(`${p}-content-type`, f.content_type)}
+              className="mono"
+              value={form.content_type}
+              onChange={(e) => set({ content_type: e.target.value })}
+            />
+          </Field>
+        </>
+      )}
       <HeadersEditor
         id={`${p}-headers`}
         rows={form.headers}
