@@ -14,7 +14,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -166,7 +169,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -326,7 +332,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -591,7 +600,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1390,7 +1402,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1650,7 +1665,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1835,7 +1853,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -2197,7 +2218,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };

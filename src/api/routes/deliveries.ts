@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { attemptToJson, deliveryRepo, deliveryToJson } from '../../db/repos/deliveries.ts';
 import { redeliver, sendTestEvent } from '../../services/deliveries.ts';
+import { idempotencyKeyHeaders, idempotent } from '../idempotency.ts';
 import type { AppDeps } from '../deps.ts';
 import { ownedDelivery, ownedWebhook } from '../ownership.ts';
 import { decodeDeliveryCursor, encodeDeliveryCursor, page } from '../pagination.ts';
@@ -23,6 +24,7 @@ export const deliveryRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { db } = deps.database;
+    const idem = idempotent(db, deps.secrets);
     const ctx = (req: { accountId: string; log: { warn(o: object, m: string): void; error(o: object, m: string): void } }) => ({
       db,
       temporal: deps.temporal,
@@ -34,9 +36,11 @@ export const deliveryRoutes =
       '/v1/webhooks/:id/test',
       {
         schema: doc('webhooks', 'Send a sample event through the normal delivery path', {
+          headers: idempotencyKeyHeaders,
           body: webhookTestBody,
           response: { 202: deliveryStarted },
         }),
+        ...idem,
       },
       async (req, reply) => {
         const webhook = await ownedWebhook(db, req.accountId, req.params.id);
@@ -76,7 +80,13 @@ export const deliveryRoutes =
 
     app.post(
       '/v1/deliveries/:id/retry',
-      { schema: doc('deliveries', 'Redeliver the same event as a new delivery', { response: { 202: redeliveryStarted } }) },
+      {
+        schema: doc('deliveries', 'Redeliver the same event as a new delivery', {
+          headers: idempotencyKeyHeaders,
+          response: { 202: redeliveryStarted },
+        }),
+        ...idem,
+      },
       async (req, reply) => {
         const original = await ownedDelivery(db, req.accountId, req.params.id);
         return reply.status(202).send(await redeliver(ctx(req), original));
