@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eq, sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sweepIdempotencyKeys } from '../../src/db/repos/idempotency-keys.ts';
 import { events, idempotencyKeys } from '../../src/db/schema/index.ts';
 import { apiApps, type TestAccount } from '../helpers/api-apps.ts';
@@ -12,7 +12,7 @@ import { apiApps, type TestAccount } from '../helpers/api-apps.ts';
 const ADMIN = 'admin-token-for-idempotency-tests-01';
 const apps = apiApps(ADMIN);
 
-type Call = (method: 'POST' | 'GET', url: string, body?: unknown, key?: string) => ReturnType<FastifyInstance['inject']>;
+type Call = (method: 'POST' | 'GET', url: string, body?: unknown, key?: string) => Promise<LightMyRequestResponse>;
 const caller =
   (app: FastifyInstance, auth: Record<string, string>): Call =>
   (method, url, body, key) =>

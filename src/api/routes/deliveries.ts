@@ -2,7 +2,7 @@
 // are src/services/deliveries.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { attemptToJson, deliveryRepo, deliveryToJson } from '../../db/repos/deliveries.ts';
-import { redeliver, sendTestEvent } from '../../services/deliveries.ts';
+import { recoverDeliveries, redeliver, sendTestEvent } from '../../services/deliveries.ts';
 import { idempotencyKeyHeaders, idempotent } from '../idempotency.ts';
 import type { AppDeps } from '../deps.ts';
 import { ownedDelivery, ownedWebhook } from '../ownership.ts';
@@ -13,6 +13,8 @@ import {
   deliveryListQuery,
   deliveryResponse,
   deliveryStarted,
+  recoverBody,
+  recoverResponse,
   redeliveryStarted,
   webhookTestBody,
 } from '../schemas/delivery.ts';
@@ -45,6 +47,25 @@ export const deliveryRoutes =
       async (req, reply) => {
         const webhook = await ownedWebhook(db, req.accountId, req.params.id);
         return reply.status(202).send(await sendTestEvent(ctx(req), webhook, req.body.event));
+      },
+    );
+
+    app.post(
+      '/v1/webhooks/:id/recover',
+      {
+        schema: doc('webhooks', "Redeliver a time range of a webhook's failed deliveries, oldest first, a page at a time", {
+          headers: idempotencyKeyHeaders,
+          body: recoverBody,
+          response: { 202: recoverResponse },
+        }),
+        ...idem,
+      },
+      async (req, reply) => {
+        const webhook = await ownedWebhook(db, req.accountId, req.params.id);
+        const { since, until, states, limit, cursor } = req.body;
+        const after = decodeDeliveryCursor(cursor);
+        const { last, ...r } = await recoverDeliveries(ctx(req), webhook, { since, until: until ?? null, states, limit, after });
+        return reply.status(202).send({ ...r, next_cursor: r.more && last ? encodeDeliveryCursor(last) : null });
       },
     );
 
