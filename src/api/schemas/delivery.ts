@@ -68,7 +68,7 @@ export const deliveryDetailResponse = deliveryResponse.extend({
 });
 
 /** The most deliveries one POST /v1/webhooks/:id/recover starts (its answer says whether more remain). */
-export const RECOVER_MAX_PER_CALL = 500;
+const RECOVER_MAX_PER_CALL = 500;
 
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with Z or an offset' });
 
