@@ -12,6 +12,7 @@ import { deliveryWorkflowId, redeliveryWorkflowId } from '../../src/domain/ids.t
 import { createEnvWorker, createTimeSkippingEnv, type EnvWorkers } from '../helpers/time-skipping.ts';
 import { createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
 import { startReceiver, type TestReceiver } from '../helpers/http-servers.ts';
+import { testApiConfig } from '../helpers/api-apps.ts';
 
 const ADMIN = 'admin-token-for-recover-tests-0123';
 let env: TestWorkflowEnvironment;
@@ -30,13 +31,7 @@ before(async () => {
   env = await createTimeSkippingEnv();
   worker = await createEnvWorker(env, taskQueue, { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true });
   running = worker.run();
-  const config = {
-    adminToken: ADMIN,
-    allowPrivateTargets: true,
-    allowInsecureTargets: true,
-    publicUrl: 'http://127.0.0.1',
-    logLevel: 'warn' as const,
-  };
+  const config = testApiConfig(ADMIN);
   const build = (queue: string) =>
     buildApp({ database: db, temporal: { client: env.client, taskQueue: queue }, secrets, config, logger: false });
   app = await build(taskQueue);
