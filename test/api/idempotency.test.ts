@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { requestBodyHash } from '../../src/api/idempotency.ts';
+import { groupCreate } from '../../src/api/schemas/group.ts';
 import { sweepIdempotencyKeys } from '../../src/db/repos/idempotency-keys.ts';
 import { events, idempotencyKeys } from '../../src/db/schema/index.ts';
 import { apiApps, type TestAccount } from '../helpers/api-apps.ts';
@@ -208,4 +210,35 @@ test('the sweep forgets keys older than 24 h: the same key then creates again', 
   const again = await call('POST', '/v1/groups', { name: 'first again' }, 'old');
   assert.equal(again.statusCode, 201, 'a swept key is free again: ' + again.body);
   assert.equal(await count(call, '/v1/groups'), 3);
+});
+
+test('a key left in progress by a request that died is taken over after 2 minutes', async () => {
+  const { call } = await setup();
+  const accountId = (await call('GET', '/v1/account')).json().id;
+  // the stored hash is of the body as validated, defaults filled in
+  const body = { name: 'after the crash' };
+  const row = { scope: accountId, method: 'POST', path: '/v1/groups', requestHash: requestBodyHash(groupCreate.parse(body)) };
+  await apps.db.db.insert(idempotencyKeys).values({ ...row, key: 'recent', state: 'in_progress' });
+  await apps.db.db
+    .insert(idempotencyKeys)
+    .values({ ...row, key: 'dead', state: 'in_progress', createdAt: sql`now() - interval '3 minutes'` });
+  assert.equal((await call('POST', '/v1/groups', body, 'recent')).statusCode, 409, 'a recent claim may still answer');
+  const taken = await call('POST', '/v1/groups', body, 'dead');
+  assert.equal(taken.statusCode, 201, taken.body);
+  assert.equal(await count(call, '/v1/groups'), 1);
+});
+
+test('an account keeps at most 10,000 keys: past that its oldest are forgotten first', { timeout: 60_000 }, async () => {
+  const { call } = await setup();
+  const accountId = (await call('GET', '/v1/account')).json().id;
+  await apps.db.db.execute(sql`
+    insert into idempotency_keys (scope, key, method, path, request_hash, state, response_status, response_body, created_at)
+    select ${accountId}, 'k' || n, 'POST', '/v1/groups', 'x', 'completed', 201, 'sealed', now() - make_interval(secs => 20000 - n)
+    from generate_series(1, 10000) n`);
+  assert.equal((await call('POST', '/v1/groups', { name: 'newest' }, 'k-new')).statusCode, 201);
+  const keys = await apps.db.db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(eq(idempotencyKeys.scope, accountId));
+  assert.equal(keys.length, 10_000);
+  const kept = new Set(keys.map((k) => k.key));
+  assert.ok(!kept.has('k1'), 'the oldest key is forgotten');
+  assert.ok(kept.has('k2') && kept.has('k10000') && kept.has('k-new'));
 });

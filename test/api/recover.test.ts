@@ -137,7 +137,7 @@ test(
 
     // the delivery log shows each recovery as a redelivery: sequence 1 of the event, succeeded in one attempt
     const log = await app.inject({ method: 'GET', url: `/v1/webhooks/${f.webhookId}/deliveries`, headers: f.auth });
-    const rows = log.json().data as Array<{ event_id: string; sequence: number; state: string; attempt_count: number }>;
+    const rows = log.json().data as Array<{ id: string; event_id: string; sequence: number; state: string; attempt_count: number }>;
     for (const evt of f.eventIds) {
       const seqs = rows.filter((d) => d.event_id === evt).map((d) => [d.sequence, d.state, d.attempt_count]);
       assert.deepEqual(
@@ -154,6 +154,18 @@ test(
     const again = await recover(app, f, { since: f.since });
     assert.equal(again.json().started, 0, again.body);
     assert.equal(f.rec.requests.length, failedAttempts + 3);
+
+    // a manual retry with an Idempotency-Key, sent twice, is one redelivery (sequence 2), sent once
+    const original = rows.find((d) => d.event_id === f.eventIds[0] && d.sequence === 0)!;
+    const retry = () =>
+      app.inject({ method: 'POST', url: `/v1/deliveries/${original.id}/retry`, headers: { ...f.auth, 'idempotency-key': 'retry-once' } });
+    const [r1, r2] = [await retry(), await retry()];
+    assert.equal(r1.statusCode, 202, r1.body);
+    assert.equal(r1.json().sequence, 2);
+    assert.deepEqual(r2.json(), r1.json());
+    assert.equal(r2.headers['idempotent-replayed'], 'true');
+    assert.equal(await env.client.workflow.getHandle(redeliveryWorkflowId(f.webhookId, f.eventIds[0]!, 2)).result(), 'succeeded');
+    assert.equal(f.rec.requests.length, failedAttempts + 4);
   },
 );
 
