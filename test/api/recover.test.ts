@@ -238,6 +238,7 @@ test('recover refuses a bad range, state, time or cursor naming the field, a for
     [{ since: now, states: ['lost'] }, 'states.0'],
     [{ since: now, states: [] }, 'states'],
     [{ since: 'yesterday' }, 'since'],
+    [{ since: '0000-01-01T00:00:00Z' }, 'since'],
     [{ until: now }, 'since'],
     [{ since: now, cursor: 'not-ours' }, 'cursor'],
   ] as const) {
