@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import { IDEMPOTENCY_TTL_HOURS, idempotencyRepo, type IdempotencyRow } from '../db/repos/idempotency-keys.ts';
-import { canonicalJson, IDEMPOTENCY_KEY_PROBLEM, isIdempotencyKey } from '../domain/idempotency.ts';
+import { canonicalJson, IDEMPOTENCY_KEY_FORMAT, IDEMPOTENCY_KEY_PROBLEM } from '../domain/idempotency.ts';
 import type { SecretCipher } from '../security/secret-box.ts';
 import { ApiError } from './errors.ts';
 
@@ -19,7 +19,8 @@ const HEADER = 'Idempotency-Key';
 export const idempotencyKeyHeaders = z.looseObject({
   'idempotency-key': z
     .string()
-    .refine(isIdempotencyKey, IDEMPOTENCY_KEY_PROBLEM)
+    // a pattern rather than a refinement, so the OpenAPI parameter shows the format
+    .regex(IDEMPOTENCY_KEY_FORMAT, IDEMPOTENCY_KEY_PROBLEM)
     .optional()
     .describe(
       `Makes the request safe to retry: the same key with the same body within ${IDEMPOTENCY_TTL_HOURS} h answers the first ` +

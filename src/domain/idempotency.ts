@@ -1,12 +1,12 @@
 // Idempotency-Key (docs/BEHAVIOUR.md, "Idempotent creation"): the key's format and the canonical form of a request
 // body, pure so the rules are unit-tested without a server.
 /** 1–255 printable ASCII characters (space to tilde), the same bound Stripe and the IETF draft use. */
-const KEY_FORMAT = /^[\x20-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_FORMAT = /^[\x20-\x7e]{1,255}$/;
 
 export const IDEMPOTENCY_KEY_PROBLEM = 'must be 1 to 255 printable ASCII characters';
 
 export function isIdempotencyKey(value: string): boolean {
-  return KEY_FORMAT.test(value);
+  return IDEMPOTENCY_KEY_FORMAT.test(value);
 }
 
 /**
