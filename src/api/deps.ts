@@ -5,12 +5,16 @@ import type { TemporalTarget } from '../services/endpoint-sync.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { RateLimits } from './rate-limits.ts';
 import type { Resolver } from '../net/resolver.ts';
+import type { SecretCipher } from '../security/secret-box.ts';
 
 export interface AppDeps {
   database: Database;
   temporal: TemporalTarget;
-  /** seals a webhook's signing secret before it is stored (the API never decrypts one) */
-  secrets: { encrypt(plain: string): string };
+  /**
+   * seals a webhook's signing secret before it is stored (the API never decrypts one), and the answers kept for an
+   * Idempotency-Key (which may carry a secret shown once), opened again only to replay them
+   */
+  secrets: SecretCipher;
   /** the Temporal payload codec, served at /codec for the Web UI and CLI (absent: those routes answer 503) */
   payloadCodec?: PayloadCodec;
   config: Pick<AppConfig, 'adminToken' | 'allowPrivateTargets' | 'allowInsecureTargets' | 'publicUrl' | 'logLevel'> &

@@ -16,7 +16,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
   const app = await buildApp({
     database: { db: unused } as AppDeps['database'],
     temporal: { client: unused, taskQueue: 'openapi' } as AppDeps['temporal'],
-    secrets: { encrypt: () => '' },
+    secrets: { encrypt: () => '', decrypt: () => '' },
     config: { adminToken: null, allowPrivateTargets: false, allowInsecureTargets: false, publicUrl: 'http://localhost', logLevel: 'warn' },
     logger: false,
   });

@@ -12,6 +12,7 @@ import { startReconcileLoop } from '../worker/reconcile-loop.ts';
 import type { CheckLoopTiming } from '../worker/check-loop-runtime.ts';
 import { startWorkerSet } from '../worker/worker-set.ts';
 import { startRetention } from '../read-model/retention.ts';
+import { startIdempotencySweep } from '../worker/idempotency-sweep.ts';
 import { startRollups } from '../read-model/rollups.ts';
 import { USER_AGENT } from './runtime.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -45,6 +46,7 @@ export async function startWorker(args: {
     everyMs: RETENTION_EVERY_MS,
     log: args.log,
   });
+  const idempotencySweep = startIdempotencySweep(args.database.db, { everyMs: RETENTION_EVERY_MS, log: args.log });
   const set = await startWorkerSet({
     connection,
     client: args.client,
@@ -71,6 +73,7 @@ export async function startWorker(args: {
       reconcile.stop();
       await set.stop();
       await retention.stop();
+      await idempotencySweep.stop();
       await rollups.stop();
       await connection.close();
     },

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { deliveryIdFor, deliveryWorkflowId, eventIdFromHex, redeliveryWorkflowId } from '../domain/ids.ts';
 import type { Db } from '../db/client.ts';
-import { deliveryRepo, type DeliveryRow } from '../db/repos/deliveries.ts';
+import { deliveryRepo, type DeliveryPosition, type DeliveryRow } from '../db/repos/deliveries.ts';
 import { groupRepo } from '../db/repos/groups.ts';
 import { webhookRepo, type WebhookRow } from '../db/repos/webhooks.ts';
 import { sampleEvent } from '../domain/payload.ts';
@@ -115,25 +115,67 @@ export async function redeliver(ctx: Ctx, original: DeliveryRow) {
     );
   }
 
-  const { webhookId, eventId, eventType, endpointId } = original;
   const sequence = Math.max(original.sequence, ...siblings.map((d) => d.sequence)) + 1;
-  const deliveryId = deliveryIdFor(webhookId, eventId, sequence);
+  const started = await startRedelivery(ctx, original, sequence, 'Manual redelivery');
+  if (!started)
+    throw new ApiError(
+      409,
+      'delivery_in_progress',
+      `another redelivery of event ${original.eventId} to webhook ${original.webhookId} was started at the same moment; check the delivery log before retrying again`,
+      { delivery_id: deliveryIdFor(original.webhookId, original.eventId, sequence) },
+    );
+  return started;
+}
+
+/**
+ * Starts delivery `sequence` of the original's event (same event id and stored event) under its deterministic
+ * workflow id; null when that workflow already exists (started by a concurrent retry or an earlier recovery).
+ */
+async function startRedelivery(ctx: Ctx, original: DeliveryRow, sequence: number, kind: string) {
+  const { webhookId, eventId, eventType, endpointId } = original;
   try {
     await startDelivery(
       ctx,
       { webhookId, eventId, eventType, endpointId, sequence },
       redeliveryWorkflowId(webhookId, eventId, sequence),
-      `Manual redelivery #${sequence} of ${eventType} ${eventId} → webhook ${webhookId}`,
+      `${kind} #${sequence} of ${eventType} ${eventId} → webhook ${webhookId}`,
       true,
     );
   } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    throw new ApiError(
-      409,
-      'delivery_in_progress',
-      `another redelivery of event ${eventId} to webhook ${webhookId} was started at the same moment; check the delivery log before retrying again`,
-      { delivery_id: deliveryId },
-    );
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return null;
+    throw err;
   }
-  return { delivery_id: deliveryId, event_id: eventId, sequence };
+  return { delivery_id: deliveryIdFor(webhookId, eventId, sequence), event_id: eventId, sequence };
+}
+
+export interface RecoverQuery {
+  since: string;
+  /** null: until now */
+  until: string | null;
+  states: DeliveryState[];
+  limit: number;
+  after: DeliveryPosition | null;
+}
+
+/**
+ * Recovery (docs/BEHAVIOUR.md, "Recovering a time range"): a redelivery of every matching delivery of the webhook,
+ * oldest first, at most q.limit of them. Each is the latest delivery of its event (deliveryRepo.recoverable), so a
+ * second call after the redeliveries' rows exist finds them instead; before they exist, the deterministic workflow
+ * id of the next sequence refuses the second start. Either way an event is never sent twice at once. A delivery
+ * still pending or retrying is skipped, as a manual retry of it would be refused.
+ */
+export async function recoverDeliveries(ctx: Ctx, webhook: WebhookRow, q: RecoverQuery) {
+  if (!webhook.enabled) throw disabled(webhook.id, 'recover its deliveries');
+  const rows = await deliveryRepo(ctx.db, ctx.accountId).recoverable(webhook.id, { ...q, take: q.limit + 1 });
+  const batch = rows.slice(0, q.limit);
+  const started: Array<NonNullable<Awaited<ReturnType<typeof startRedelivery>>>> = [];
+  let skipped = 0;
+  let last: DeliveryPosition | null = null;
+  for (const { row, position } of batch) {
+    const r = IN_FLIGHT.includes(row.state) ? null : await startRedelivery(ctx, row, row.sequence + 1, 'Recovery');
+    if (r) started.push(r);
+    else skipped++;
+    last = position;
+  }
+  return { started: started.length, skipped_in_flight: skipped, more: rows.length > q.limit, last, deliveries: started };
 }

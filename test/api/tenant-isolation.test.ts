@@ -151,6 +151,7 @@ function validBody(route: ServedRoute): object | undefined {
     'PATCH /v1/endpoints/:id': { name: 'renamed-by-other', paused: true, check_interval_sec: 120, expected_status: ['200'] },
     'PATCH /v1/webhooks/:id': { description: 'changed by other', events: ['endpoint.up'], format: 'slack' },
     'POST /v1/webhooks/:id/test': { event: 'endpoint.up' },
+    'POST /v1/webhooks/:id/recover': { since: '2020-01-01T00:00:00Z', states: ['failed', 'succeeded', 'cancelled'] },
     'PATCH /v1/maintenance-windows/:id': { name: 'renamed-by-other', scope: 'account' },
   };
   return bodies[routeKey(route)];

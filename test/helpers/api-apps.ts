@@ -15,6 +15,11 @@ export interface TestAccount {
   token: string;
 }
 
+/** The API's configuration in tests: loopback and http:// targets allowed, quiet logs. */
+export function testApiConfig(adminToken: string): AppDeps['config'] {
+  return { adminToken, allowPrivateTargets: true, allowInsecureTargets: true, publicUrl: 'http://127.0.0.1', logLevel: 'warn' };
+}
+
 export function apiApps(adminToken: string) {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let temporal: Awaited<ReturnType<typeof connectTemporal>>;
@@ -38,14 +43,7 @@ export function apiApps(adminToken: string) {
         database: db,
         temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
         secrets,
-        config: {
-          adminToken,
-          allowPrivateTargets: true,
-          allowInsecureTargets: true,
-          publicUrl: 'http://127.0.0.1',
-          logLevel: 'warn',
-          ...config,
-        },
+        config: { ...testApiConfig(adminToken), ...config },
         logger: false,
         ...extra,
       });

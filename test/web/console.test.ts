@@ -260,6 +260,19 @@ test('the operator console, end to end in Chromium', { timeout: 420_000 }, async
     assert.equal(JSON.parse(third!.rawBody.toString()).id, state.testEventId, 'a redelivery carries the same event id');
   });
 
+  await step('recover failed deliveries since…: the dialog sends the time and shows the answer', async () => {
+    await page.getByRole('button', { name: 'Recover failed deliveries since…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Recover failed deliveries' });
+    await dialog.getByLabel('Failed since (your local time)').fill('2020-01-01T00:00');
+    await dialog.getByRole('button', { name: 'Recover', exact: true }).click();
+    // every delivery so far succeeded (the test event on its second attempt, then its redelivery): nothing to send
+    await dialog.getByTestId('recover-result').filter({ hasText: 'started' }).waitFor();
+    assert.equal((await dialog.getByTestId('recover-result').textContent())!.trim(), '0 started, none left in this range.');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(receiver.requests.length, 3, 'nothing was sent');
+  });
+
   await step("the Temporal Web UI link opens that webhook's deliveries", async () => {
     const link = page.getByTestId('temporal-link');
     const hrefValue = (await link.getAttribute('href'))!;

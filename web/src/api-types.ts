@@ -14,7 +14,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -166,7 +169,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -326,7 +332,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -591,7 +600,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1392,7 +1404,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1666,7 +1681,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1693,6 +1711,86 @@ export interface paths {
                         "application/json": {
                             delivery_id: string;
                             event_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redeliver a time range of a webhook's failed deliveries, oldest first, a page at a time */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description recover deliveries created at or after this time
+                         */
+                        since: string;
+                        /**
+                         * Format: date-time
+                         * @description … and before this time (default: now)
+                         */
+                        until?: string;
+                        /**
+                         * @description the states to recover (default ["failed"]); a delivery still pending or retrying is never doubled
+                         * @default [
+                         *       "failed"
+                         *     ]
+                         */
+                        states?: ("pending" | "retrying" | "succeeded" | "failed" | "cancelled")[];
+                        /**
+                         * @description the most deliveries to start in this call (at most 500)
+                         * @default 500
+                         */
+                        limit?: number;
+                        /** @description next_cursor of the previous call, to continue after it */
+                        cursor?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            started: number;
+                            skipped_in_flight: number;
+                            more: boolean;
+                            next_cursor: string | null;
+                            deliveries: {
+                                delivery_id: string;
+                                event_id: string;
+                                sequence: number;
+                            }[];
                         };
                     };
                 };
@@ -1852,7 +1950,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -2214,7 +2315,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };

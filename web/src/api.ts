@@ -141,6 +141,7 @@ export type DeliveryState = Delivery['state'];
 export type EventType = Delivery['event_type'];
 export type DeliveryStarted = Answer<'/v1/webhooks/{id}/test', 'post', 202>;
 export type RedeliveryStarted = Answer<'/v1/deliveries/{id}/retry', 'post', 202>;
+export type RecoverResult = Answer<'/v1/webhooks/{id}/recover', 'post', 202>;
 export type Meta = Answer<'/v1/meta', 'get', 200>;
 export type Uptime = Answer<'/v1/endpoints/{id}/uptime', 'get', 200>;
 export type UptimeBucket = Uptime['buckets'][number];

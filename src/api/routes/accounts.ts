@@ -7,6 +7,7 @@ import { requireAdminToken } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import type { Lockout } from '../rate-limits.ts';
 import { ApiError, notFound } from '../errors.ts';
+import { idempotencyKeyHeaders, idempotent } from '../idempotency.ts';
 import { found } from '../ownership.ts';
 import { idParam, noContent } from '../schemas/common.ts';
 import {
@@ -26,7 +27,10 @@ export const adminRoutes =
   async (app) => {
     app.addHook('onRequest', authFailures.check);
     app.addHook('onRequest', requireAdminToken(deps.config.adminToken, authFailures));
-    app.post('/v1/accounts', { schema: { tags, body: accountCreate, response: { 201: accountCreated } } }, async (req, reply) => {
+    // the admin token's keys are one scope of their own (account ids start acc_)
+    const idem = idempotent(deps.database.db, deps.secrets, () => 'admin');
+    const schema = { tags, headers: idempotencyKeyHeaders, body: accountCreate, response: { 201: accountCreated } };
+    app.post('/v1/accounts', { schema, ...idem }, async (req, reply) => {
       const created = await createAccount(deps.database.db, { name: req.body.name, settings: req.body.settings });
       return reply.status(201).send({
         account: accountToJson(created.account),
@@ -49,6 +53,7 @@ export const accountRoutes =
     const { db } = deps.database;
 
     const load = async (id: string) => found(await accountRepo(db, id).get(), 'account');
+    const idem = idempotent(db, deps.secrets);
 
     app.get('/v1/account', { schema: { tags, response: { 200: accountResponse } } }, async (req) =>
       accountToJson(await load(req.accountId)),
@@ -66,7 +71,7 @@ export const accountRoutes =
 
     app.post(
       '/v1/account/api-keys',
-      { schema: { tags, body: apiKeyCreate.nullish(), response: { 201: apiKeyWithSecret } } },
+      { schema: { tags, headers: idempotencyKeyHeaders, body: apiKeyCreate.nullish(), response: { 201: apiKeyWithSecret } }, ...idem },
       async (req, reply) => {
         const key = generateApiKey();
         const row = await accountRepo(db, req.accountId).createApiKey({

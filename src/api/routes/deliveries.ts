@@ -1,8 +1,11 @@
 // Test sends, the delivery log, and manual redelivery (docs/BEHAVIOUR.md, "Deliveries"); the sends themselves
 // are src/services/deliveries.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import type { WebhookRow } from '../../db/repos/webhooks.ts';
 import { attemptToJson, deliveryRepo, deliveryToJson } from '../../db/repos/deliveries.ts';
-import { redeliver, sendTestEvent } from '../../services/deliveries.ts';
+import { recoverDeliveries, redeliver, sendTestEvent } from '../../services/deliveries.ts';
+import { idempotencyKeyHeaders, idempotent } from '../idempotency.ts';
 import type { AppDeps } from '../deps.ts';
 import { ownedDelivery, ownedWebhook } from '../ownership.ts';
 import { decodeDeliveryCursor, encodeDeliveryCursor, page } from '../pagination.ts';
@@ -12,6 +15,8 @@ import {
   deliveryListQuery,
   deliveryResponse,
   deliveryStarted,
+  recoverBody,
+  recoverResponse,
   redeliveryStarted,
   webhookTestBody,
 } from '../schemas/delivery.ts';
@@ -23,6 +28,12 @@ export const deliveryRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { db } = deps.database;
+    const idem = idempotent(db, deps.secrets);
+    /** A POST on /:id that starts deliveries: documented like the others, and idempotent. */
+    const starting = <S extends object>(tag: string, summary: string, rest: S) => ({
+      schema: doc(tag, summary, { headers: idempotencyKeyHeaders, ...rest }),
+      ...idem,
+    });
     const ctx = (req: { accountId: string; log: { warn(o: object, m: string): void; error(o: object, m: string): void } }) => ({
       db,
       temporal: deps.temporal,
@@ -30,17 +41,42 @@ export const deliveryRoutes =
       log: req.log,
     });
 
-    app.post(
-      '/v1/webhooks/:id/test',
-      {
-        schema: doc('webhooks', 'Send a sample event through the normal delivery path', {
-          body: webhookTestBody,
-          response: { 202: deliveryStarted },
-        }),
-      },
-      async (req, reply) => {
+    /** A POST on one of the caller's webhooks that starts deliveries, answered 202 with what it started. */
+    const onWebhook = <B extends z.ZodType, R extends z.ZodType>(
+      action: string,
+      summary: string,
+      schemas: { body: B; response: R },
+      run: (c: ReturnType<typeof ctx>, webhook: WebhookRow, body: z.output<B>) => Promise<z.input<R>>,
+    ) => {
+      // the handler's types come from B and R; fastify's inference cannot follow generic schemas
+      const body: z.ZodType = schemas.body;
+      const response: z.ZodType = schemas.response;
+      app.post(`/v1/webhooks/:id/${action}`, starting('webhooks', summary, { body, response: { 202: response } }), async (req, reply) => {
         const webhook = await ownedWebhook(db, req.accountId, req.params.id);
-        return reply.status(202).send(await sendTestEvent(ctx(req), webhook, req.body.event));
+        return reply.status(202).send(await run(ctx(req), webhook, req.body as z.output<B>));
+      });
+    };
+
+    onWebhook(
+      'test',
+      'Send a sample event through the normal delivery path',
+      { body: webhookTestBody, response: deliveryStarted },
+      (c, webhook, b) => sendTestEvent(c, webhook, b.event),
+    );
+
+    onWebhook(
+      'recover',
+      "Redeliver a time range of a webhook's failed deliveries, oldest first, a page at a time",
+      { body: recoverBody, response: recoverResponse },
+      async (c, webhook, { since, until, states, limit, cursor }) => {
+        const { last, ...r } = await recoverDeliveries(c, webhook, {
+          since,
+          until: until ?? null,
+          states,
+          limit,
+          after: decodeDeliveryCursor(cursor),
+        });
+        return { ...r, next_cursor: r.more && last ? encodeDeliveryCursor(last) : null };
       },
     );
 
@@ -82,7 +118,7 @@ export const deliveryRoutes =
 
     app.post(
       '/v1/deliveries/:id/retry',
-      { schema: doc('deliveries', 'Redeliver the same event as a new delivery', { response: { 202: redeliveryStarted } }) },
+      starting('deliveries', 'Redeliver the same event as a new delivery', { response: { 202: redeliveryStarted } }),
       async (req, reply) => {
         const original = await ownedDelivery(db, req.accountId, req.params.id);
         return reply.status(202).send(await redeliver(ctx(req), original));

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { endpointRepo, endpointToJson, eventToJson } from '../../db/repos/endpoints.ts';
 import { readEndpointStatuses } from '../../read-model/status-repository.ts';
 import { endEndpointLogged, resyncEndpoints, setEndpointPaused } from '../../services/endpoint-sync.ts';
+import { idempotencyKeyHeaders, idempotent } from '../idempotency.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, validation } from '../errors.ts';
 import { assertOwnGroup, found, ownedEndpoint } from '../ownership.ts';
@@ -20,6 +21,7 @@ export const endpointRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { db } = deps.database;
+    const idem = idempotent(db, deps.secrets);
     const policy = { allowPrivate: deps.config.allowPrivateTargets, allowInsecure: deps.config.allowInsecureTargets };
     const checkTarget = async (url: string | null | undefined) => {
       const target = url ? await checkResolvedUrlTarget(url, { ...policy, requireHttps: false, resolver: deps.resolver }) : null;
@@ -29,7 +31,10 @@ export const endpointRoutes =
 
     app.post(
       '/v1/endpoints',
-      { schema: { tags, body: endpointCreateSchema(policy), response: { 201: endpointResponse } } },
+      {
+        schema: { tags, headers: idempotencyKeyHeaders, body: endpointCreateSchema(policy), response: { 201: endpointResponse } },
+        ...idem,
+      },
       async (req, reply) => {
         await assertOwnGroup(db, req.accountId, req.body.group_id);
         await checkTarget(req.body.url);

@@ -5,6 +5,7 @@ import { accountRepo } from '../../db/repos/accounts.ts';
 import { type GroupRow, groupRepo, groupToJson } from '../../db/repos/groups.ts';
 import { endpointRepo } from '../../db/repos/endpoints.ts';
 import { resyncEndpoints } from '../../services/endpoint-sync.ts';
+import { idempotencyKeyHeaders, idempotent } from '../idempotency.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { found, ownedGroup } from '../ownership.ts';
@@ -31,8 +32,10 @@ export const groupRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { db } = deps.database;
+    const idem = idempotent(db, deps.secrets);
 
-    app.post('/v1/groups', { schema: { tags, body: groupCreate, response: { 201: groupResponse } } }, async (req, reply) => {
+    const createSchema = { tags, headers: idempotencyKeyHeaders, body: groupCreate, response: { 201: groupResponse } };
+    app.post('/v1/groups', { schema: createSchema, ...idem }, async (req, reply) => {
       const toJson = await presenter(db, req.accountId);
       return reply
         .status(201)

@@ -10,6 +10,7 @@ import {
   type MaintenanceWindowRow,
 } from '../../db/repos/maintenance-windows.ts';
 import { resyncEndpoints, type WarnLog } from '../../services/endpoint-sync.ts';
+import { idempotencyKeyHeaders, idempotent } from '../idempotency.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { found } from '../ownership.ts';
@@ -54,10 +55,14 @@ export const maintenanceWindowRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { db } = deps.database;
+    const idem = idempotent(db, deps.secrets);
 
     app.post(
       '/v1/maintenance-windows',
-      { schema: { tags, body: maintenanceWindowCreate, response: { 201: maintenanceWindowResponse } } },
+      {
+        schema: { tags, headers: idempotencyKeyHeaders, body: maintenanceWindowCreate, response: { 201: maintenanceWindowResponse } },
+        ...idem,
+      },
       async (req, reply) => {
         const fields = complete(req.body);
         await assertScopeOwned(db, req.accountId, fields);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type WebhookRow, webhookRepo, webhookToJson as rowToJson } from '../../db/repos/webhooks.ts';
 import { generateWebhookSecret } from '../../security/signing.ts';
+import { idempotencyKeyHeaders, idempotent } from '../idempotency.ts';
 import type { AppDeps } from '../deps.ts';
 import { maskHeaders, unmaskHeaders } from '../header-mask.ts';
 import { assertOwnGroup, found, ownedWebhook } from '../ownership.ts';
@@ -38,6 +39,7 @@ export const webhookRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { db } = deps.database;
+    const idem = idempotent(db, deps.secrets);
     const policy = { allowPrivate: deps.config.allowPrivateTargets, allowInsecure: deps.config.allowInsecureTargets };
     const checkTarget = async (url: string) => {
       const target = await checkResolvedUrlTarget(url, { ...policy, requireHttps: !policy.allowInsecure, resolver: deps.resolver });
@@ -47,8 +49,9 @@ export const webhookRoutes =
     app.post(
       '/v1/webhooks',
       {
-        schema: { tags, body: webhookCreateSchema(policy), response: { 201: webhookWithSecret } },
+        schema: { tags, headers: idempotencyKeyHeaders, body: webhookCreateSchema(policy), response: { 201: webhookWithSecret } },
         preValidation: unmaskHeaders(async () => ({})),
+        ...idem,
       },
       async (req, reply) => {
         await assertOwnGroup(db, req.accountId, req.body.group_id);

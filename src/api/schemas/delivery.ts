@@ -68,3 +68,47 @@ export const deliveryDetailResponse = deliveryResponse.extend({
   content_type: z.string(),
   attempts: z.array(attemptResponse),
 });
+
+/** The most deliveries one POST /v1/webhooks/:id/recover starts (its answer says whether more remain). */
+const RECOVER_MAX_PER_CALL = 500;
+
+// PostgreSQL has no year 0 (1 BC is its year before 1), so such a time is refused here rather than by the database
+const instant = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with Z or an offset' })
+  .refine((v) => !v.startsWith('0000-'), 'the year must be 0001 or later');
+
+export const recoverBody = z
+  .strictObject({
+    since: instant.describe('recover deliveries created at or after this time'),
+    until: instant.optional().describe('… and before this time (default: now)'),
+    states: z
+      .array(z.enum(DELIVERY_STATES))
+      .min(1, 'must name at least one state')
+      .max(DELIVERY_STATES.length)
+      .default(['failed'])
+      .describe('the states to recover (default ["failed"]); a delivery still pending or retrying is never doubled'),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(RECOVER_MAX_PER_CALL)
+      .default(RECOVER_MAX_PER_CALL)
+      .describe(`the most deliveries to start in this call (at most ${RECOVER_MAX_PER_CALL})`),
+    cursor: z.string().max(200).optional().describe('next_cursor of the previous call, to continue after it'),
+  })
+  .superRefine((b, ctx) => {
+    if (b.until !== undefined && Date.parse(b.until) <= Date.parse(b.since))
+      ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be after since' });
+  });
+
+export const recoverResponse = z.object({
+  /** how many deliveries this call started, oldest first */
+  started: z.number(),
+  /** matching deliveries skipped because a delivery of the same event to this webhook is already in flight */
+  skipped_in_flight: z.number(),
+  /** true when more matching deliveries remain after this call's last one: call again with next_cursor */
+  more: z.boolean(),
+  next_cursor: z.string().nullable(),
+  /** the redeliveries started, oldest first: each a new delivery (the next sequence) of the same event */
+  deliveries: z.array(redeliveryStarted),
+});

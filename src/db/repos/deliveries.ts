@@ -1,6 +1,6 @@
 // The delivery log of one account: a delivery, its attempts, a webhook's deliveries newest first, and the
 // deliveries of one event to one webhook (a manual redelivery's siblings).
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { deliveries, deliveryAttempts, events } from '../schema/index.ts';
 import type { DeliveryState } from '../../domain/types.ts';
@@ -54,27 +54,55 @@ const CREATED_AT_US = sql<string>`to_char(${deliveries.createdAt} at time zone '
 
 export function deliveryRepo(db: Db, accountId: string) {
   const base = scopedTable(db, deliveries, accountId);
+  /** Deliveries in (created_at, id) order, each with its position. */
+  const positioned = async (where: SQL | undefined, order: typeof asc, take: number) => {
+    const rows = await db
+      .select({ row: deliveries, createdAtUs: CREATED_AT_US })
+      .from(deliveries)
+      .where(where)
+      .orderBy(order(deliveries.createdAt), order(deliveries.id))
+      .limit(take);
+    return rows.map((r) => ({ row: r.row, position: { createdAtUs: r.createdAtUs, id: r.row.id } }));
+  };
   return {
     find: (id: string) => base.find(id),
     attempts: (deliveryId: string) =>
       db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, deliveryId)).orderBy(asc(deliveryAttempts.attemptNumber)),
     /** A webhook's deliveries, newest first, after a position; each with its position. */
-    async listForWebhook(webhookId: string, w: { state?: DeliveryState; after: DeliveryPosition | null; take: number }) {
-      const rows = await db
-        .select({ row: deliveries, createdAtUs: CREATED_AT_US })
-        .from(deliveries)
-        .where(
-          and(
-            eq(deliveries.webhookId, webhookId),
-            base.live,
-            w.state ? eq(deliveries.state, w.state) : undefined,
-            w.after ? sql`(${deliveries.createdAt}, ${deliveries.id}) < (${w.after.createdAtUs}::timestamptz, ${w.after.id})` : undefined,
-          ),
-        )
-        .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
-        .limit(w.take);
-      return rows.map((r) => ({ row: r.row, position: { createdAtUs: r.createdAtUs, id: r.row.id } }));
-    },
+    listForWebhook: (webhookId: string, w: { state?: DeliveryState; after: DeliveryPosition | null; take: number }) =>
+      positioned(
+        and(
+          eq(deliveries.webhookId, webhookId),
+          base.live,
+          w.state ? eq(deliveries.state, w.state) : undefined,
+          w.after ? sql`(${deliveries.createdAt}, ${deliveries.id}) < (${w.after.createdAtUs}::timestamptz, ${w.after.id})` : undefined,
+        ),
+        desc,
+        w.take,
+      ),
+    /**
+     * What a recovery redelivers (POST /v1/webhooks/:id/recover): a webhook's deliveries created in [since, until),
+     * in one of the states, oldest first after a position, each the latest of its event (a delivery already
+     * redelivered is represented by its redelivery, so a recovered event is not recovered twice).
+     */
+    recoverable: (
+      webhookId: string,
+      w: { since: string; until: string | null; states: DeliveryState[]; after: DeliveryPosition | null; take: number },
+    ) =>
+      positioned(
+        and(
+          eq(deliveries.webhookId, webhookId),
+          base.live,
+          inArray(deliveries.state, w.states),
+          sql`${deliveries.createdAt} >= ${w.since}::timestamptz`,
+          w.until === null ? undefined : sql`${deliveries.createdAt} < ${w.until}::timestamptz`,
+          w.after ? sql`(${deliveries.createdAt}, ${deliveries.id}) > (${w.after.createdAtUs}::timestamptz, ${w.after.id})` : undefined,
+          sql`not exists (select 1 from deliveries later where later.webhook_id = ${deliveries.webhookId}
+            and later.event_id = ${deliveries.eventId} and later.sequence > ${deliveries.sequence})`,
+        ),
+        asc,
+        w.take,
+      ),
     /** Every delivery of one event to one webhook. */
     siblings: (webhookId: string, eventId: string) =>
       db

@@ -14,3 +14,4 @@ export * from './check-rollups.ts';
 export * from './rollup-progress.ts';
 export * from './endpoint-pauses.ts';
 export * from './maintenance-windows.ts';
+export * from './idempotency-keys.ts';

@@ -1,5 +1,5 @@
-// One webhook: on/off, its settings, rotate the secret, send a test event, and the delivery log with every
-// attempt and a redeliver button; a link to its deliveries in the Temporal Web UI.
+// One webhook: on/off, its settings, rotate the secret, recover failed deliveries since a time, send a test event,
+// and the delivery log with every attempt and a redeliver button; a link to its deliveries in the Temporal Web UI.
 import { useEffect, useState } from 'react';
 import {
   api,
@@ -19,6 +19,7 @@ import {
   type Webhook,
   type WebhookWithSecret,
 } from '../api.ts';
+import { RecoverDialog } from '../components/RecoverDialog.tsx';
 import { Toggle } from '../components/Toggle.tsx';
 import { EVENT_LABELS, WebhookForm } from '../components/WebhookForm.tsx';
 import {
@@ -49,7 +50,7 @@ export function WebhookPage({ id, meta }: { id: string; meta: Meta | null }) {
   const [groups, setGroups] = useState<Group[]>([]);
   const [missing, setMissing] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
-  const [confirm, setConfirm] = useState<'rotate' | 'delete' | null>(null);
+  const [confirm, setConfirm] = useState<'rotate' | 'delete' | 'recover' | null>(null);
   const heading = usePageHeading('Webhook');
 
   useEffect(() => {
@@ -111,6 +112,14 @@ export function WebhookPage({ id, meta }: { id: string; meta: Meta | null }) {
         <button type="button" onClick={() => setConfirm('rotate')}>
           Rotate secret
         </button>
+        <button
+          type="button"
+          onClick={() => setConfirm('recover')}
+          disabled={!webhook.enabled}
+          title={webhook.enabled ? 'Send every failed delivery since a time again' : 'Turn the webhook on to recover its deliveries'}
+        >
+          Recover failed deliveries since…
+        </button>
       </div>
 
       <DeliveryLog webhook={webhook} now={now} />
@@ -171,6 +180,7 @@ export function WebhookPage({ id, meta }: { id: string; meta: Meta | null }) {
           <p className="mono break">{webhook.url}</p>
         </ConfirmDialog>
       )}
+      {confirm === 'recover' && <RecoverDialog webhookId={webhook.id} onClose={() => setConfirm(null)} />}
       {secret && <SecretDialog secret={secret} rotated onClose={() => setSecret(null)} />}
     </section>
   );
