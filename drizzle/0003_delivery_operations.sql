@@ -13,5 +13,9 @@ CREATE TABLE "idempotency_keys" (
 	CONSTRAINT "idempotency_keys_scope_key_uq" UNIQUE("scope","key")
 );
 --> statement-breakpoint
+ALTER TABLE "webhooks" ADD COLUMN "template" text;--> statement-breakpoint
+ALTER TABLE "webhooks" ADD COLUMN "content_type" text DEFAULT 'application/json' NOT NULL;--> statement-breakpoint
+ALTER TABLE "deliveries" ADD COLUMN "content_type" text DEFAULT 'application/json' NOT NULL;--> statement-breakpoint
+ALTER TABLE "deliveries" ADD COLUMN "body_error" text;--> statement-breakpoint
 CREATE INDEX "idempotency_keys_created_idx" ON "idempotency_keys" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "idempotency_keys_scope_created_idx" ON "idempotency_keys" USING btree ("scope","created_at");
