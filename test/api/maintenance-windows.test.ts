@@ -61,6 +61,7 @@ test('a bad window is refused with 400 naming the field, and nothing is stored',
     [{ name: 'x', scope: 'account', starts_at: '2030-01-01T01:00:00Z', ends_at: '2030-01-01T00:00:00Z' }, 'ends_at'],
     [{ name: 'x', scope: 'account', starts_at: '2030-01-01T01:00:00Z' }, 'ends_at'],
     [{ name: 'x', scope: 'account', starts_at: 'tomorrow', ends_at: '2030-01-01T00:00:00Z' }, 'starts_at'],
+    [{ name: 'x', scope: 'account', starts_at: '0000-01-01T00:00:00Z', ends_at: '2030-01-01T00:00:00Z' }, 'starts_at'],
     [
       { name: 'x', scope: 'account', rrule: 'FREQ=DAILY', dtstart: '2030-01-01T02:30', duration_sec: 3600, timezone: 'Mars/Base' },
       'timezone',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CLASSES, EVENT_TYPES, type DeliveryState } from '../../domain/types.ts';
-import { listQuery } from './common.ts';
+import { instant, listQuery } from './common.ts';
 import { settingsResponse } from './account.ts';
 
 const DELIVERY_STATES = ['pending', 'retrying', 'succeeded', 'failed', 'cancelled'] as const satisfies readonly DeliveryState[];
@@ -71,11 +71,6 @@ export const deliveryDetailResponse = deliveryResponse.extend({
 
 /** The most deliveries one POST /v1/webhooks/:id/recover starts (its answer says whether more remain). */
 const RECOVER_MAX_PER_CALL = 500;
-
-// PostgreSQL has no year 0 (1 BC is its year before 1), so such a time is refused here rather than by the database
-const instant = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with Z or an offset' })
-  .refine((v) => !v.startsWith('0000-'), 'the year must be 0001 or later');
 
 export const recoverBody = z
   .strictObject({

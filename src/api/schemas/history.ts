@@ -4,13 +4,12 @@
 import { z } from 'zod';
 import { ERROR_CLASSES } from '../../domain/types.ts';
 import { UPTIME_WINDOWS } from '../../domain/uptime.ts';
-import { cursorPage, listQuery } from './common.ts';
+import { cursorPage, instant, listQuery } from './common.ts';
 
 export const uptimeQuery = z.strictObject({ window: z.enum(UPTIME_WINDOWS).default('24h') });
 export const slaCsvQuery = z.strictObject({ window: z.enum(['30d', '90d']).default('30d') });
 export const uptimeSummaryQuery = z.strictObject({ window: z.enum(['24h', '30d']).default('24h') });
 
-const instant = z.iso.datetime({ offset: true });
 export const checksQuery = listQuery
   .extend({
     /** default: 24 hours before `to` */

@@ -3,14 +3,13 @@
 // scope is the account, some groups or some endpoints. Every refusal names its field.
 import { z } from 'zod';
 import { dtstartProblem, isTimeZone, rruleProblem } from '../../recurrence/occurrences.ts';
-import { name, storableString } from './common.ts';
+import { instant, name, storableString } from './common.ts';
 
 const MAX_DURATION_SEC = 7 * 86_400;
 const MAX_ONE_OFF_MS = 366 * 86_400_000;
 const SCOPES = ['account', 'groups', 'endpoints'] as const;
 
 const ids = z.array(storableString().min(1).max(100)).max(100, 'at most 100 ids');
-const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with Z or an offset' });
 
 const fields = {
   name,
