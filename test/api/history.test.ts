@@ -337,6 +337,9 @@ test('bad history input is a 400 naming the field', async () => {
   assert.equal(await field('/v1/uptime?window=7d'), 'window');
   assert.equal(await field(`/v1/endpoints/${ep}/checks?from=yesterday`), 'from');
   assert.equal(await field(`/v1/endpoints/${ep}/checks?from=0000-01-01T00:00:00Z`), 'from', 'PostgreSQL has no year 0');
+  assert.equal(await field(`/v1/endpoints/${ep}/checks?from=0001-01-01T00:00:00%2B17:00`), 'from', 'in UTC that is year 0');
+  // an offset PostgreSQL would refuse (beyond ±15:59) is read as the instant it names
+  assert.equal((await get(a, `/v1/endpoints/${ep}/checks?from=2026-01-01T00:00:00%2B17:52`)).statusCode, 200);
   assert.equal(await field(`/v1/endpoints/${ep}/checks?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`), 'from');
   assert.equal(await field(`/v1/endpoints/${ep}/checks?cursor=bm9wZQ`), 'cursor');
   assert.equal(await field(`/v1/endpoints/${ep}/checks?limit=500`), 'limit');

@@ -48,8 +48,12 @@ export const cursorPage = <T extends z.ZodTypeAny>(item: T) => z.object({ data: 
 /** The answer of a DELETE: 204, no body. */
 export const noContent = z.undefined().describe('No content');
 
-/** An ISO 8601 date-time with Z or an offset. PostgreSQL has no year 0 (its year before 1 is 1 BC), so such a time is
- *  refused here rather than by the database. */
+/** An ISO 8601 date-time with Z or any offset, handed on as UTC (`…Z`, to the millisecond): PostgreSQL refuses offsets
+ *  beyond ±15:59 and has no year 0 (its year before 1 is 1 BC), so the UTC year must be 0001–9999. */
 export const instant = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with Z or an offset' })
-  .refine((v) => !v.startsWith('0000-'), 'the year must be 0001 or later');
+  .refine((v) => {
+    const year = new Date(v).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  }, 'must fall in the years 0001 to 9999 (UTC)')
+  .transform((v) => new Date(v).toISOString());
