@@ -197,6 +197,7 @@ test(
     const body = JSON.parse(req.rawBody.toString('utf8'));
     assert.deepEqual(Object.keys(body), ['id', 'event', 'timestamp', 'webhook_id', 'account_id', 'data']);
     assert.deepEqual(body, expectedSample('endpoint.down', a.id, wh.id, event_id, body.timestamp));
+    assert.ok('endpoint_id' in body.data);
     assert.equal(body.data.endpoint_id, 'ep_sample_test');
     assert.equal(body.data.current_status, 'down');
   },

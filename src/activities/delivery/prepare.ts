@@ -44,13 +44,14 @@ export function createPrepareActivity(deps: ActivityDeps) {
       if (found.existing) return { deliveryId, settings: found.existing, eventTimeMs };
 
       const settings = effectiveSettings(found.accountSettings, found.groupSettings);
-      const stored: VantaEvent = {
+      // The row's type and data were written together, by the same builder, so they match.
+      const stored = {
         id: event.id,
         account_id: event.accountId,
         type: event.type,
         timestamp: toIsoSeconds(event.timestamp),
         data: event.data,
-      };
+      } as VantaEvent;
       const body = renderBody(buildEnvelope(stored, webhook.id), webhook.format);
       const [inserted] = await deps.db
         .insert(deliveries)

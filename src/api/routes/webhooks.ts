@@ -58,7 +58,8 @@ export const webhookRoutes =
         const cur = await ownedWebhook(db, req.accountId, req.params.id);
         await assertOwnGroup(db, req.accountId, req.body.group_id);
         if (req.body.url) await checkTarget(req.body.url);
-        return webhookToJson(found(await webhookRepo(db, req.accountId).update(cur.id, req.body), 'webhook'));
+        const reenabled = !cur.enabled && req.body.enabled === true;
+        return webhookToJson(found(await webhookRepo(db, req.accountId).update(cur.id, req.body, { reenabled }), 'webhook'));
       },
     );
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DISABLE_AFTER_RANGE } from '../../domain/failure-alerts.ts';
 import { EVENT_TYPES, type WebhookFormat } from '../../domain/types.ts';
 import { checkUrlTarget } from '../../net/address-policy.ts';
 import { customHeaders, isStorableText, UNSTORABLE_MESSAGE } from './common.ts';
@@ -24,6 +25,13 @@ function webhookFields(p: TargetPolicy) {
     format: z.enum(WEBHOOK_FORMATS),
     description: z.string().max(1000, 'must be at most 1000 characters').refine(isStorableText, UNSTORABLE_MESSAGE).nullable(),
     group_id: z.string().min(1, 'must be a group id or null').max(100).nullable(),
+    disable_after_failed_deliveries: z
+      .number()
+      .int('must be a whole number')
+      .min(DISABLE_AFTER_RANGE.min, `must be at least ${DISABLE_AFTER_RANGE.min}, or null (never)`)
+      .max(DISABLE_AFTER_RANGE.max, `must be at most ${DISABLE_AFTER_RANGE.max}, or null (never)`)
+      .nullable()
+      .describe('switch the webhook off after this many consecutive failed deliveries; null (default): never'),
   };
 }
 
@@ -31,12 +39,14 @@ export function webhookCreateSchema(p: TargetPolicy) {
   const f = webhookFields(p);
   return z.strictObject({
     url: f.url,
+    // every type, the webhook events included; stored as this explicit list, so later types are never added to it
     events: f.events.default([...EVENT_TYPES]),
     headers: f.headers,
     enabled: f.enabled.default(true),
     format: f.format.default('vantastatus'),
     description: f.description.default(null),
     group_id: f.group_id.default(null),
+    disable_after_failed_deliveries: f.disable_after_failed_deliveries.default(null),
   });
 }
 
@@ -50,6 +60,7 @@ export function webhookPatchSchema(p: TargetPolicy) {
     format: f.format.optional(),
     description: f.description.optional(),
     group_id: f.group_id.optional(),
+    disable_after_failed_deliveries: f.disable_after_failed_deliveries.optional(),
   });
 }
 
@@ -62,6 +73,9 @@ export const webhookResponse = z.object({
   format: z.enum(WEBHOOK_FORMATS),
   description: z.string().nullable(),
   group_id: z.string().nullable(),
+  disable_after_failed_deliveries: z.number().nullable(),
+  /** failed deliveries since the last success or since the webhook was switched on again */
+  consecutive_failed_deliveries: z.number(),
   secret_rotated_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
