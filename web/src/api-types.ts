@@ -1318,7 +1318,7 @@ export interface paths {
                             data: {
                                 id: string;
                                 /** @enum {string} */
-                                event: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed";
+                                event: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled";
                                 timestamp: string;
                                 data: {
                                     [key: string]: unknown;
@@ -1367,7 +1367,7 @@ export interface paths {
                             data: {
                                 id: string;
                                 url: string;
-                                events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                                events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                                 headers: {
                                     [key: string]: string;
                                 };
@@ -1376,6 +1376,8 @@ export interface paths {
                                 format: "vantastatus" | "slack";
                                 description: string | null;
                                 group_id: string | null;
+                                disable_after_failed_deliveries: number | null;
+                                consecutive_failed_deliveries: number;
                                 secret_rotated_at: string | null;
                                 created_at: string;
                                 updated_at: string;
@@ -1405,10 +1407,12 @@ export interface paths {
                          *       "endpoint.degraded",
                          *       "endpoint.certificate.expiring",
                          *       "endpoint.dns.changed",
-                         *       "endpoint.body.changed"
+                         *       "endpoint.body.changed",
+                         *       "webhook.delivery.failed",
+                         *       "webhook.disabled"
                          *     ]
                          */
-                        events?: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                        events?: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                         /** @default {} */
                         headers?: {
                             [key: string]: string;
@@ -1424,6 +1428,11 @@ export interface paths {
                         description?: string | null;
                         /** @default null */
                         group_id?: string | null;
+                        /**
+                         * @description switch the webhook off after this many consecutive failed deliveries; null (default): never
+                         * @default null
+                         */
+                        disable_after_failed_deliveries?: number | null;
                     };
                 };
             };
@@ -1437,7 +1446,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             url: string;
-                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                             headers: {
                                 [key: string]: string;
                             };
@@ -1446,6 +1455,8 @@ export interface paths {
                             format: "vantastatus" | "slack";
                             description: string | null;
                             group_id: string | null;
+                            disable_after_failed_deliveries: number | null;
+                            consecutive_failed_deliveries: number;
                             secret_rotated_at: string | null;
                             created_at: string;
                             updated_at: string;
@@ -1488,7 +1499,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             url: string;
-                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                             headers: {
                                 [key: string]: string;
                             };
@@ -1497,6 +1508,8 @@ export interface paths {
                             format: "vantastatus" | "slack";
                             description: string | null;
                             group_id: string | null;
+                            disable_after_failed_deliveries: number | null;
+                            consecutive_failed_deliveries: number;
                             secret_rotated_at: string | null;
                             created_at: string;
                             updated_at: string;
@@ -1542,7 +1555,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url?: string;
-                        events?: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                        events?: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                         /** @default {} */
                         headers?: {
                             [key: string]: string;
@@ -1552,6 +1565,8 @@ export interface paths {
                         format?: "vantastatus" | "slack";
                         description?: string | null;
                         group_id?: string | null;
+                        /** @description switch the webhook off after this many consecutive failed deliveries; null (default): never */
+                        disable_after_failed_deliveries?: number | null;
                     };
                 };
             };
@@ -1565,7 +1580,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             url: string;
-                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                             headers: {
                                 [key: string]: string;
                             };
@@ -1574,6 +1589,8 @@ export interface paths {
                             format: "vantastatus" | "slack";
                             description: string | null;
                             group_id: string | null;
+                            disable_after_failed_deliveries: number | null;
+                            consecutive_failed_deliveries: number;
                             secret_rotated_at: string | null;
                             created_at: string;
                             updated_at: string;
@@ -1613,7 +1630,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             url: string;
-                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                             headers: {
                                 [key: string]: string;
                             };
@@ -1622,6 +1639,8 @@ export interface paths {
                             format: "vantastatus" | "slack";
                             description: string | null;
                             group_id: string | null;
+                            disable_after_failed_deliveries: number | null;
+                            consecutive_failed_deliveries: number;
                             secret_rotated_at: string | null;
                             created_at: string;
                             updated_at: string;
@@ -1663,7 +1682,7 @@ export interface paths {
                          * @default endpoint.down
                          * @enum {string}
                          */
-                        event?: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed";
+                        event?: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled";
                     } | null;
                 };
             };
@@ -1723,7 +1742,7 @@ export interface paths {
                                 webhook_id: string;
                                 event_id: string;
                                 /** @enum {string} */
-                                event_type: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed";
+                                event_type: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled";
                                 endpoint_id: string | null;
                                 sequence: number;
                                 /** @enum {string} */
@@ -1780,7 +1799,7 @@ export interface paths {
                             webhook_id: string;
                             event_id: string;
                             /** @enum {string} */
-                            event_type: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed";
+                            event_type: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled";
                             endpoint_id: string | null;
                             sequence: number;
                             /** @enum {string} */
@@ -2436,6 +2455,101 @@ export interface paths {
                         "application/json": {
                             temporal_ui_url: string | null;
                             temporal_namespace: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every event type, with a description and the JSON Schema of its data */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @enum {string} */
+                                type: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled";
+                                description: string;
+                                data_schema: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's webhook events (failed deliveries, webhooks switched off), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    type?: "webhook.delivery.failed" | "webhook.disabled";
+                    since?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                /** @enum {string} */
+                                event: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled";
+                                timestamp: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
                         };
                     };
                 };

@@ -93,7 +93,7 @@ const DESCRIPTIONS: Record<EventType, string> = {
     "A webhook was switched off after disable_after_failed_deliveries consecutive failed deliveries. Sent to the account's other webhooks.",
 };
 
-export const eventTypeEntry = z.object({
+const eventTypeEntry = z.object({
   type: z.enum(EVENT_TYPES),
   description: z.string(),
   /** JSON Schema (draft 2020-12) of the envelope's `data` for this type */
