@@ -98,10 +98,12 @@ export function webhookDisabledEvent(facts: FailedDeliveryFacts, threshold: numb
   };
 }
 
+const canonicalRef = (w: WebhookRef): WebhookRef => ({ id: w.id, url_label: w.url_label, description: w.description });
+
 /** Rebuilds a webhook event's `data` in the documented key order (PostgreSQL jsonb reorders keys). */
 export function canonicalDeliveryFailedData(d: DeliveryFailedData): DeliveryFailedData {
   return {
-    webhook: { id: d.webhook.id, url_label: d.webhook.url_label, description: d.webhook.description },
+    webhook: canonicalRef(d.webhook),
     delivery_id: d.delivery_id,
     event_id: d.event_id,
     event_type: d.event_type,
@@ -113,7 +115,7 @@ export function canonicalDeliveryFailedData(d: DeliveryFailedData): DeliveryFail
 
 export function canonicalWebhookDisabledData(d: WebhookDisabledData): WebhookDisabledData {
   return {
-    webhook: { id: d.webhook.id, url_label: d.webhook.url_label, description: d.webhook.description },
+    webhook: canonicalRef(d.webhook),
     reason: d.reason,
     consecutive_failed_deliveries: d.consecutive_failed_deliveries,
     disable_after_failed_deliveries: d.disable_after_failed_deliveries,

@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { events, webhooks } from '../../src/db/schema/index.ts';
 import { EVENT_TYPES } from '../../src/domain/types.ts';
 import { apiApps } from '../helpers/api-apps.ts';
+import { DELIVERY_FAILED_DATA_KEYS } from '../helpers/event-catalog.ts';
 
 const ADMIN = 'admin-token-for-event-catalog-tests';
 const t = apiApps(ADMIN);
@@ -28,15 +29,7 @@ test('the catalog lists every event type in order, each with a description and t
     assert.equal(e.data_schema.additionalProperties, false, `${e.type}: no undocumented keys`);
   }
   const failed = body.data.find((e) => e.type === 'webhook.delivery.failed')!;
-  assert.deepEqual(failed.data_schema.required, [
-    'webhook',
-    'delivery_id',
-    'event_id',
-    'event_type',
-    'attempts',
-    'last_error',
-    'consecutive_failed_deliveries',
-  ]);
+  assert.deepEqual(failed.data_schema.required, DELIVERY_FAILED_DATA_KEYS);
 });
 
 test('a new webhook without events gets every type; disable_after_failed_deliveries is null by default and validated', async () => {

@@ -13,6 +13,7 @@ import {
 import { deliveryFailedEventId, isEventId, webhookDisabledEventId } from '../../src/domain/ids.ts';
 import { buildEnvelope, renderBody, sampleEvent } from '../../src/domain/payload.ts';
 import { EVENT_TYPES, WEBHOOK_EVENT_TYPES } from '../../src/domain/types.ts';
+import { DELIVERY_FAILED_DATA_KEYS } from '../helpers/event-catalog.ts';
 
 const NOW = new Date('2026-01-14T08:32:17.456Z');
 const FACTS: FailedDeliveryFacts = {
@@ -95,15 +96,7 @@ describe('failure alerts', () => {
     const shuffled = { ...e, data: Object.fromEntries(Object.entries(e.data).reverse()) } as typeof e;
     const body = JSON.parse(renderBody(buildEnvelope(shuffled, 'wh_2'), 'vantastatus'));
     assert.deepEqual(Object.keys(body), ['id', 'event', 'timestamp', 'webhook_id', 'account_id', 'data']);
-    assert.deepEqual(Object.keys(body.data), [
-      'webhook',
-      'delivery_id',
-      'event_id',
-      'event_type',
-      'attempts',
-      'last_error',
-      'consecutive_failed_deliveries',
-    ]);
+    assert.deepEqual(Object.keys(body.data), DELIVERY_FAILED_DATA_KEYS);
   });
 
   for (const type of WEBHOOK_EVENT_TYPES) {

@@ -20,3 +20,14 @@ export function catalogChecker(catalog: EventCatalog) {
     );
   };
 }
+
+/** The keys of a webhook.delivery.failed's `data`, in their documented (wire) order. */
+export const DELIVERY_FAILED_DATA_KEYS = [
+  'webhook',
+  'delivery_id',
+  'event_id',
+  'event_type',
+  'attempts',
+  'last_error',
+  'consecutive_failed_deliveries',
+];

@@ -13,16 +13,14 @@ import { deliveryFailedEventId, deliveryIdFor, deliveryWorkflowId, webhookDisabl
 import type { EventType } from '../../src/domain/types.ts';
 import { verifyVantaSignature } from '../../src/receiver/index.ts';
 import { deliveryWorkflow } from '../../src/workflows/delivery.ts';
-import { catalogChecker } from '../helpers/event-catalog.ts';
+import { catalogChecker, DELIVERY_FAILED_DATA_KEYS } from '../helpers/event-catalog.ts';
 import { seedAccount, seedEvent, seedWebhook } from '../helpers/fixtures.ts';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from '../helpers/http-servers.ts';
 import { createSecretBox, createTestDatabase, testMasterKey } from '../helpers/services.ts';
-import { createEnvWorker, createTimeSkippingEnv, type EnvWorkers } from '../helpers/time-skipping.ts';
+import { startTimeSkipping } from '../helpers/time-skipping.ts';
 
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let worker: EnvWorkers;
-let running: Promise<void>;
 const secrets = createSecretBox(testMasterKey());
 const taskQueue = `ts-failure-alerts-${randomBytes(4).toString('hex')}`;
 const receivers: TestReceiver[] = [];
@@ -36,16 +34,14 @@ before(async () => {
 
 // A time-skipping server per test: on one shared server, the test after one whose delivery started child deliveries
 // waited for its timers in real time (seen every time; the cause inside the test server was not pinned down).
+let server: Awaited<ReturnType<typeof startTimeSkipping>> | undefined;
 beforeEach(async () => {
-  env = await createTimeSkippingEnv();
-  worker = await createEnvWorker(env, taskQueue, { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true });
-  running = worker.run();
+  server = await startTimeSkipping(taskQueue, { db: db.db, secrets, allowPrivateTargets: true, allowInsecureTargets: true });
+  env = server.env;
 });
 
 afterEach(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
+  await server?.close();
 });
 
 after(async () => {
@@ -53,14 +49,9 @@ after(async () => {
   await db?.drop();
 });
 
-async function receiver(respond: TestReceiver['respond']) {
-  const r = await startReceiver(respond);
-  receivers.push(r);
-  return r;
-}
-
 async function hook(accountId: string, o: { respond: number; events: EventType[]; disableAfter?: number; path?: string }) {
-  const rec = await receiver(o.respond);
+  const rec = await startReceiver(o.respond);
+  receivers.push(rec);
   const wh = await seedWebhook(db.db, secrets, {
     accountId,
     url: `${rec.url}${o.path ?? '/hook'}`,
@@ -130,15 +121,7 @@ test(
     assert.equal(alert.event, 'webhook.delivery.failed');
     assert.equal(alert.webhook_id, watcher.id);
     assert.equal(alert.account_id, account.id);
-    assert.deepEqual(Object.keys(alert.data), [
-      'webhook',
-      'delivery_id',
-      'event_id',
-      'event_type',
-      'attempts',
-      'last_error',
-      'consecutive_failed_deliveries',
-    ]);
+    assert.deepEqual(Object.keys(alert.data), DELIVERY_FAILED_DATA_KEYS);
     const origin = new URL(failing.rec.url).origin;
     assert.deepEqual(alert.data.webhook, { id: failing.id, url_label: origin, description: 'on-call receiver' });
     assert.ok(!req!.rawBody.toString().includes('secret-token'), 'the path and query of the failing URL are not sent');
