@@ -15,6 +15,8 @@ CREATE TABLE "idempotency_keys" (
 --> statement-breakpoint
 ALTER TABLE "webhooks" ADD COLUMN "template" text;--> statement-breakpoint
 ALTER TABLE "webhooks" ADD COLUMN "content_type" text DEFAULT 'application/json' NOT NULL;--> statement-breakpoint
+ALTER TABLE "webhooks" ADD COLUMN "disable_after_failed_deliveries" integer;--> statement-breakpoint
+ALTER TABLE "webhooks" ADD COLUMN "consecutive_failed_deliveries" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "deliveries" ADD COLUMN "content_type" text DEFAULT 'application/json' NOT NULL;--> statement-breakpoint
 ALTER TABLE "deliveries" ADD COLUMN "body_error" text;--> statement-breakpoint
 CREATE INDEX "idempotency_keys_created_idx" ON "idempotency_keys" USING btree ("created_at");--> statement-breakpoint

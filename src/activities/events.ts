@@ -1,11 +1,31 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { events, webhooks } from '../db/schema/index.ts';
-import type { VantaEvent } from '../domain/types.ts';
+import type { Db } from '../db/client.ts';
+import type { EventType, VantaEvent } from '../domain/types.ts';
 import type { ActivityDeps } from './deps.ts';
 
 export interface EventTargets {
   eventId: string;
   webhookIds: string[];
+}
+
+/**
+ * The webhooks that get events of the account and group: enabled, not deleted, account-wide or of that group (a null
+ * group: account-wide only), in id order, each with the types it subscribes to.
+ */
+export function eventWebhooks(db: Db, accountId: string, groupId: string | null): Promise<Array<{ id: string; events: EventType[] }>> {
+  return db
+    .select({ id: webhooks.id, events: webhooks.events })
+    .from(webhooks)
+    .where(
+      and(
+        eq(webhooks.accountId, accountId),
+        eq(webhooks.enabled, true),
+        isNull(webhooks.deletedAt),
+        groupId ? or(isNull(webhooks.groupId), eq(webhooks.groupId, groupId)) : isNull(webhooks.groupId),
+      ),
+    )
+    .orderBy(sql`${webhooks.id}`);
 }
 
 export function createEventActivities(deps: ActivityDeps) {
@@ -34,26 +54,12 @@ export function createEventActivities(deps: ActivityDeps) {
       const fresh = new Set(inserted.map((r) => r.id));
       for (const e of input.events) {
         if (!fresh.has(e.id)) continue;
-        const transition = e.data.previous_status !== e.data.current_status;
-        deps.metrics?.events.inc({
-          type: e.type,
-          from: transition ? e.data.previous_status : '',
-          to: transition ? e.data.current_status : '',
-        });
+        // Only endpoint events carry a status; a transition is counted with its two ends.
+        const d = 'previous_status' in e.data && e.data.previous_status !== e.data.current_status ? e.data : null;
+        deps.metrics?.events.inc({ type: e.type, from: d ? d.previous_status : '', to: d ? d.current_status : '' });
       }
       const accountId = input.events[0]!.account_id;
-      const candidates = await deps.db
-        .select({ id: webhooks.id, events: webhooks.events })
-        .from(webhooks)
-        .where(
-          and(
-            eq(webhooks.accountId, accountId),
-            eq(webhooks.enabled, true),
-            isNull(webhooks.deletedAt),
-            input.groupId ? or(isNull(webhooks.groupId), eq(webhooks.groupId, input.groupId)) : isNull(webhooks.groupId),
-          ),
-        )
-        .orderBy(sql`${webhooks.id}`);
+      const candidates = await eventWebhooks(deps.db, accountId, input.groupId);
       return input.events.map((e) => ({
         eventId: e.id,
         webhookIds: candidates.filter((w) => w.events.includes(e.type)).map((w) => w.id),

@@ -14,6 +14,7 @@ import { accountRoutes, adminRoutes } from './routes/accounts.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { endpointStatusRoutes } from './routes/endpoint-status.ts';
+import { eventRoutes } from './routes/events.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { registerConsole } from './console.ts';
 import { codecRoutes } from './routes/codec.ts';
@@ -130,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(historyRoutes(deps));
     await v1.register(maintenanceWindowRoutes(deps));
     await v1.register(metaRoutes(deps));
+    await v1.register(eventRoutes(deps));
   });
   await app.register(incomingRoutes(deps, incomingRateLimits(app, limits)));
   // The Temporal codec server (admin only): the Web UI and CLI decrypt workflow payloads through it.

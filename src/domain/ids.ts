@@ -59,3 +59,15 @@ export function isEventId(value: unknown): value is string {
 export function deliveryIdFor(webhookId: string, eventId: string, sequence: number): string {
   return 'dlv_' + sha256Hex(`${webhookId}:${eventId}:${sequence}`).slice(0, 24);
 }
+
+/**
+ * The event ids of the account events a failed delivery causes (docs/BEHAVIOUR.md, "Failure alerts"): derived from
+ * the delivery's id, so a re-run of the activity that stores them finds the rows it wrote and never doubles them.
+ */
+export function deliveryFailedEventId(deliveryId: string): string {
+  return eventIdFromHex(sha256Hex(`webhook.delivery.failed:${deliveryId}`).slice(0, 32));
+}
+
+export function webhookDisabledEventId(deliveryId: string): string {
+  return eventIdFromHex(sha256Hex(`webhook.disabled:${deliveryId}`).slice(0, 32));
+}

@@ -3,7 +3,7 @@
 // carried in MonitorConfig.maintenance. Pure and deterministic: the endpoint workflow and the check loop use it.
 import { snapshotData } from './status-machine.ts';
 import { toIsoSeconds } from './time.ts';
-import type { DomainEvent, EndpointStatus, EventType, MonitorConfig, MonitorState } from './types.ts';
+import type { DomainEvent, EndpointEventType, EndpointStatus, MonitorConfig, MonitorState } from './types.ts';
 
 /** One concrete stretch of maintenance, [start_ms, end_ms) in epoch ms. */
 export interface MaintenanceInterval {
@@ -35,10 +35,10 @@ export function nextMaintenanceEnd(list: readonly MaintenanceInterval[] | undefi
   return best;
 }
 
-const STATUS_EVENTS: readonly EventType[] = ['endpoint.up', 'endpoint.down', 'endpoint.degraded'];
+const STATUS_EVENTS: readonly EndpointEventType[] = ['endpoint.up', 'endpoint.down', 'endpoint.degraded'];
 
 /** Whether an event reports availability (and is held back during maintenance); certificate, DNS and body are not. */
-function isStatusEvent(type: EventType): boolean {
+function isStatusEvent(type: EndpointEventType): boolean {
   return STATUS_EVENTS.includes(type);
 }
 
@@ -57,7 +57,8 @@ export function maintenanceEndAnnouncement(
   nowMs: number,
 ): DomainEvent | null {
   if (state.status === 'unknown' || heardAs(state.status) === heardAs(announced)) return null;
-  const type: EventType = state.status === 'down' ? 'endpoint.down' : state.status === 'degraded' ? 'endpoint.degraded' : 'endpoint.up';
+  const type: EndpointEventType =
+    state.status === 'down' ? 'endpoint.down' : state.status === 'degraded' ? 'endpoint.degraded' : 'endpoint.up';
   return {
     type,
     timestamp: toIsoSeconds(new Date(nowMs)),

@@ -1,7 +1,19 @@
 // Wire envelope (docs/BEHAVIOUR.md, "Events and payloads") and the sample events that `POST /v1/webhooks/:id/test` sends.
-import type { DomainEvent, Envelope, EventData, EventType, VantaEvent, WebhookFormat } from './types.ts';
-import { formatSlack } from './slack.ts';
-import { isEventId } from './ids.ts';
+import type {
+  DomainEvent,
+  EndpointEventType,
+  EndpointVantaEvent,
+  Envelope,
+  EventData,
+  EventType,
+  VantaEvent,
+  WebhookEnvelope,
+  WebhookEvent,
+  WebhookFormat,
+} from './types.ts';
+import { canonicalDeliveryFailedData, canonicalWebhookDisabledData } from './failure-alerts.ts';
+import { formatSlack, formatSlackWebhookEvent } from './slack.ts';
+import { deliveryIdFor, isEventId } from './ids.ts';
 import { toIsoSeconds } from './time.ts';
 
 /**
@@ -48,23 +60,70 @@ export function canonicalEventData(data: EventData): EventData {
 }
 
 /** The envelope in wire key order: id, event, timestamp, webhook_id, account_id, data. */
-export function buildEnvelope(event: VantaEvent, webhookId: string): Envelope {
-  return {
+export function buildEnvelope(event: EndpointVantaEvent, webhookId: string): Envelope;
+export function buildEnvelope(event: VantaEvent, webhookId: string): Envelope | WebhookEnvelope;
+export function buildEnvelope(event: VantaEvent, webhookId: string): Envelope | WebhookEnvelope {
+  const head = <T extends EventType>(type: T) => ({
     id: event.id,
-    event: event.type,
+    event: type,
     timestamp: event.timestamp,
     webhook_id: webhookId,
     account_id: event.account_id,
-    data: canonicalEventData(event.data),
-  };
+  });
+  switch (event.type) {
+    case 'webhook.delivery.failed':
+      return { ...head(event.type), data: canonicalDeliveryFailedData(event.data) };
+    case 'webhook.disabled':
+      return { ...head(event.type), data: canonicalWebhookDisabledData(event.data) };
+    default:
+      return { ...head(event.type), data: canonicalEventData(event.data) };
+  }
+}
+
+function isWebhookEnvelope(envelope: Envelope | WebhookEnvelope): envelope is WebhookEnvelope {
+  return envelope.event === 'webhook.delivery.failed' || envelope.event === 'webhook.disabled';
 }
 
 /**
  * The request body for one (webhook, event). docs/BEHAVIOUR.md ("Events and payloads") requires it to be serialised once and then sent
  * byte-identical on every attempt, so callers should store this string rather than re-render per attempt.
  */
-export function renderBody(envelope: Envelope, format: WebhookFormat): string {
-  return JSON.stringify(format === 'slack' ? formatSlack(envelope) : envelope);
+export function renderBody(envelope: Envelope | WebhookEnvelope, format: WebhookFormat): string {
+  if (format !== 'slack') return JSON.stringify(envelope);
+  return JSON.stringify(isWebhookEnvelope(envelope) ? formatSlackWebhookEvent(envelope) : formatSlack(envelope));
+}
+
+/** Samples of the webhook events, about a fictitious failing webhook. */
+function sampleWebhookEvent(type: WebhookEvent['type'], now: Date, eventId: string): WebhookEvent {
+  const webhook = { id: 'wh_sample_test', url_label: 'https://hooks.example.com', description: 'VantaStatus test webhook' };
+  const deliveryId = deliveryIdFor(webhook.id, eventId, 0);
+  const timestamp = toIsoSeconds(now);
+  if (type === 'webhook.disabled') {
+    return {
+      type,
+      timestamp,
+      data: {
+        webhook,
+        reason: 'failed_deliveries',
+        consecutive_failed_deliveries: 5,
+        disable_after_failed_deliveries: 5,
+        delivery_id: deliveryId,
+      },
+    };
+  }
+  return {
+    type,
+    timestamp,
+    data: {
+      webhook,
+      delivery_id: deliveryId,
+      event_id: eventId,
+      event_type: 'endpoint.down',
+      attempts: 7,
+      last_error: { class: 'http_status', code: 503, message: 'Service Unavailable' },
+      consecutive_failed_deliveries: 1,
+    },
+  };
 }
 
 export interface SampleEventOptions {
@@ -83,8 +142,13 @@ const DAY_MS = 86_400_000;
  * A realistic event of the given type for test deliveries. The endpoint is fictitious (named so nobody mistakes
  * it for a real alert) unless the caller passes real names; timestamps are placed plausibly before `now`.
  */
+export function sampleEvent(type: EndpointEventType, accountId: string, now: Date, options: SampleEventOptions): EndpointVantaEvent;
+export function sampleEvent(type: EventType, accountId: string, now: Date, options: SampleEventOptions): VantaEvent;
 export function sampleEvent(type: EventType, accountId: string, now: Date, options: SampleEventOptions): VantaEvent {
   if (!isEventId(options.eventId)) throw new TypeError(`sampleEvent: not an event id: ${JSON.stringify(options.eventId)}`);
+  if (type === 'webhook.delivery.failed' || type === 'webhook.disabled') {
+    return { id: options.eventId, account_id: accountId, ...sampleWebhookEvent(type, now, options.eventId) };
+  }
   const at = (offsetMs: number): string => toIsoSeconds(new Date(now.getTime() + offsetMs));
   const base: EventData = {
     endpoint_id: options.endpointId ?? 'ep_sample_test',

@@ -1,5 +1,5 @@
 // Slack Block Kit rendering of an envelope (`format: slack`, docs/BEHAVIOUR.md, "Events and payloads").
-import type { EndpointStatus, Envelope, EventType } from './types.ts';
+import type { EndpointEventType, EndpointStatus, Envelope, WebhookEnvelope } from './types.ts';
 import { describeResponseCode } from './http-reason.ts';
 
 /** Slack's documented limits (https://api.slack.com/reference/block-kit/blocks), applied conservatively. */
@@ -91,7 +91,7 @@ function certificateHeadline(daysRemaining: number): { emoji: string; words: str
 /** The emoji and the words after the endpoint's name ("is DOWN"); also a template's `title` and `emoji`. */
 export function headline(envelope: Envelope): { emoji: string; words: string } {
   const { data } = envelope;
-  const byType: Record<EventType, () => { emoji: string; words: string }> = {
+  const byType: Record<EndpointEventType, () => { emoji: string; words: string }> = {
     'endpoint.down': () => ({ emoji: '🔴', words: 'is DOWN' }),
     'endpoint.up': () => ({ emoji: '🟢', words: 'is UP' }),
     'endpoint.degraded': () => ({ emoji: '🟠', words: 'is DEGRADED' }),
@@ -200,6 +200,53 @@ export function formatSlack(envelope: Envelope): SlackMessage {
       { type: 'header', text: { type: 'plain_text', text: headerText, emoji: true } },
       { type: 'section', text: { type: 'mrkdwn', text: escapeAndTruncate(summary(envelope), SLACK_LIMITS.sectionText) } },
       { type: 'section', fields: fields(envelope) },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: escapeAndTruncate(context, SLACK_LIMITS.contextText) }] },
+    ],
+  };
+}
+
+/** A webhook event's words (docs/BEHAVIOUR.md, "Failure alerts"): the webhook's name, what happened, and why. */
+export function describeWebhookEvent(envelope: WebhookEnvelope): { name: string; words: string; text: string } {
+  const { webhook } = envelope.data;
+  const name = webhook.description?.trim() ? webhook.description : `${webhook.id} (${webhook.url_label})`;
+  if (envelope.event === 'webhook.delivery.failed') {
+    const d = envelope.data;
+    return {
+      name,
+      words: 'delivery FAILED',
+      text: `A ${d.event_type} event (${d.event_id}) could not be delivered after ${plural(d.attempts, 'attempt')}.`,
+    };
+  }
+  const d = envelope.data;
+  return {
+    name,
+    words: 'was DISABLED',
+    text: `Switched off after ${plural(d.consecutive_failed_deliveries, 'consecutive failed delivery')}; enable it again once the receiver works.`,
+  };
+}
+
+/** A webhook event as a Slack message: which webhook, and why. */
+export function formatSlackWebhookEvent(envelope: WebhookEnvelope): SlackMessage {
+  const { webhook } = envelope.data;
+  const { name, words, text } = describeWebhookEvent(envelope);
+  const list: SlackMrkdwn[] = [field('Webhook', webhook.id), field('Receiver', webhook.url_label)];
+  if (envelope.event === 'webhook.delivery.failed') {
+    const d = envelope.data;
+    const code = d.last_error.code === null ? '' : ` ${describeResponseCode(d.last_error.code)}`;
+    list.push(field('Last error', `${d.last_error.class ?? 'error'}${code}`), field('Delivery', d.delivery_id));
+    if (d.last_error.message) list.push(field('Message', d.last_error.message));
+  } else {
+    const d = envelope.data;
+    list.push(field('Threshold', String(d.disable_after_failed_deliveries)), field('Delivery', d.delivery_id));
+  }
+  const headerText = truncateText(`⚠️ Webhook ${truncateText(name, SLACK_LIMITS.headerText - 40)} ${words}`, SLACK_LIMITS.headerText);
+  const context = `${envelope.event} · ${envelope.id} · ${envelope.timestamp}`;
+  return {
+    text: escapeAndTruncate(`⚠️ Webhook ${name} ${words} — ${text}`, SLACK_LIMITS.fallbackText),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: headerText, emoji: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: escapeAndTruncate(text, SLACK_LIMITS.sectionText) } },
+      { type: 'section', fields: list },
       { type: 'context', elements: [{ type: 'mrkdwn', text: escapeAndTruncate(context, SLACK_LIMITS.contextText) }] },
     ],
   };

@@ -1,5 +1,5 @@
 // The monitor's state machine (docs/BEHAVIOUR.md, "Statuses and events"). Pure and deterministic: the endpoint workflow replays it.
-import type { CheckResult, DomainEvent, EndpointStatus, EventData, EventType, MonitorConfig, MonitorState } from './types.ts';
+import type { CheckResult, DomainEvent, EndpointEventType, EndpointStatus, EventData, MonitorConfig, MonitorState } from './types.ts';
 import { isoSecondsOrNull, normalizeIso, toIsoSeconds } from './time.ts';
 
 const DAY_MS = 86_400_000;
@@ -61,7 +61,7 @@ export function applyCheckResult(
   }
 
   // Event data is built after all state changes, so pending events keep only their type-specific parts here.
-  const pending: Array<{ type: EventType; statusEvent: boolean; extra: Partial<EventData> }> = [];
+  const pending: Array<{ type: EndpointEventType; statusEvent: boolean; extra: Partial<EventData> }> = [];
 
   if (!result.ok) {
     next.failure_count = state.failure_count + 1;

@@ -5,9 +5,9 @@
 // `__proto__` or any prototype member), nothing is ever called (the view holds data only, no lambdas), partials are
 // refused, and every step and every output character is counted against a budget.
 import Mustache from 'mustache';
-import { EVENT_TYPES, type Envelope } from './types.ts';
+import { EVENT_TYPES, type Envelope, type WebhookEnvelope } from './types.ts';
 import { buildEnvelope, canonicalEventData, sampleEvent } from './payload.ts';
-import { headline, summary } from './slack.ts';
+import { describeWebhookEvent, headline, summary } from './slack.ts';
 
 export const TEMPLATE_LIMITS = {
   /** the template's source, in characters */
@@ -78,7 +78,11 @@ function plainView(value: unknown): ViewValue {
   return null;
 }
 
-const SEVERITY: Record<Envelope['event'], 'critical' | 'warning' | 'info'> = {
+export type AnyEnvelope = Envelope | WebhookEnvelope;
+
+const SEVERITY: Record<AnyEnvelope['event'], 'critical' | 'warning' | 'info'> = {
+  'webhook.delivery.failed': 'warning',
+  'webhook.disabled': 'warning',
   'endpoint.down': 'critical',
   'endpoint.degraded': 'warning',
   'endpoint.certificate.expiring': 'warning',
@@ -91,9 +95,33 @@ const SEVERITY: Record<Envelope['event'], 'critical' | 'warning' | 'info'> = {
  * What a template sees: the envelope (`id`, `event`, `timestamp`, `webhook_id`, `account_id`, `data`) plus a few
  * ready-made values, so the usual targets need no logic: `title` ("MSK-API-PROD is DOWN"), `emoji`, `summary`
  * (the Slack message's sentence), `severity` (critical, warning or info) and one flag per event type (`is_down`,
- * `is_up`, `is_degraded`, `is_certificate_expiring`, `is_dns_changed`, `is_body_changed`).
+ * `is_up`, `is_degraded`, `is_certificate_expiring`, `is_dns_changed`, `is_body_changed`, `is_delivery_failed`,
+ * `is_webhook_disabled`), and `is_endpoint_event` / `is_webhook_event` for the two families of `data`.
  */
-function templateView(envelope: Envelope): ViewValue {
+function templateView(envelope: AnyEnvelope): ViewValue {
+  const flags = {
+    is_down: envelope.event === 'endpoint.down',
+    is_up: envelope.event === 'endpoint.up',
+    is_degraded: envelope.event === 'endpoint.degraded',
+    is_certificate_expiring: envelope.event === 'endpoint.certificate.expiring',
+    is_dns_changed: envelope.event === 'endpoint.dns.changed',
+    is_body_changed: envelope.event === 'endpoint.body.changed',
+    is_delivery_failed: envelope.event === 'webhook.delivery.failed',
+    is_webhook_disabled: envelope.event === 'webhook.disabled',
+    is_endpoint_event: !isWebhookEnvelope(envelope),
+    is_webhook_event: isWebhookEnvelope(envelope),
+  };
+  if (isWebhookEnvelope(envelope)) {
+    const { name, words, text } = describeWebhookEvent(envelope);
+    return plainView({
+      ...envelope,
+      title: `Webhook ${name} ${words}`,
+      emoji: '⚠️',
+      summary: text,
+      severity: SEVERITY[envelope.event],
+      ...flags,
+    });
+  }
   const { emoji, words } = headline(envelope);
   const name = envelope.data.endpoint_name.trim() === '' ? envelope.data.endpoint_id : envelope.data.endpoint_name;
   return plainView({
@@ -103,14 +131,11 @@ function templateView(envelope: Envelope): ViewValue {
     emoji,
     summary: summary(envelope),
     severity: SEVERITY[envelope.event],
-    is_down: envelope.event === 'endpoint.down',
-    is_up: envelope.event === 'endpoint.up',
-    is_degraded: envelope.event === 'endpoint.degraded',
-    is_certificate_expiring: envelope.event === 'endpoint.certificate.expiring',
-    is_dns_changed: envelope.event === 'endpoint.dns.changed',
-    is_body_changed: envelope.event === 'endpoint.body.changed',
+    ...flags,
   });
 }
+
+const isWebhookEnvelope = (e: AnyEnvelope): e is WebhookEnvelope => e.event === 'webhook.delivery.failed' || e.event === 'webhook.disabled';
 
 interface Frame {
   view: unknown;
@@ -224,7 +249,7 @@ class Renderer {
  * The body of one (webhook, event) from a custom template. Throws TemplateError when the template does not parse,
  * a bound is reached, or a JSON content type's body does not parse as JSON.
  */
-export function renderTemplate(source: string, envelope: Envelope, contentType: string): string {
+export function renderTemplate(source: string, envelope: AnyEnvelope, contentType: string): string {
   const json = isJsonContentType(contentType);
   const renderer = new Renderer(json);
   renderer.render(parseTemplate(source), { view: templateView(envelope), parent: null });
@@ -243,7 +268,7 @@ export function renderTemplate(source: string, envelope: Envelope, contentType: 
  * Save-time check: the template parses and renders a valid body for every sample envelope given (the API passes
  * a sample of each event type, with and without the optional values). Answers null or the first problem.
  */
-export function checkTemplate(source: string, contentType: string, samples: readonly Envelope[]): string | null {
+export function checkTemplate(source: string, contentType: string, samples: readonly AnyEnvelope[]): string | null {
   try {
     parseTemplate(source);
   } catch (err) {
@@ -255,7 +280,8 @@ export function checkTemplate(source: string, contentType: string, samples: read
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
       // the samples' full variants always carry a URL; the sparse ones (templateSamples) never do
-      const sparse = sample.data.url === null ? ' with its optional values null (no URL, group, response or message)' : '';
+      const sparse =
+        'url' in sample.data && sample.data.url === null ? ' with its optional values null (no URL, group, response or message)' : '';
       return `${err.message}, for the sample ${sample.event} event${sparse}`;
     }
   }
@@ -268,9 +294,10 @@ const SAMPLE_EVENT_ID = 'wh_evt_000000000000000000000000000000';
  * The envelopes a template is checked against when it is saved: one sample of each event type as sent, and each
  * again with every optional value null (a push endpoint with no group, no response, no success yet, no message).
  */
-export function templateSamples(accountId: string, webhookId: string, now: Date): Envelope[] {
-  return EVENT_TYPES.flatMap((type) => {
+export function templateSamples(accountId: string, webhookId: string, now: Date): AnyEnvelope[] {
+  return EVENT_TYPES.flatMap((type): AnyEnvelope[] => {
     const full = buildEnvelope(sampleEvent(type, accountId, now, { eventId: SAMPLE_EVENT_ID }), webhookId);
+    if (isWebhookEnvelope(full)) return [full];
     const sparse: Envelope = {
       ...full,
       data: {

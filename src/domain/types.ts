@@ -6,7 +6,8 @@ import type { MaintenanceInterval } from './maintenance.ts';
 export const ENDPOINT_STATUSES = ['unknown', 'up', 'degraded', 'down'] as const;
 export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
 
-export const EVENT_TYPES = [
+/** The events the state machine emits about an endpoint. */
+export const ENDPOINT_EVENT_TYPES = [
   'endpoint.up',
   'endpoint.down',
   'endpoint.degraded',
@@ -14,7 +15,19 @@ export const EVENT_TYPES = [
   'endpoint.dns.changed',
   'endpoint.body.changed',
 ] as const;
+export type EndpointEventType = (typeof ENDPOINT_EVENT_TYPES)[number];
+
+/** Account events about the webhooks themselves (docs/BEHAVIOUR.md, "Failure alerts"). */
+export const WEBHOOK_EVENT_TYPES = ['webhook.delivery.failed', 'webhook.disabled'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** Every event type, in the catalog's order (`GET /v1/event-types`). */
+export const EVENT_TYPES = [...ENDPOINT_EVENT_TYPES, ...WEBHOOK_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+export function isWebhookEventType(type: EventType): type is WebhookEventType {
+  return (WEBHOOK_EVENT_TYPES as readonly EventType[]).includes(type);
+}
 
 /**
  * Error classes shared by checks and delivery attempts (docs/BEHAVIOUR.md, "Deliveries"). `rate_limited` is a
@@ -166,17 +179,58 @@ export interface EventData {
 
 /** An event as the state machine emits it: no id yet (the workflow assigns a deterministic one). */
 export interface DomainEvent {
-  type: EventType;
+  type: EndpointEventType;
   /** ISO 8601 UTC, second precision, with Z */
   timestamp: string;
   data: EventData;
 }
 
-/** A stored event: the domain event plus its id. */
-export interface VantaEvent extends DomainEvent {
+/** What a failure alert says about the webhook it concerns; the URL only as its origin (a path may hold a token). */
+export interface WebhookRef {
   id: string;
-  account_id: string;
+  /** scheme, host and port of the webhook's URL, e.g. `https://hooks.slack.com` */
+  url_label: string;
+  description: string | null;
 }
+
+/** `data` of `webhook.delivery.failed` (docs/BEHAVIOUR.md, "Failure alerts"). */
+export interface DeliveryFailedData {
+  webhook: WebhookRef;
+  delivery_id: string;
+  event_id: string;
+  event_type: EventType;
+  attempts: number;
+  last_error: {
+    class: ErrorClass | null;
+    /** the last attempt's HTTP status; null when there was no response */
+    code: number | null;
+    /** the last attempt's error message or response excerpt, at most 200 characters */
+    message: string | null;
+  };
+  /** the webhook's consecutive failed deliveries, this one included */
+  consecutive_failed_deliveries: number;
+}
+
+/** `data` of `webhook.disabled`. */
+export interface WebhookDisabledData {
+  webhook: WebhookRef;
+  reason: 'failed_deliveries';
+  consecutive_failed_deliveries: number;
+  disable_after_failed_deliveries: number;
+  /** the delivery whose failure switched the webhook off */
+  delivery_id: string;
+}
+
+/** An account event about a webhook, built by src/domain/failure-alerts.ts. */
+export type WebhookEvent =
+  | { type: 'webhook.delivery.failed'; timestamp: string; data: DeliveryFailedData }
+  | { type: 'webhook.disabled'; timestamp: string; data: WebhookDisabledData };
+
+/** A stored event: an endpoint's domain event or a webhook event, plus its id. */
+export type VantaEvent = (DomainEvent | WebhookEvent) & { id: string; account_id: string };
+export type EndpointVantaEvent = DomainEvent & { id: string; account_id: string };
+/** Any event's `data`, as the events table stores it. */
+export type AnyEventData = VantaEvent['data'];
 
 export interface DeliverySettings {
   retry_schedule_sec: number[];
@@ -194,12 +248,19 @@ export const WEBHOOK_FORMATS = ['vantastatus', 'slack', 'template'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 export type DeliveryState = 'pending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled';
 
-/** The envelope (docs/BEHAVIOUR.md, "Events and payloads"), in its wire key order. */
-export interface Envelope {
+interface EnvelopeHead {
   id: string;
-  event: EventType;
   timestamp: string;
   webhook_id: string;
   account_id: string;
+}
+
+/** The envelope (docs/BEHAVIOUR.md, "Events and payloads"), in its wire key order, of an endpoint event. */
+export interface Envelope extends EnvelopeHead {
+  event: EndpointEventType;
   data: EventData;
 }
+
+/** The envelope of a webhook event: the same keys. */
+export type WebhookEnvelope = EnvelopeHead &
+  ({ event: 'webhook.delivery.failed'; data: DeliveryFailedData } | { event: 'webhook.disabled'; data: WebhookDisabledData });

@@ -2,6 +2,7 @@
 // cancellation, or expiry. The schedule lives here; the attempt activity never retries an HTTP failure itself.
 import {
   ActivityFailure,
+  ParentClosePolicy,
   TemporalFailure,
   isCancellation,
   patched,
@@ -10,10 +11,14 @@ import {
   setCurrentDetails,
   setHandler,
   sleep,
+  startChild,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
-import type { AttemptInput, AttemptOutcome } from '../activities/delivery.ts';
+import type { AttemptInput, AttemptOutcome, FailureAlerts } from '../activities/delivery.ts';
+import { deliveryWorkflowId } from '../domain/ids.ts';
 import {
   INITIAL_RETRY_PLAN,
   deferralLimit,
@@ -23,7 +28,7 @@ import {
   type RetryPlan,
 } from '../domain/retry-schedule.ts';
 import type { DeliveryState } from '../domain/types.ts';
-import { SA_DELIVERY_STATE } from '../temporal/search-attributes.ts';
+import { SA_DELIVERY_STATE, deliverySearchAttributes } from '../temporal/search-attributes.ts';
 import { deliveryProgressQuery, type DeliveryProgress, type DeliveryWorkflowInput } from './delivery-definitions.ts';
 
 // Database writes are short and idempotent (deterministic delivery id, ON CONFLICT, plain state updates), so they
@@ -33,6 +38,32 @@ const store = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
+
+/**
+ * Starts one delivery per (other webhook, account event) a failed delivery caused (docs/BEHAVIOUR.md, "Failure
+ * alerts"), on this workflow's queue. They outlive it (ABANDON); the id makes a second start a no-op.
+ */
+async function startAlertDeliveries(alerts: FailureAlerts, failingWebhookId: string): Promise<void> {
+  const starts: Promise<unknown>[] = [];
+  for (const event of alerts.events) {
+    for (const webhookId of event.webhookIds) {
+      const args: DeliveryWorkflowInput = { webhookId, eventId: event.id, eventType: event.type, endpointId: null, sequence: 0 };
+      starts.push(
+        startChild(deliveryWorkflow, {
+          workflowId: deliveryWorkflowId(webhookId, event.id),
+          taskQueue: workflowInfo().taskQueue,
+          args: [args],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          staticSummary: `${event.type} about webhook ${failingWebhookId} → webhook ${webhookId}`,
+          typedSearchAttributes: deliverySearchAttributes(args),
+        }).catch((err: unknown) => {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        }),
+      );
+    }
+  }
+  await Promise.all(starts);
+}
 
 export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<DeliveryState> {
   const progress: DeliveryProgress = { deliveryId: null, state: 'pending', attempts: 0, nextAttemptAt: null };
@@ -91,7 +122,13 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
     progress.state = state;
     progress.nextAttemptAt = null;
     upsertSearchAttributes([{ key: SA_DELIVERY_STATE, value: state }]);
-    if (!rowWritten) await store.setDeliveryState({ deliveryId: prepared.deliveryId, state, nextAttemptAtMs: null });
+    if (rowWritten) return state;
+    // Runs started before failure alerts replay, and end, with the plain state write.
+    if (state === 'failed' && patched('failure-alerts')) {
+      await startAlertDeliveries(await store.failDelivery({ deliveryId: prepared.deliveryId, failedAtMs: Date.now() }), input.webhookId);
+      return state;
+    }
+    await store.setDeliveryState({ deliveryId: prepared.deliveryId, state, nextAttemptAtMs: null });
     return state;
   };
 

@@ -19,7 +19,7 @@ import {
 import type { Activities } from '../activities/index.ts';
 import { EndpointMonitor } from '../domain/endpoint-monitor.ts';
 import { eventIdFromHex } from '../domain/ids.ts';
-import type { CheckResult, DomainEvent, MonitorConfig, VantaEvent } from '../domain/types.ts';
+import type { CheckResult, DomainEvent, EndpointVantaEvent, MonitorConfig } from '../domain/types.ts';
 import {
   configureSignal,
   deleteSignal,
@@ -151,7 +151,7 @@ async function recordStatus(m: EndpointMonitor): Promise<void> {
 async function publish(m: EndpointMonitor, domainEvents: DomainEvent[]): Promise<void> {
   // Time first, so ids sort by creation (the event log pages by id); uuid4 and Date.now are replay-safe in a
   // workflow, so a replay rebuilds the same ids and the insert stays idempotent.
-  const events: VantaEvent[] = domainEvents.map((e) => ({
+  const events: EndpointVantaEvent[] = domainEvents.map((e) => ({
     ...e,
     id: eventIdFromHex(Date.now().toString(16).padStart(12, '0') + uuid4().replace(/-/g, '').slice(0, 20)),
     account_id: m.config.account_id,

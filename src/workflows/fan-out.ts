@@ -1,14 +1,14 @@
 import { ParentClosePolicy, patched, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { deliveryWorkflowId } from '../domain/ids.ts';
-import type { VantaEvent } from '../domain/types.ts';
+import type { EndpointVantaEvent } from '../domain/types.ts';
 import { deliverySearchAttributes } from '../temporal/search-attributes.ts';
 import { deliveryWorkflow } from './delivery.ts';
 import { deliveryTaskQueue } from './task-queues.ts';
 import type { EventTargets } from '../activities/events.ts';
 
 /** Starts one delivery child per (webhook, event). They outlive this run (ABANDON), and the id makes a second start a no-op. */
-export async function startDeliveries(events: VantaEvent[], targets: EventTargets[], endpointId: string | null): Promise<void> {
+export async function startDeliveries(events: EndpointVantaEvent[], targets: EventTargets[], endpointId: string | null): Promise<void> {
   const byEvent = new Map(events.map((e) => [e.id, e]));
   const starts: Promise<unknown>[] = [];
   // Runs started before the deliveries' own queue existed replay with their children on the workflow's queue.

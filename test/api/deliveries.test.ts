@@ -12,6 +12,7 @@ import { redeliveryWorkflowId } from '../../src/domain/ids.ts';
 import { sampleEvent } from '../../src/domain/payload.ts';
 import { DEFAULT_DELIVERY_SETTINGS, EVENT_TYPES, type EventType } from '../../src/domain/types.ts';
 import { connectTemporal, createSecretBox, createTestDatabase, startTestWorker, testMasterKey } from '../helpers/services.ts';
+import { catalogChecker } from '../helpers/event-catalog.ts';
 import { eventually, startReceiver, type ReceivedRequest, type TestReceiver } from '../helpers/http-servers.ts';
 import { deliveryTaskQueue } from '../../src/workflows/task-queues.ts';
 
@@ -197,6 +198,7 @@ test(
     const body = JSON.parse(req.rawBody.toString('utf8'));
     assert.deepEqual(Object.keys(body), ['id', 'event', 'timestamp', 'webhook_id', 'account_id', 'data']);
     assert.deepEqual(body, expectedSample('endpoint.down', a.id, wh.id, event_id, body.timestamp));
+    assert.ok('endpoint_id' in body.data);
     assert.equal(body.data.endpoint_id, 'ep_sample_test');
     assert.equal(body.data.current_status, 'down');
   },
@@ -244,42 +246,49 @@ test('the delivery log shows a test delivery with its attempt and the exact body
   assert.deepEqual(list.data[0], summary);
 });
 
-test('every event type can be test-sent, and the log pages newest first with next_cursor', { timeout: 120_000 }, async () => {
-  const a = await newAccount();
-  const rec = await receiver(200);
-  const wh = await newWebhook(a, rec.url + '/all', ['endpoint.down']);
-  const sent: Array<{ delivery_id: string; event_id: string; type: EventType }> = [];
-  for (const type of EVENT_TYPES) {
-    const r = await sendTest(a, wh.id, type);
-    sent.push({ ...r, type });
-    // one at a time, so creation order is known
-    await deliveryInState(a, r.delivery_id, 'succeeded');
-  }
-  const reqs = await rec.waitFor(EVENT_TYPES.length, 30_000);
-  for (const s of sent) {
-    const req = reqs.find((r) => r.headers['webhook-id'] === s.event_id);
-    assert.ok(req, `${s.type} arrived`);
-    assert.equal(req.headers['x-vantastatus-event'], s.type);
-    const body = JSON.parse(req.rawBody.toString('utf8'));
-    assert.deepEqual(body, expectedSample(s.type, a.id, wh.id, s.event_id, body.timestamp));
-  }
+test(
+  'every event type can be test-sent, matching the catalog, and the log pages newest first with next_cursor',
+  { timeout: 120_000 },
+  async () => {
+    const a = await newAccount();
+    const rec = await receiver(200);
+    const wh = await newWebhook(a, rec.url + '/all', ['endpoint.down']);
+    const sent: Array<{ delivery_id: string; event_id: string; type: EventType }> = [];
+    for (const type of EVENT_TYPES) {
+      const r = await sendTest(a, wh.id, type);
+      sent.push({ ...r, type });
+      // one at a time, so creation order is known
+      await deliveryInState(a, r.delivery_id, 'succeeded');
+    }
+    const reqs = await rec.waitFor(EVENT_TYPES.length, 30_000);
+    const catalog = await app.inject({ method: 'GET', url: '/v1/event-types', headers: a.auth });
+    const matchesCatalog = catalogChecker(catalog.json());
+    for (const s of sent) {
+      const req = reqs.find((r) => r.headers['webhook-id'] === s.event_id);
+      assert.ok(req, `${s.type} arrived`);
+      assert.equal(req.headers['x-vantastatus-event'], s.type);
+      const body = JSON.parse(req.rawBody.toString('utf8'));
+      assert.deepEqual(body, expectedSample(s.type, a.id, wh.id, s.event_id, body.timestamp));
+      matchesCatalog(body);
+    }
 
-  const first = await listDeliveries(a, wh.id, '?limit=4');
-  assert.equal(first.data.length, 4);
-  assert.ok(first.next_cursor, 'a full page has a next_cursor');
-  const second = await listDeliveries(a, wh.id, `?limit=4&cursor=${first.next_cursor}`);
-  assert.equal(second.data.length, 2);
-  assert.equal(second.next_cursor, null);
-  const newestFirst = sent.map((s) => s.delivery_id).reverse();
-  assert.deepEqual(
-    [...first.data, ...second.data].map((d) => d.id),
-    newestFirst,
-  );
+    const first = await listDeliveries(a, wh.id, '?limit=4');
+    assert.equal(first.data.length, 4);
+    assert.ok(first.next_cursor, 'a full page has a next_cursor');
+    const second = await listDeliveries(a, wh.id, `?limit=4&cursor=${first.next_cursor}`);
+    assert.equal(second.data.length, 4);
+    assert.equal(second.next_cursor, null);
+    const newestFirst = sent.map((s) => s.delivery_id).reverse();
+    assert.deepEqual(
+      [...first.data, ...second.data].map((d) => d.id),
+      newestFirst,
+    );
 
-  const exact = await listDeliveries(a, wh.id, '?limit=6');
-  assert.equal(exact.data.length, 6);
-  assert.equal(exact.next_cursor, null, 'no next_cursor when the page holds the last row');
-});
+    const exact = await listDeliveries(a, wh.id, '?limit=8');
+    assert.equal(exact.data.length, 8);
+    assert.equal(exact.next_cursor, null, 'no next_cursor when the page holds the last row');
+  },
+);
 
 test('a manual retry re-sends the same event id as a new delivery with the next sequence', { timeout: 90_000 }, async () => {
   const a = await newAccount();

@@ -58,6 +58,21 @@ before(async () => {
   rec = await startReceiver(200);
   A = await newTenant('alpha');
   B = await newTenant('bravo');
+  // a failure alert of A's, for GET /v1/webhook-events
+  await db.db.insert(events).values({
+    id: `wh_evt_${'a'.repeat(32)}`,
+    accountId: A.id,
+    endpointId: null,
+    type: 'webhook.disabled',
+    timestamp: new Date(),
+    data: {
+      webhook: { id: A.webhook, url_label: 'https://a.example', description: null },
+      reason: 'failed_deliveries',
+      consecutive_failed_deliveries: 1,
+      disable_after_failed_deliveries: 1,
+      delivery_id: A.delivery,
+    },
+  });
 });
 
 after(async () => {
@@ -324,7 +339,25 @@ test(
       assert.equal(res.statusCode, 200, res.body);
       if (method !== 'HEAD') noAIds(res, 'GET /v1/meta');
     };
+    const catalog = async (method: HTTPMethods) => {
+      // the same for every account
+      const res = await b(method, '/v1/event-types');
+      assert.equal(res.statusCode, 200, res.body);
+      if (method !== 'HEAD') noAIds(res, 'GET /v1/event-types');
+    };
+    const webhookEvents = async (method: HTTPMethods) => {
+      // A has a failure alert (stored in before()); B's list is empty
+      const res = await b(method, '/v1/webhook-events');
+      assert.equal(res.statusCode, 200, res.body);
+      if (method === 'HEAD') return;
+      assert.deepEqual(res.json().data, []);
+      noAIds(res, `${method} /v1/webhook-events`);
+    };
     const checks: Record<string, () => Promise<void>> = {
+      'GET /v1/event-types': () => catalog('GET'),
+      'HEAD /v1/event-types': () => catalog('HEAD'),
+      'GET /v1/webhook-events': () => webhookEvents('GET'),
+      'HEAD /v1/webhook-events': () => webhookEvents('HEAD'),
       'GET /v1/endpoints/status': () => bulkStatus('GET'),
       'HEAD /v1/endpoints/status': () => bulkStatus('HEAD'),
       // deployment facts, the same for every account

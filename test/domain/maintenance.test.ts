@@ -7,12 +7,12 @@ import {
   nextMaintenanceEnd,
   outboundEvents,
 } from '../../src/domain/maintenance.ts';
-import type { DomainEvent, EventType } from '../../src/domain/types.ts';
+import type { DomainEvent, EndpointEventType } from '../../src/domain/types.ts';
 import { makeConfig, stateWith } from './fixtures.ts';
 
 const T = Date.UTC(2025, 0, 14, 8, 0);
 const min = (n: number) => T + n * 60_000;
-const event = (type: EventType): DomainEvent => ({
+const event = (type: EndpointEventType): DomainEvent => ({
   type,
   timestamp: '2025-01-14T08:00:00Z',
   data: { ...({} as DomainEvent['data']), current_status: type === 'endpoint.up' ? 'up' : 'down' },

@@ -1,13 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildEnvelope, canonicalEventData, renderBody, sampleEvent } from '../../src/domain/payload.ts';
-import { EVENT_TYPES, type EventData, type VantaEvent } from '../../src/domain/types.ts';
+import { ENDPOINT_EVENT_TYPES, type EndpointVantaEvent, type EventData } from '../../src/domain/types.ts';
 import { isEventId } from '../../src/domain/ids.ts';
 
 const EVENT_ID = 'wh_evt_9f82a1c4d7e6b5a40312';
 const NOW = new Date('2025-01-14T08:32:17.456Z');
 
-const DOC_EVENT: VantaEvent = {
+const DOC_EVENT: EndpointVantaEvent = {
   id: EVENT_ID,
   account_id: 'acc_vanta_prod_001',
   type: 'endpoint.down',
@@ -113,7 +113,7 @@ describe('sampleEvent', () => {
     'endpoint.body.changed': ['body'],
   };
 
-  for (const type of EVENT_TYPES) {
+  for (const type of ENDPOINT_EVENT_TYPES) {
     it(`a sample ${type} has the given ids, the event time and every data field`, () => {
       const event = sampleEvent(type, 'acc_1', NOW, { eventId: EVENT_ID });
       assert.equal(event.type, type);
@@ -126,7 +126,7 @@ describe('sampleEvent', () => {
   }
 
   it('sample statuses are consistent with their event type', () => {
-    const status = (type: (typeof EVENT_TYPES)[number]) => {
+    const status = (type: (typeof ENDPOINT_EVENT_TYPES)[number]) => {
       const { data } = sampleEvent(type, 'acc_1', NOW, { eventId: EVENT_ID });
       return [data.previous_status, data.current_status];
     };

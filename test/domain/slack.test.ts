@@ -2,7 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeMrkdwn, formatSlack, SLACK_LIMITS, truncateText, type SlackBlock, type SlackMessage } from '../../src/domain/slack.ts';
 import { buildEnvelope, sampleEvent } from '../../src/domain/payload.ts';
-import { EVENT_TYPES, type Envelope, type EventData, type EventType } from '../../src/domain/types.ts';
+import {
+  ENDPOINT_EVENT_TYPES as EVENT_TYPES,
+  type EndpointEventType as EventType,
+  type Envelope,
+  type EventData,
+} from '../../src/domain/types.ts';
 
 const NOW = new Date('2025-01-14T08:32:17Z');
 const EVENT_ID = 'wh_evt_9f82a1c4d7e6b5a40312';

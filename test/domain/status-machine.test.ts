@@ -1,7 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyCheckResult, initialMonitorState } from '../../src/domain/status-machine.ts';
-import type { CheckResult, DomainEvent, EndpointStatus, EventType, MonitorConfig, MonitorState } from '../../src/domain/types.ts';
+import type {
+  CheckResult,
+  DomainEvent,
+  EndpointEventType,
+  EndpointStatus,
+  EventType,
+  MonitorConfig,
+  MonitorState,
+} from '../../src/domain/types.ts';
 import { deepFreeze, failure, makeConfig, minute, stateWith, success } from './fixtures.ts';
 
 /** Applies results in order, each processed at its own checked_at. */
@@ -539,7 +547,7 @@ describe('event order and shape', () => {
     );
   });
 
-  const extras: Record<EventType, string[]> = {
+  const extras: Record<EndpointEventType, string[]> = {
     'endpoint.up': [],
     'endpoint.down': ['message'],
     'endpoint.degraded': ['threshold_ms'],

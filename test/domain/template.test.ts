@@ -13,7 +13,7 @@ import type { Envelope } from '../../src/domain/types.ts';
 
 const NOW = new Date('2025-01-14T08:32:17Z');
 const SAMPLES = templateSamples('acc_template_test', 'wh_template_test', NOW);
-const DOWN = SAMPLES.find((s) => s.event === 'endpoint.down')!;
+const DOWN = SAMPLES.find((s): s is Envelope => s.event === 'endpoint.down')!;
 const JSON_TYPE = 'application/json';
 
 function withName(envelope: Envelope, name: string): Envelope {
@@ -44,7 +44,7 @@ describe('custom templates: rendering', () => {
   });
 
   it('renders {{{name}}} in a JSON body as a whole JSON value: strings quoted, numbers, null, objects, null when missing', () => {
-    const sparse = SAMPLES.find((s) => s.event === 'endpoint.down' && s.data.url === null)!;
+    const sparse = SAMPLES.find((s): s is Envelope => s.event === 'endpoint.down' && s.data.url === null)!;
     const body = renderTemplate(
       '{"name": {{{data.endpoint_name}}}, "code": {{{data.last_response_code}}}, "url": {{{data.url}}}, "data": {{{data}}}, "nope": {{{nope}}}}',
       sparse,
@@ -175,10 +175,11 @@ describe('custom templates: rendering', () => {
 });
 
 describe('custom templates: the save-time check', () => {
-  it('has a full and a sparse sample of each of the six event types', () => {
-    assert.equal(SAMPLES.length, 12);
-    assert.equal(new Set(SAMPLES.map((s) => s.event)).size, 6);
-    assert.ok(SAMPLES.some((s) => s.data.url === null && s.data.last_response_code === null && s.data.group === null));
+  it('has a full and a sparse sample of each of the six endpoint event types, and one of each webhook event', () => {
+    assert.equal(SAMPLES.length, 14);
+    assert.equal(new Set(SAMPLES.map((s) => s.event)).size, 8);
+    const endpointSamples = SAMPLES.filter((s): s is Envelope => s.event.startsWith('endpoint.'));
+    assert.ok(endpointSamples.some((s) => s.data.url === null && s.data.last_response_code === null && s.data.group === null));
   });
 
   it('accepts a template that renders valid JSON for every sample', () => {

@@ -11,6 +11,7 @@ import { monitorConfigFromRow } from '../../src/db/monitor-config.ts';
 import { endpoints, events } from '../../src/db/schema/index.ts';
 import type { CheckResult, MonitorConfig } from '../../src/domain/types.ts';
 import { decodeJsonPayload } from './services.ts';
+import { asEndpointEvent } from './fixtures.ts';
 
 /** Inserts an endpoint row and answers the workflow's view of it; `o` overrides the defaults of docs/BEHAVIOUR.md ("Configuration and defaults"). */
 export async function seedEndpoint(
@@ -173,5 +174,6 @@ export function gapsSec(timesMs: readonly number[]): number[] {
 // ---- events table ----
 
 export async function storedEvents(db: Db, endpointId: string) {
-  return db.select().from(events).where(eq(events.endpointId, endpointId)).orderBy(asc(events.timestamp), asc(events.id));
+  const rows = await db.select().from(events).where(eq(events.endpointId, endpointId)).orderBy(asc(events.timestamp), asc(events.id));
+  return rows.map(asEndpointEvent);
 }

@@ -8,6 +8,7 @@ import { isoSecondsOrNull } from '../../src/domain/time.ts';
 import type { MonitorConfig } from '../../src/domain/types.ts';
 import type { ReadModelStatus } from '../../src/read-model/status-repository.ts';
 import { eventually } from './http-servers.ts';
+import { asEndpointEvent } from './fixtures.ts';
 
 export async function assertOneDownPerFailingEndpoint(o: {
   db: Db;
@@ -31,7 +32,7 @@ export async function assertOneDownPerFailingEndpoint(o: {
           o.failing.map((c) => c.endpoint_id),
         ),
       );
-    return rows.length >= o.failing.length ? rows : null;
+    return rows.length >= o.failing.length ? rows.map(asEndpointEvent) : null;
   }, 120_000);
   await eventually(
     async () => (await Promise.all(o.failing.map(o.statusOf))).every((s) => s.failure_count >= o.threshold + o.checksPastThreshold),

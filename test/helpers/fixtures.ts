@@ -1,9 +1,10 @@
 // Rows for tests that start below the API: an account, a webhook with a known secret, a stored event.
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/db/client.ts';
 import { events, groups, webhooks } from '../../src/db/schema/index.ts';
 import type { SecretCipher } from '../../src/security/secret-box.ts';
-import type { DeliverySettings, EventType } from '../../src/domain/types.ts';
+import type { AnyEventData, DeliverySettings, EventData, EventType } from '../../src/domain/types.ts';
 import { generateWebhookSecret } from '../../src/security/signing.ts';
 import { createAccount } from '../../src/services/accounts.ts';
 
@@ -20,7 +21,15 @@ export async function seedGroup(db: Db, accountId: string, settings: Partial<Del
 export async function seedWebhook(
   db: Db,
   secrets: SecretCipher,
-  o: { accountId: string; url: string; groupId?: string | null; events?: EventType[]; format?: 'vantastatus' | 'slack' },
+  o: {
+    accountId: string;
+    url: string;
+    groupId?: string | null;
+    events?: EventType[];
+    format?: 'vantastatus' | 'slack';
+    disableAfterFailedDeliveries?: number | null;
+    description?: string | null;
+  },
 ) {
   const secret = generateWebhookSecret();
   const id = `wh_${randomBytes(8).toString('hex')}`;
@@ -31,6 +40,8 @@ export async function seedWebhook(
     url: o.url,
     events: o.events ?? ['endpoint.down', 'endpoint.up'],
     format: o.format ?? 'vantastatus',
+    disableAfterFailedDeliveries: o.disableAfterFailedDeliveries ?? null,
+    description: o.description ?? null,
     secretEncrypted: secrets.encrypt(secret),
   });
   return { id, secret };
@@ -62,4 +73,11 @@ export async function seedEvent(db: Db, accountId: string, at: Date, type: Event
     },
   });
   return { id, timestamp };
+}
+
+/** A stored event row selected by its endpoint, with `data` typed as an endpoint event's (checked, not assumed). */
+export function asEndpointEvent<R extends { data: AnyEventData }>(row: R): Omit<R, 'data'> & { data: EventData } {
+  const { data } = row;
+  assert.ok('endpoint_id' in data, `an endpoint event: ${JSON.stringify(data)}`);
+  return { ...row, data };
 }

@@ -48,3 +48,18 @@ export async function createEnvWorker(
     shutdown: () => workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown()),
   };
 }
+
+/** A time-skipping server with the workers of one task queue, running; close() stops both. */
+export async function startTimeSkipping(taskQueue: string, deps: Omit<ActivityDeps, 'userAgent'>) {
+  const env = await createTimeSkippingEnv();
+  const workers = await createEnvWorker(env, taskQueue, deps);
+  const running = workers.run();
+  return {
+    env,
+    async close() {
+      workers.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}

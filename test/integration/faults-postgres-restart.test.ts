@@ -23,7 +23,7 @@ import { syncEndpoint } from '../../src/services/endpoint-sync.ts';
 import { deliveryWorkflow } from '../../src/workflows/delivery.ts';
 import { seedEndpoint } from '../helpers/endpoint-harness.ts';
 import { readModelStatus } from '../helpers/fault-monitors.ts';
-import { seedAccount, seedEvent, seedWebhook } from '../helpers/fixtures.ts';
+import { asEndpointEvent, seedAccount, seedEvent, seedWebhook } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/http-servers.ts';
 import { sleep, startFaultReceiver, startPathTarget, type FaultReceiver, type PathTarget } from '../helpers/fault-receiver.ts';
 import { startRestartablePg, type RestartablePg } from '../helpers/pg-restartable.ts';
@@ -197,7 +197,7 @@ test(
       return rows.length >= 1 ? rows : null;
     }, 60_000);
     assert.equal(flakyEvents.length, 1, `one event: ${flakyEvents.map((e) => e.type)}`);
-    const downEvent = flakyEvents[0]!;
+    const downEvent = asEndpointEvent(flakyEvents[0]!);
     assert.equal(downEvent.endpointId, flaky.endpoint_id);
     assert.equal(downEvent.type, 'endpoint.down');
     assert.equal(downEvent.data.failure_count, 2);

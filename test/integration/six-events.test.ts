@@ -1,4 +1,4 @@
-// Every event type reaching a real receiver through the real stack (dev server, PostgreSQL, an HTTPS target with a
+// Every endpoint event type reaching a real receiver through the real stack (dev server, PostgreSQL, an HTTPS target with a
 // certificate from a CA made here, a DNS seam), with every `data` field of docs/BEHAVIOUR.md ("Events and payloads") asserted; and a push endpoint
 // that goes down on a missed heartbeat and up on an incoming result.
 import { after, before, test } from 'node:test';
@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { verifyVantaSignature } from '../../src/receiver/index.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
+import { catalogChecker } from '../helpers/event-catalog.ts';
 import { startReceiver, type TestReceiver } from '../helpers/http-servers.ts';
 import { createTestPki, type TestPki } from '../helpers/tls.ts';
 
@@ -24,6 +25,7 @@ const dns = { addresses: ['127.0.0.1'] };
 let auth: Record<string, string>;
 let secret = '';
 let incomingUrl = '';
+let matchesCatalog: ReturnType<typeof catalogChecker>;
 
 before(async () => {
   pki = await createTestPki({ hostnames: [HOST], days: 10 });
@@ -51,6 +53,8 @@ before(async () => {
   incomingUrl = new URL(acc.json().incoming_url).pathname;
   const wh = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: auth, payload: { url: receiver.url } });
   secret = wh.json().secret;
+  // every payload below is checked against the catalog the API serves (GET /v1/event-types)
+  matchesCatalog = catalogChecker((await app.inject({ method: 'GET', url: '/v1/event-types', headers: auth })).json());
 });
 
 after(async () => {
@@ -71,6 +75,7 @@ async function nextEvent(count: number): Promise<Payload> {
   assert.ok(v.ok, JSON.stringify(v));
   const p = JSON.parse(req.rawBody.toString()) as Payload;
   assert.equal(req.headers['x-vantastatus-event'], p.event);
+  matchesCatalog(p);
   return p;
 }
 

@@ -9,7 +9,7 @@ import { deliveryWorkflowId, endpointWorkflowId } from '../../src/domain/ids.ts'
 import { deliveryTaskQueue } from '../../src/workflows/task-queues.ts';
 import type { MonitorConfig } from '../../src/domain/types.ts';
 import { endEndpoint, syncEndpoint } from '../../src/services/endpoint-sync.ts';
-import { seedAccount, seedWebhook } from '../helpers/fixtures.ts';
+import { asEndpointEvent, seedAccount, seedWebhook } from '../helpers/fixtures.ts';
 import { seedEndpoint } from '../helpers/endpoint-harness.ts';
 import { eventually, startReceiver, startTarget, type TestTarget } from '../helpers/http-servers.ts';
 import {
@@ -105,7 +105,7 @@ test('a failing target goes down once: one endpoint.down event, then up again wi
   const c = await monitor(t.url, { failure_threshold: 2 });
   const down = await eventually(async () => {
     const e = await db.db.select().from(events).where(eq(events.endpointId, c.endpoint_id));
-    return e.length >= 1 && e;
+    return e.length >= 1 && e.map(asEndpointEvent);
   }, 20_000);
   assert.deepEqual(
     down.map((e) => e.type),
@@ -209,7 +209,7 @@ test('a check that cannot run at all counts as a failed check, and the loop goes
   const c = await monitor('http://[not-an-address/health', { failure_threshold: 2 });
   const down = await eventually(async () => {
     const e = await db.db.select().from(events).where(eq(events.endpointId, c.endpoint_id));
-    return e.length >= 1 && e;
+    return e.length >= 1 && e.map(asEndpointEvent);
   }, 20_000);
   assert.equal(down[0]!.type, 'endpoint.down');
   assert.equal(down[0]!.data.failure_count, 2);

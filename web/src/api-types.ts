@@ -1330,7 +1330,7 @@ export interface paths {
                             data: {
                                 id: string;
                                 /** @enum {string} */
-                                event: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed";
+                                event: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled";
                                 timestamp: string;
                                 data: {
                                     [key: string]: unknown;
@@ -1379,7 +1379,7 @@ export interface paths {
                             data: {
                                 id: string;
                                 url: string;
-                                events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                                events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                                 headers: {
                                     [key: string]: string;
                                 };
@@ -1390,6 +1390,8 @@ export interface paths {
                                 content_type: string;
                                 description: string | null;
                                 group_id: string | null;
+                                disable_after_failed_deliveries: number | null;
+                                consecutive_failed_deliveries: number;
                                 secret_rotated_at: string | null;
                                 created_at: string;
                                 updated_at: string;
@@ -1422,10 +1424,12 @@ export interface paths {
                          *       "endpoint.degraded",
                          *       "endpoint.certificate.expiring",
                          *       "endpoint.dns.changed",
-                         *       "endpoint.body.changed"
+                         *       "endpoint.body.changed",
+                         *       "webhook.delivery.failed",
+                         *       "webhook.disabled"
                          *     ]
                          */
-                        events?: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                        events?: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                         /** @default {} */
                         headers?: {
                             [key: string]: string;
@@ -1445,6 +1449,11 @@ export interface paths {
                         description?: string | null;
                         /** @default null */
                         group_id?: string | null;
+                        /**
+                         * @description switch the webhook off after this many consecutive failed deliveries; null (default): never
+                         * @default null
+                         */
+                        disable_after_failed_deliveries?: number | null;
                     };
                 };
             };
@@ -1458,7 +1467,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             url: string;
-                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                             headers: {
                                 [key: string]: string;
                             };
@@ -1469,6 +1478,8 @@ export interface paths {
                             content_type: string;
                             description: string | null;
                             group_id: string | null;
+                            disable_after_failed_deliveries: number | null;
+                            consecutive_failed_deliveries: number;
                             secret_rotated_at: string | null;
                             created_at: string;
                             updated_at: string;
@@ -1511,7 +1522,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             url: string;
-                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                             headers: {
                                 [key: string]: string;
                             };
@@ -1522,6 +1533,8 @@ export interface paths {
                             content_type: string;
                             description: string | null;
                             group_id: string | null;
+                            disable_after_failed_deliveries: number | null;
+                            consecutive_failed_deliveries: number;
                             secret_rotated_at: string | null;
                             created_at: string;
                             updated_at: string;
@@ -1567,7 +1580,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         url?: string;
-                        events?: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                        events?: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                         /** @default {} */
                         headers?: {
                             [key: string]: string;
@@ -1579,6 +1592,8 @@ export interface paths {
                         content_type?: string;
                         description?: string | null;
                         group_id?: string | null;
+                        /** @description switch the webhook off after this many consecutive failed deliveries; null (default): never */
+                        disable_after_failed_deliveries?: number | null;
                     };
                 };
             };
@@ -1592,7 +1607,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             url: string;
-                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                             headers: {
                                 [key: string]: string;
                             };
@@ -1603,6 +1618,8 @@ export interface paths {
                             content_type: string;
                             description: string | null;
                             group_id: string | null;
+                            disable_after_failed_deliveries: number | null;
+                            consecutive_failed_deliveries: number;
                             secret_rotated_at: string | null;
                             created_at: string;
                             updated_at: string;
@@ -1642,7 +1659,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             url: string;
-                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed")[];
+                            events: ("endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled")[];
                             headers: {
                                 [key: string]: string;
                             };
@@ -1653,6 +1670,8 @@ export interface paths {
                             content_type: string;
                             description: string | null;
                             group_id: string | null;
+                            disable_after_failed_deliveries: number | null;
+                            consecutive_failed_deliveries: number;
                             secret_rotated_at: string | null;
                             created_at: string;
                             updated_at: string;
@@ -1697,7 +1716,7 @@ export interface paths {
                          * @default endpoint.down
                          * @enum {string}
                          */
-                        event?: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed";
+                        event?: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled";
                     } | null;
                 };
             };
@@ -1837,7 +1856,7 @@ export interface paths {
                                 webhook_id: string;
                                 event_id: string;
                                 /** @enum {string} */
-                                event_type: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed";
+                                event_type: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled";
                                 endpoint_id: string | null;
                                 sequence: number;
                                 /** @enum {string} */
@@ -1894,7 +1913,7 @@ export interface paths {
                             webhook_id: string;
                             event_id: string;
                             /** @enum {string} */
-                            event_type: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed";
+                            event_type: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled";
                             endpoint_id: string | null;
                             sequence: number;
                             /** @enum {string} */
@@ -2557,6 +2576,101 @@ export interface paths {
                         "application/json": {
                             temporal_ui_url: string | null;
                             temporal_namespace: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every event type, with a description and the JSON Schema of its data */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @enum {string} */
+                                type: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled";
+                                description: string;
+                                data_schema: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's webhook events (failed deliveries, webhooks switched off), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    type?: "webhook.delivery.failed" | "webhook.disabled";
+                    since?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                /** @enum {string} */
+                                event: "endpoint.up" | "endpoint.down" | "endpoint.degraded" | "endpoint.certificate.expiring" | "endpoint.dns.changed" | "endpoint.body.changed" | "webhook.delivery.failed" | "webhook.disabled";
+                                timestamp: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
                         };
                     };
                 };

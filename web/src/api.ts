@@ -143,6 +143,25 @@ export type DeliveryStarted = Answer<'/v1/webhooks/{id}/test', 'post', 202>;
 export type RedeliveryStarted = Answer<'/v1/deliveries/{id}/retry', 'post', 202>;
 export type RecoverResult = Answer<'/v1/webhooks/{id}/recover', 'post', 202>;
 export type Meta = Answer<'/v1/meta', 'get', 200>;
+/** One entry of the event catalog: a type, its description and the JSON Schema of its data. */
+export type EventTypeInfo = Answer<'/v1/event-types', 'get', 200>['data'][number];
+/** A webhook event (a failed delivery, a webhook switched off); `data.webhook.id` names the webhook concerned. */
+export type WebhookEvent = Omit<Answer<'/v1/webhook-events', 'get', 200>['data'][number], 'data'> & {
+  data: { webhook?: { id: string; url_label: string; description: string | null } };
+};
+
+let catalog: Promise<EventTypeInfo[]> | null = null;
+/** The event catalog, fetched once per page load (it changes only with the server's version); a failure is retried. */
+export function eventTypes(): Promise<EventTypeInfo[]> {
+  catalog ??= api.get<{ data: EventTypeInfo[] }>('/v1/event-types').then(
+    (r) => r.data,
+    (err: unknown) => {
+      catalog = null;
+      throw err;
+    },
+  );
+  return catalog;
+}
 export type Uptime = Answer<'/v1/endpoints/{id}/uptime', 'get', 200>;
 export type UptimeBucket = Uptime['buckets'][number];
 export type UptimeSummary = Answer<'/v1/uptime', 'get', 200>;
@@ -163,6 +182,8 @@ export const EVENT_TYPES = [
   'endpoint.certificate.expiring',
   'endpoint.dns.changed',
   'endpoint.body.changed',
+  'webhook.delivery.failed',
+  'webhook.disabled',
 ] as const satisfies readonly EventType[];
 // a compile error here means the server has an event type this list lacks
 const allEventTypes: Exclude<EventType, (typeof EVENT_TYPES)[number]> extends never ? true : never = true;

@@ -78,6 +78,11 @@ export function createAttemptActivities(deps: ActivityDeps, rows: DeliveryRows) 
       // A success ends the delivery here, in the same write, so the workflow needs no further round trip.
       ...(sent.ok && terminalState('succeeded')),
     });
+    // A success ends the webhook's streak of failed deliveries (docs/BEHAVIOUR.md, "Failure alerts"); a webhook
+    // without one, the usual case, costs no write.
+    if (sent.ok && webhook.consecutiveFailedDeliveries > 0) {
+      await deps.db.update(webhooks).set({ consecutiveFailedDeliveries: 0 }).where(eq(webhooks.id, webhook.id));
+    }
     deps.metrics?.attemptDuration.observe({ result: sent.ok ? 'ok' : (sent.errorClass ?? 'error') }, sent.durationMs / 1000);
     const outcome: AttemptOutcome = {
       result: sent.ok ? 'succeeded' : 'failed',

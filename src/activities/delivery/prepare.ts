@@ -7,7 +7,7 @@ import { buildEnvelope, renderBody } from '../../domain/payload.ts';
 import { effectiveSettings } from '../../domain/settings.ts';
 import { DEFAULT_CONTENT_TYPE, renderTemplate, TemplateError } from '../../domain/template.ts';
 import { toIsoSeconds } from '../../domain/time.ts';
-import type { Envelope, VantaEvent } from '../../domain/types.ts';
+import type { Envelope, VantaEvent, WebhookEnvelope } from '../../domain/types.ts';
 import type { DeliveryWorkflowInput } from '../../workflows/delivery-definitions.ts';
 import type { ActivityDeps } from '../deps.ts';
 import type { PreparedDelivery, WebhookRow } from './types.ts';
@@ -16,7 +16,10 @@ import type { PreparedDelivery, WebhookRow } from './types.ts';
  * The body, its Content-Type, and for a custom template that cannot render this event (docs/BEHAVIOUR.md,
  * "Custom templates") the reason instead of a body: every attempt then fails with error class `template`.
  */
-function serialise(envelope: Envelope, webhook: WebhookRow): { body: string; contentType: string; bodyError: string | null } {
+function serialise(
+  envelope: Envelope | WebhookEnvelope,
+  webhook: WebhookRow,
+): { body: string; contentType: string; bodyError: string | null } {
   if (webhook.format !== 'template' || webhook.template === null) {
     return { body: renderBody(envelope, webhook.format), contentType: DEFAULT_CONTENT_TYPE, bodyError: null };
   }
@@ -61,13 +64,14 @@ export function createPrepareActivity(deps: ActivityDeps) {
       if (found.existing) return { deliveryId, settings: found.existing, eventTimeMs };
 
       const settings = effectiveSettings(found.accountSettings, found.groupSettings);
-      const stored: VantaEvent = {
+      // The row's type and data were written together, by the same builder, so they match.
+      const stored = {
         id: event.id,
         account_id: event.accountId,
         type: event.type,
         timestamp: toIsoSeconds(event.timestamp),
         data: event.data,
-      };
+      } as VantaEvent;
       const { body, contentType, bodyError } = serialise(buildEnvelope(stored, webhook.id), webhook);
       const [inserted] = await deps.db
         .insert(deliveries)

@@ -91,7 +91,8 @@ export const webhookRoutes =
           });
         }
         if (req.body.url) await checkTarget(req.body.url);
-        return webhookToJson(found(await webhookRepo(db, req.accountId).update(cur.id, req.body), 'webhook'));
+        const reenabled = !cur.enabled && req.body.enabled === true;
+        return webhookToJson(found(await webhookRepo(db, req.accountId).update(cur.id, req.body, { reenabled }), 'webhook'));
       },
     );
 

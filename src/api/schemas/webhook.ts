@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_CONTENT_TYPE, TEMPLATE_LIMITS } from '../../domain/template.ts';
+import { DISABLE_AFTER_RANGE } from '../../domain/failure-alerts.ts';
 import { EVENT_TYPES, WEBHOOK_FORMATS } from '../../domain/types.ts';
 import { checkUrlTarget } from '../../net/address-policy.ts';
 import { customHeaders, isStorableText, UNSTORABLE_MESSAGE } from './common.ts';
@@ -39,6 +40,13 @@ function webhookFields(p: TargetPolicy) {
       .regex(CONTENT_TYPE, 'must be a media type such as application/json'),
     description: z.string().max(1000, 'must be at most 1000 characters').refine(isStorableText, UNSTORABLE_MESSAGE).nullable(),
     group_id: z.string().min(1, 'must be a group id or null').max(100).nullable(),
+    disable_after_failed_deliveries: z
+      .number()
+      .int('must be a whole number')
+      .min(DISABLE_AFTER_RANGE.min, `must be at least ${DISABLE_AFTER_RANGE.min}, or null (never)`)
+      .max(DISABLE_AFTER_RANGE.max, `must be at most ${DISABLE_AFTER_RANGE.max}, or null (never)`)
+      .nullable()
+      .describe('switch the webhook off after this many consecutive failed deliveries; null (default): never'),
   };
 }
 
@@ -46,6 +54,7 @@ export function webhookCreateSchema(p: TargetPolicy) {
   const f = webhookFields(p);
   return z.strictObject({
     url: f.url,
+    // every type, the webhook events included; stored as this explicit list, so later types are never added to it
     events: f.events.default([...EVENT_TYPES]),
     headers: f.headers,
     enabled: f.enabled.default(true),
@@ -54,6 +63,7 @@ export function webhookCreateSchema(p: TargetPolicy) {
     content_type: f.content_type.default(DEFAULT_CONTENT_TYPE),
     description: f.description.default(null),
     group_id: f.group_id.default(null),
+    disable_after_failed_deliveries: f.disable_after_failed_deliveries.default(null),
   });
 }
 
@@ -69,6 +79,7 @@ export function webhookPatchSchema(p: TargetPolicy) {
     content_type: f.content_type.optional(),
     description: f.description.optional(),
     group_id: f.group_id.optional(),
+    disable_after_failed_deliveries: f.disable_after_failed_deliveries.optional(),
   });
 }
 
@@ -83,6 +94,9 @@ export const webhookResponse = z.object({
   content_type: z.string(),
   description: z.string().nullable(),
   group_id: z.string().nullable(),
+  disable_after_failed_deliveries: z.number().nullable(),
+  /** failed deliveries since the last success or since the webhook was switched on again */
+  consecutive_failed_deliveries: z.number(),
   secret_rotated_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),

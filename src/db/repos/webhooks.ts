@@ -11,6 +11,7 @@ export type WebhookRow = typeof webhooks.$inferSelect;
 export const WEBHOOK_FIELDS = fieldMap<WebhookRow>()(['url', 'events', 'headers', 'enabled', 'format', 'template', 'description'], {
   content_type: 'contentType',
   group_id: 'groupId',
+  disable_after_failed_deliveries: 'disableAfterFailedDeliveries',
 });
 
 export type WebhookFields = ApiFields<WebhookRow, typeof WEBHOOK_FIELDS>;
@@ -21,6 +22,7 @@ export function webhookToJson(r: WebhookRow, mask: (headers: Record<string, stri
     id: r.id,
     ...toApiFields(WEBHOOK_FIELDS, r),
     headers: mask(r.headers),
+    consecutive_failed_deliveries: r.consecutiveFailedDeliveries,
     secret_rotated_at: isoOrNull(r.secretRotatedAt),
     ...timestamps(r),
   };
@@ -51,7 +53,9 @@ export function webhookRepo(db: Db, accountId: string) {
         .returning();
       return row!;
     },
-    update: (id: string, fields: Partial<WebhookFields>) => base.update(id, toColumns(WEBHOOK_FIELDS, fields)),
+    /** Switching a webhook on again starts its streak of failed deliveries from zero (docs/BEHAVIOUR.md, "Failure alerts"). */
+    update: (id: string, fields: Partial<WebhookFields>, opts: { reenabled: boolean }) =>
+      base.update(id, { ...toColumns(WEBHOOK_FIELDS, fields), ...(opts.reenabled && { consecutiveFailedDeliveries: 0 }) }),
     softDelete: (id: string) => base.update(id, { deletedAt: new Date(), enabled: false }),
     /** The old secret keeps signing for 24 h so receivers can switch without a gap. */
     rotateSecret: (cur: WebhookRow, secretEncrypted: string) =>

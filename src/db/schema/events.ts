@@ -1,5 +1,5 @@
 import { index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
-import type { EventData, EventType } from '../../domain/types.ts';
+import type { AnyEventData, EventType } from '../../domain/types.ts';
 import { createdAt, tstz } from './columns.ts';
 import { accountOwnedKeys } from './account-id.ts';
 import { endpoints } from './endpoints.ts';
@@ -13,7 +13,7 @@ export const events = pgTable(
     endpointId: text('endpoint_id').references(() => endpoints.id, { onDelete: 'cascade' }),
     type: text('type').$type<EventType>().notNull(),
     timestamp: tstz('timestamp').notNull(),
-    data: jsonb('data').$type<EventData>().notNull(),
+    data: jsonb('data').$type<AnyEventData>().notNull(),
     createdAt: createdAt(),
   },
   (t) => [index('events_endpoint_time_idx').on(t.endpointId, t.timestamp)],

@@ -1,4 +1,4 @@
-import { boolean, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import type { EventType, WebhookFormat } from '../../domain/types.ts';
 import { createdAt, tstz, updatedAt } from './columns.ts';
 import { accountOwnedKeys } from './account-id.ts';
@@ -19,6 +19,10 @@ export const webhooks = pgTable(
     template: text('template'),
     contentType: text('content_type').notNull().default('application/json'),
     description: text('description'),
+    // null: never switched off automatically; n: switched off after n consecutive failed deliveries
+    disableAfterFailedDeliveries: integer('disable_after_failed_deliveries'),
+    // failed deliveries since the last success (or since it was switched on again); docs/BEHAVIOUR.md, "Failure alerts"
+    consecutiveFailedDeliveries: integer('consecutive_failed_deliveries').notNull().default(0),
     // AES-256-GCM under the master key; the clear secret is shown once and never stored
     secretEncrypted: text('secret_encrypted').notNull(),
     previousSecretEncrypted: text('previous_secret_encrypted'),

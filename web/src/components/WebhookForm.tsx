@@ -1,7 +1,7 @@
 // The webhook's settings, for adding one and for editing it: URL, events, group, format (and a custom template),
-// custom headers.
-import { useState, type FormEvent } from 'react';
-import { EVENT_TYPES, type EventType, type Group, type Webhook, type WebhookInput } from '../api.ts';
+// custom headers, the switch-off threshold.
+import { useEffect, useState, type FormEvent } from 'react';
+import { eventTypes, type EventType, type EventTypeInfo, type Group, type Webhook, type WebhookInput } from '../api.ts';
 import {
   describedBy,
   Field,
@@ -16,7 +16,18 @@ import {
   type HeaderRow,
 } from '../lib.tsx';
 
-const WEBHOOK_FIELDS = ['url', 'events', 'group_id', 'format', 'template', 'content_type', 'headers', 'description', 'enabled'];
+const WEBHOOK_FIELDS = [
+  'url',
+  'events',
+  'group_id',
+  'format',
+  'template',
+  'content_type',
+  'headers',
+  'description',
+  'enabled',
+  'disable_after_failed_deliveries',
+];
 
 const FORMATS: Array<[Webhook['format'], string]> = [
   ['vantastatus', 'VantaStatus JSON'],
@@ -33,6 +44,8 @@ export const EVENT_LABELS: Record<EventType, string> = {
   'endpoint.certificate.expiring': 'Certificate expiring',
   'endpoint.dns.changed': 'DNS changed',
   'endpoint.body.changed': 'Body changed',
+  'webhook.delivery.failed': "Another webhook's delivery failed",
+  'webhook.disabled': 'Another webhook was switched off',
 };
 
 interface FormState {
@@ -44,6 +57,24 @@ interface FormState {
   template: string;
   content_type: string;
   headers: HeaderRow[];
+  /** '' means never */
+  disableAfter: string;
+}
+
+/** The event types the form offers: the server's catalog (GET /v1/event-types), with its descriptions. */
+function useEventTypes(): { types: EventTypeInfo[] | null; error: string | null } {
+  const [state, setState] = useState<{ types: EventTypeInfo[] | null; error: string | null }>({ types: null, error: null });
+  useEffect(() => {
+    let live = true;
+    eventTypes().then(
+      (types) => live && setState({ types, error: null }),
+      (err: unknown) => live && setState({ types: null, error: err instanceof Error ? err.message : String(err) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return state;
 }
 
 export function WebhookForm(props: {
@@ -64,7 +95,9 @@ export function WebhookForm(props: {
     template: props.initial?.template ?? '',
     content_type: props.initial?.content_type ?? 'application/json',
     headers: props.initial ? headersToRows(props.initial.headers) : [],
+    disableAfter: props.initial?.disable_after_failed_deliveries?.toString() ?? '',
   }));
+  const catalog = useEventTypes();
   const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
@@ -73,7 +106,11 @@ export function WebhookForm(props: {
     setForm((f) => ({ ...f, ...patch }));
   };
   const toggleEvent = (ev: EventType, on: boolean) =>
-    set({ events: on ? EVENT_TYPES.filter((e) => e === ev || form.events.includes(e)) : form.events.filter((e) => e !== ev) });
+    set({
+      events: on
+        ? (catalog.types ?? []).map((t) => t.type).filter((e) => e === ev || form.events.includes(e))
+        : form.events.filter((e) => e !== ev),
+    });
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -88,6 +125,8 @@ export function WebhookForm(props: {
         template: form.template === '' ? null : form.template,
         content_type: form.content_type.trim(),
         headers: rowsToHeaders(form.headers),
+        // a number the server validates (a whole number 1–1000); the field's own error names it otherwise
+        disable_after_failed_deliveries: form.disableAfter.trim() === '' ? null : Number(form.disableAfter),
       });
       setErrors(noErrors);
       setSaved(true);
@@ -112,9 +151,11 @@ export function WebhookForm(props: {
         />
       </Field>
       <FieldSet id={`${p}-events`} legend="Events" error={f.events}>
+        {catalog.error && <p className="banner error">The event types could not be loaded: {catalog.error}</p>}
+        {catalog.types === null && !catalog.error && <p className="muted">Loading event types…</p>}
         <div className="checks grid">
-          {EVENT_TYPES.map((ev) => (
-            <label key={ev}>
+          {(catalog.types ?? []).map(({ type: ev, description }) => (
+            <label key={ev} title={description}>
               <input
                 type="checkbox"
                 name="events"
@@ -127,6 +168,22 @@ export function WebhookForm(props: {
           ))}
         </div>
       </FieldSet>
+      <Field
+        id={`${p}-disable-after`}
+        label="Switch off after failed deliveries"
+        error={f.disable_after_failed_deliveries}
+        hint="Switch this webhook off after this many failed deliveries in a row (1–1000); empty: never. The account's other webhooks hear about it."
+      >
+        <input
+          {...describedBy(`${p}-disable-after`, f.disable_after_failed_deliveries, true)}
+          type="number"
+          min={1}
+          max={1000}
+          placeholder="never"
+          value={form.disableAfter}
+          onChange={(e) => set({ disableAfter: e.target.value })}
+        />
+      </Field>
       <div className="row">
         <Field id={`${p}-group`} label="Endpoints" error={f.group_id} hint="All of the account's endpoints, or only one group's.">
           <select

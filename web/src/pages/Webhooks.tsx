@@ -1,6 +1,6 @@
 // Settings → Webhooks: every webhook with an on/off switch, and adding one (its secret is shown once).
 import { useState } from 'react';
-import { api, listAll, type Group, type Webhook, type WebhookWithSecret } from '../api.ts';
+import { api, listAll, type Group, type Webhook, type WebhookEvent, type WebhookWithSecret } from '../api.ts';
 import { Toggle } from '../components/Toggle.tsx';
 import { EVENT_LABELS, WebhookForm } from '../components/WebhookForm.tsx';
 import { Dialog, Empty, href, navigate, SecretDialog, usePageHeading, usePoll } from '../lib.tsx';
@@ -12,14 +12,22 @@ export function Webhooks() {
   const [adding, setAdding] = useState(false);
   const [created, setCreated] = useState<WebhookWithSecret | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [alerts, setAlerts] = useState<WebhookEvent[]>([]);
 
   const refresh = usePoll(
     async (live) => {
       try {
-        const [w, g] = await Promise.all([listAll<Webhook>('/v1/webhooks'), listAll<Group>('/v1/groups')]);
+        // the failure alerts of the last 24 hours (docs/BEHAVIOUR.md, "Failure alerts")
+        const since = new Date(Date.now() - 86_400_000).toISOString();
+        const [w, g, a] = await Promise.all([
+          listAll<Webhook>('/v1/webhooks'),
+          listAll<Group>('/v1/groups'),
+          api.get<{ data: WebhookEvent[] }>(`/v1/webhook-events?since=${encodeURIComponent(since)}&limit=100`),
+        ]);
         if (!live()) return;
         setWebhooks(w);
         setGroups(g);
+        setAlerts(a.data);
         setLoadError(null);
       } catch (err) {
         if (live()) setLoadError(err instanceof Error ? err.message : String(err));
@@ -46,6 +54,7 @@ export function Webhooks() {
           {loadError}
         </p>
       )}
+      {webhooks && <FailureBanner alerts={alerts} webhooks={webhooks} />}
       {webhooks === null ? (
         <p className="muted">Loading webhooks…</p>
       ) : webhooks.length === 0 ? (
@@ -122,5 +131,32 @@ export function Webhooks() {
         />
       )}
     </section>
+  );
+}
+
+/**
+ * Webhooks of this account that failed a delivery or were switched off in the last 24 hours. Sample events sent
+ * with "Send test" name a webhook that does not exist, so they never raise it.
+ */
+function FailureBanner(props: { alerts: WebhookEvent[]; webhooks: Webhook[] }) {
+  const known = new Map(props.webhooks.map((w) => [w.id, w]));
+  const about = (type: string) => [
+    ...new Set(props.alerts.filter((a) => a.event === type && known.has(a.data.webhook?.id ?? '')).map((a) => a.data.webhook!.id)),
+  ];
+  const failed = props.alerts.filter((a) => a.event === 'webhook.delivery.failed' && known.has(a.data.webhook?.id ?? '')).length;
+  const failing = about('webhook.delivery.failed');
+  const disabled = about('webhook.disabled');
+  if (failing.length === 0 && disabled.length === 0) return null;
+  const names = (ids: string[]) => ids.map((id) => known.get(id)?.description ?? known.get(id)?.url ?? id);
+  return (
+    <p className="banner error" role="status" data-testid="failure-banner">
+      {failed > 0 && (
+        <>
+          {failed === 1 ? '1 delivery' : `${failed} deliveries`} failed in the last 24 hours ({names(failing).join(', ')}).{' '}
+        </>
+      )}
+      {disabled.length > 0 && <>Switched off after failed deliveries: {names(disabled).join(', ')}. </>}
+      Open a webhook to see its delivery log.
+    </p>
   );
 }
