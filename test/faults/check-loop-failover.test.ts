@@ -73,25 +73,38 @@ async function allCheckedAgain(cs: MonitorConfig[], since: number, timeoutMs: nu
   return Math.max(...cs.map((c) => (target.hits.get(pathOf(c)) ?? []).find((t) => t > since)! - since));
 }
 
-/** A failing endpoint's streak is every failed check it had: none was lost or repeated from an older state. */
-async function assertStreaksIntact(): Promise<void> {
+/**
+ * A failing endpoint's streak is every failed check it had: none was lost or repeated from an older state. Each had
+ * at least two failed checks before the fault and one after it, so a streak that restarted at the fault would fall
+ * short of the count by more than the one check in flight the count allows.
+ */
+async function assertStreaksIntact(faultAt: number): Promise<void> {
   const ids = failing.map((c) => c.endpoint_id);
   // Let the last second's batch land.
   await sleep(1500);
   const statuses = await db.db.select().from(endpointStatus).where(inArray(endpointStatus.endpointId, ids));
   const counts = await db.db
-    .select({ id: checkResults.endpointId, n: sql<number>`count(*)::int` })
+    .select({
+      id: checkResults.endpointId,
+      n: sql<number>`count(*)::int`,
+      before: sql<number>`(count(*) filter (where ${checkResults.checkedAt} < ${new Date(faultAt)}))::int`,
+    })
     .from(checkResults)
     .where(and(inArray(checkResults.endpointId, ids), eq(checkResults.ok, false)))
     .groupBy(checkResults.endpointId);
   for (const s of statuses) {
-    const failed = counts.find((c) => c.id === s.endpointId)?.n ?? 0;
+    const c = counts.find((x) => x.id === s.endpointId);
+    const failed = c?.n ?? 0;
+    const before = c?.before ?? 0;
+    assert.ok(
+      before >= 2 && failed > before,
+      `${s.endpointId}: failed checks on both sides of the fault (${before} before, ${failed - before} after)`,
+    );
     // The row a check is written in may be the one after the kill: allow the check in flight at the kill.
     assert.ok(
       s.failureCount >= failed - 1 && s.failureCount <= failed,
-      `${s.endpointId}: streak ${s.failureCount} for ${failed} failed checks`,
+      `${s.endpointId}: streak ${s.failureCount} for ${failed} failed checks (${before} of them before the fault)`,
     );
-    assert.ok(s.failureCount > 3, `${s.endpointId}: the streak kept growing across the faults (${s.failureCount})`);
   }
 }
 
@@ -158,13 +171,34 @@ test(
     const heldConfigs = all().filter((c) => held.includes(c.endpoint_id));
     const [victim] = await db.db.select({ name: checkWorkers.workerName }).from(checkWorkers).where(eq(checkWorkers.bootId, victimBoot));
     const victimName = victim!.name;
+    // every failing endpoint has two failed checks stored before the fault (assertStreaksIntact needs them)
+    await eventually(
+      async () => {
+        const rows = await db.db
+          .select({ id: checkResults.endpointId, n: sql<number>`count(*)::int` })
+          .from(checkResults)
+          .where(
+            and(
+              inArray(
+                checkResults.endpointId,
+                failing.map((c) => c.endpoint_id),
+              ),
+              eq(checkResults.ok, false),
+            ),
+          )
+          .groupBy(checkResults.endpointId);
+        return rows.length === failing.length && rows.every((r) => r.n >= 2);
+      },
+      60_000,
+      250,
+    );
     const killedAt = Date.now();
     await workers.get(victimName)!.kill9();
     workers.delete(victimName);
     const worst = await allCheckedAgain(heldConfigs, killedAt + 1000, BOUND_MS);
     console.log(`[check-loop-failover] kill -9 of a worker holding ${held.length} loops: the last one checked again after ${worst} ms`);
     assert.ok(worst < BOUND_MS, `${worst} ms is within ${BOUND_MS} ms`);
-    await assertStreaksIntact();
+    await assertStreaksIntact(killedAt);
   },
 );
 
@@ -183,7 +217,7 @@ test(
       worst < INTERVAL_SEC * 1000 + DEFAULT_CHECK_LOOP_TIMING.deadAfterMs / 2,
       `${worst} ms: sooner than a dead boot is noticed (${DEFAULT_CHECK_LOOP_TIMING.deadAfterMs} ms)`,
     );
-    await assertStreaksIntact();
+    await assertStreaksIntact(killedAt);
   },
 );
 
@@ -234,5 +268,5 @@ test('a graceful stop (SIGTERM) hands the loops over at once; events go out once
       [],
       'a streak below its threshold sends nothing',
     );
-  await assertStreaksIntact();
+  await assertStreaksIntact(stoppedAt);
 });
