@@ -8,6 +8,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { assertBrowserInstalled, openBrowser, type BrowserSession } from '../helpers/browser.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { startProduct, type RunningProduct } from '../helpers/product.ts';
+import { chainedSteps } from '../helpers/steps.ts';
 
 let product: RunningProduct;
 let browser: BrowserSession;
@@ -34,16 +35,7 @@ after(async () => {
 test('tcp and dns endpoints in the console', { timeout: 300_000 }, async (t) => {
   const { page } = browser;
   const port = (listener.address() as AddressInfo).port;
-  let broken: string | null = null;
-  const step = (name: string, fn: () => Promise<void>) =>
-    t.test(name, { skip: broken ? `an earlier step failed: ${broken}` : false }, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        broken = name;
-        throw err;
-      }
-    });
+  const step = chainedSteps(t);
 
   await step('add a tcp endpoint: the missing port is named beside its field, then it goes up', async () => {
     await page.goto(product.api + '/');

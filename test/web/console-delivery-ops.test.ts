@@ -9,6 +9,7 @@ import { verifyVantaSignature } from '../../src/receiver/index.ts';
 import { assertBrowserInstalled, openBrowser, type BrowserSession } from '../helpers/browser.ts';
 import { eventually, startReceiver, type ReceivedRequest, type TestReceiver } from '../helpers/http-servers.ts';
 import { startProduct, type RunningProduct } from '../helpers/product.ts';
+import { chainedSteps } from '../helpers/steps.ts';
 
 let product: RunningProduct;
 let browser: BrowserSession;
@@ -73,16 +74,7 @@ test('failure alerts and recovering a time range in the console', { timeout: 420
   const { page } = browser;
   const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
   const state: { a?: CreatedWebhook; b?: CreatedWebhook; eventId?: string; sentAt?: number; originalAttempts?: number } = {};
-  let broken: string | null = null;
-  const step = (name: string, fn: () => Promise<void>) =>
-    t.test(name, { skip: broken ? `an earlier step failed: ${broken}` : false }, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        broken = name;
-        throw err;
-      }
-    });
+  const step = chainedSteps(t);
 
   await step("a test event a receiver refuses ends failed, and the account's other webhook is told, signed", async () => {
     // fail fast: the shortest expiry, a retry every 10 s (settings freeze when a delivery starts, so set them first)

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { assertBrowserInstalled, openBrowser, type BrowserSession } from '../helpers/browser.ts';
 import { startTarget, type TestTarget } from '../helpers/http-servers.ts';
 import { startProduct, type RunningProduct } from '../helpers/product.ts';
+import { chainedSteps } from '../helpers/steps.ts';
 
 let product: RunningProduct;
 let browser: BrowserSession;
@@ -59,16 +60,7 @@ test('maintenance windows in the console', { timeout: 300_000 }, async (t) => {
   const { page } = browser;
   const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
   const state: { groupId?: string; endpointId?: string; recurringId?: string; oneOffId?: string; oneOffEnd?: string } = {};
-  let broken: string | null = null;
-  const step = (name: string, fn: () => Promise<void>) =>
-    t.test(name, { skip: broken ? `an earlier step failed: ${broken}` : false }, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        broken = name;
-        throw err;
-      }
-    });
+  const step = chainedSteps(t);
 
   await step('a recurring window: the bad RRULE is named beside its field, then fixed and saved', async () => {
     state.groupId = (await api('POST', '/v1/groups', { name: 'databases' })).id;

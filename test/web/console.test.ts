@@ -9,6 +9,7 @@ import { verifyVantaSignature } from '../../src/receiver/index.ts';
 import { assertBrowserInstalled, openBrowser, type BrowserSession } from '../helpers/browser.ts';
 import { eventually, startReceiver, startTarget, type TestReceiver, type TestTarget } from '../helpers/http-servers.ts';
 import { startProduct, type RunningProduct } from '../helpers/product.ts';
+import { chainedSteps } from '../helpers/steps.ts';
 
 const t0 = Date.now();
 let product: RunningProduct;
@@ -50,17 +51,7 @@ const state: { endpointId?: string; pushId?: string; groupId?: string; webhookId
 test('the operator console, end to end in Chromium', { timeout: 420_000 }, async (t) => {
   const { page } = browser;
   const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
-  // The steps build on each other: after a failure the rest are skipped (and say why) instead of timing out one by one.
-  let broken: string | null = null;
-  const step = (name: string, fn: () => Promise<void>) =>
-    t.test(name, { skip: broken ? `an earlier step failed: ${broken}` : false }, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        broken = name;
-        throw err;
-      }
-    });
+  const step = chainedSteps(t);
 
   await step('a wrong key is refused next to the field; the right one, pasted once, opens the board', async () => {
     browser.expectHttpError(401, '/v1/account');
