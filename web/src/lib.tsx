@@ -1,6 +1,7 @@
 // Small shared pieces: hash routing, polling, formatting, form errors, and the few components every page uses.
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ApiError, type DeliveryState, type Status } from './api.ts';
+import { shownStatus, STATUS_GLYPH } from './status-display.ts';
 
 // ---- routing: the hash, so the server only ever serves / and a reload keeps the page -------------------------
 
@@ -102,6 +103,16 @@ export function Time({ iso, now }: { iso: string | null | undefined; now: number
   return (
     <time dateTime={iso} title={fullTime(iso)}>
       {ago(iso, now)}
+    </time>
+  );
+}
+
+/** When the next check runs. A time already past means the check is due now (the loop is about to run it), not "ago". */
+export function NextCheck({ iso, now }: { iso: string | null | undefined; now: number }) {
+  if (!iso) return <span className="muted">not scheduled</span>;
+  return (
+    <time dateTime={iso} title={fullTime(iso)}>
+      {Date.parse(iso) - now < 1000 ? 'due now' : ago(iso, now)}
     </time>
   );
 }
@@ -209,26 +220,29 @@ export function GeneralError({ errors }: { errors: FormErrors }) {
 
 // ---- status badges: a colour, a shape and a word ------------------------------------------------------------
 
-const STATUS_GLYPH: Record<Status, string> = { up: '✔', degraded: '▲', down: '✖', unknown: '?' };
-
 export function StatusBadge({
   status,
   paused,
   maintenanceUntil,
+  failureCount,
+  failureThreshold,
 }: {
   status: Status | null;
   paused?: boolean;
   /** set while a maintenance window is in force: status events are held back until then */
   maintenanceUntil?: string | null;
+  /** with failureThreshold: failed checks below the threshold show as "failing (n of N)", never a plain "up" */
+  failureCount?: number;
+  failureThreshold?: number;
 }) {
-  const s = status ?? 'unknown';
+  const { shown, word, explanation } = shownStatus({ status, failureCount, failureThreshold });
   return (
     <span className="badges">
-      <span className={`badge status-${s}`} data-status={s}>
+      <span className={`badge status-${shown}`} data-status={status ?? 'unknown'} data-shown={shown} title={explanation}>
         <span aria-hidden="true" className="glyph">
-          {STATUS_GLYPH[s]}
+          {STATUS_GLYPH[shown]}
         </span>
-        {status ?? 'no answer'}
+        {word}
       </span>
       {paused && (
         <span className="badge paused">

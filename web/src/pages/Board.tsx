@@ -22,6 +22,7 @@ import {
   type UptimeSummary,
 } from '../api.ts';
 import { formatPercent } from '../components/History.tsx';
+import { shownStatus } from '../status-display.ts';
 import {
   describedBy,
   Dialog,
@@ -45,6 +46,8 @@ const BOARD_REFRESH_MS = 3000;
 /** uptime moves slowly: the board asks for it once a minute */
 const UPTIME_REFRESH_MS = 60_000;
 const STATUSES: Status[] = ['down', 'degraded', 'up', 'unknown'];
+/** The filter's and the summary's word for each status: the badges' own (status-display.ts) */
+const STATUS_WORD = Object.fromEntries(STATUSES.map((s) => [s, shownStatus({ status: s }).word])) as Record<Status, string>;
 
 async function loadStatuses(ids: string[]): Promise<Map<string, StatusEntry>> {
   const out = new Map<string, StatusEntry>();
@@ -148,7 +151,7 @@ export function Board() {
             <option value="all">All statuses</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {STATUS_WORD[s]}
               </option>
             ))}
             <option value="paused">paused</option>
@@ -158,7 +161,7 @@ export function Board() {
           {endpoints
             ? counts
                 .filter(([, n]) => n > 0)
-                .map(([s, n]) => `${n} ${s}`)
+                .map(([s, n]) => `${n} ${STATUS_WORD[s]}`)
                 .join(' · ') || 'no endpoints'
             : 'loading…'}
         </p>
@@ -228,6 +231,8 @@ export function Board() {
                       status={live?.status ?? (entry?.error ? null : 'unknown')}
                       paused={e.paused}
                       maintenanceUntil={live?.maintenance_until}
+                      failureCount={live?.failure_count}
+                      failureThreshold={e.failure_threshold}
                     />
                     {entry?.error && <span className="sub">{entry.error.message}</span>}
                     {live && live.failure_count > 0 && <span className="sub">{live.failure_count} consecutive failure(s)</span>}

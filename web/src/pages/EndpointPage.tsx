@@ -28,6 +28,7 @@ import {
   rowsToHeaders,
   StatusBadge,
   textToNumbers,
+  NextCheck,
   Time,
   toFormErrors,
   toNum,
@@ -139,7 +140,12 @@ export function EndpointPage({ id }: { id: string }) {
         <h1 ref={heading} tabIndex={-1}>
           {endpoint.name}
         </h1>
-        <StatusBadge status={live?.status ?? (status?.error ? null : 'unknown')} paused={endpoint.paused} />
+        <StatusBadge
+          status={live?.status ?? (status?.error ? null : 'unknown')}
+          paused={endpoint.paused}
+          failureCount={live?.failure_count}
+          failureThreshold={endpoint.failure_threshold}
+        />
         <div className="spacer" />
         <button type="button" onClick={() => void togglePause()} aria-pressed={endpoint.paused}>
           {endpoint.paused ? 'Resume checks' : 'Pause checks'}
@@ -162,7 +168,13 @@ export function EndpointPage({ id }: { id: string }) {
             </dd>
             <dt>Status</dt>
             <dd>
-              <StatusBadge status={live?.status ?? null} paused={live?.paused} maintenanceUntil={live?.maintenance_until} />
+              <StatusBadge
+                status={live?.status ?? null}
+                paused={live?.paused}
+                maintenanceUntil={live?.maintenance_until}
+                failureCount={live?.failure_count}
+                failureThreshold={endpoint.failure_threshold}
+              />
             </dd>
             <dt>Last check</dt>
             <dd>
@@ -190,7 +202,7 @@ export function EndpointPage({ id }: { id: string }) {
               ) : endpoint.type === 'push' ? (
                 'push: waiting for results'
               ) : (
-                <Time iso={live?.next_check_at} now={now} />
+                <NextCheck iso={live?.next_check_at} now={now} />
               )}
             </dd>
             {windows && (
