@@ -2,7 +2,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import rateLimit from '@fastify/rate-limit';
 import { createMetrics } from '../observability/metrics.ts';
 import { requireApiKey } from './auth.ts';
@@ -10,6 +10,7 @@ import type { AppDeps } from './deps.ts';
 import { apiKeyRateLimit, authFailureLockout, DEFAULT_RATE_LIMITS, incomingRateLimits, type RateLimits } from './rate-limits.ts';
 import { metricsRoutes, recordHttpMetrics } from './routes/metrics.ts';
 import { API_SECURITY_HEADERS, clientErrorHandler, errorHandler, frameworkErrorHandler } from './errors.ts';
+import { validatorCompiler } from './validator.ts';
 import { accountRoutes, adminRoutes } from './routes/accounts.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
