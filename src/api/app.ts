@@ -15,6 +15,7 @@ import { accountRoutes, adminRoutes } from './routes/accounts.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { endpointStatusRoutes } from './routes/endpoint-status.ts';
+import { endpointWebhookRoutes } from './routes/endpoint-webhooks.ts';
 import { eventRoutes } from './routes/events.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { registerConsole } from './console.ts';
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(webhookRoutes(deps));
     await v1.register(deliveryRoutes(deps));
     await v1.register(endpointStatusRoutes(deps));
+    await v1.register(endpointWebhookRoutes(deps));
     await v1.register(historyRoutes(deps));
     await v1.register(maintenanceWindowRoutes(deps));
     await v1.register(metaRoutes(deps));
