@@ -37,6 +37,7 @@ import {
   type FormErrors,
   type HeaderRow,
 } from '../lib.tsx';
+import { EndpointWebhooks } from '../components/EndpointWebhooks.tsx';
 import { History } from '../components/History.tsx';
 import { appliesTo, oneOffState } from '../components/MaintenanceSchedule.tsx';
 import {
@@ -217,6 +218,8 @@ export function EndpointPage({ id }: { id: string }) {
       </div>
 
       <History endpointId={id} />
+
+      <EndpointWebhooks endpointId={id} groupId={endpoint.group_id} />
 
       <div className="card">
         <h2>Event log</h2>
