@@ -1,5 +1,5 @@
 // Small shared pieces: hash routing, polling, formatting, form errors, and the few components every page uses.
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { ApiError, type DeliveryState, type Status } from './api.ts';
 import { shownStatus, STATUS_GLYPH } from './status-display.ts';
 
@@ -279,86 +279,65 @@ export function StateBadge({ state }: { state: DeliveryState }) {
 
 // ---- dialogs ------------------------------------------------------------------------------------------------
 
-/** A modal <dialog>: the browser traps focus in it, Escape closes it, and focus returns where it was. */
-export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; className?: string; closeLabel?: string }) {
+/**
+ * A modal <dialog>: the browser traps focus in it, Escape closes it, and focus returns where it was. With `canClose`,
+ * every way of closing it but its own buttons (Escape, the ✕, a click on the backdrop) asks first; false keeps it open.
+ */
+export function Dialog(props: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  className?: string;
+  closeLabel?: string;
+  canClose?: () => boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const onCloseRef = useRef(props.onClose);
   onCloseRef.current = props.onClose;
+  const canCloseRef = useRef(props.canClose);
+  canCloseRef.current = props.canClose;
+  const requestClose = () => {
+    if (canCloseRef.current?.() !== false) ref.current?.close();
+  };
   useEffect(() => {
     const d = ref.current;
     const before = document.activeElement as HTMLElement | null;
     if (d && !d.open) d.showModal();
     const onClose = () => onCloseRef.current();
+    const onCancel = (e: Event) => {
+      if (canCloseRef.current?.() === false) e.preventDefault();
+    };
     d?.addEventListener('close', onClose);
+    d?.addEventListener('cancel', onCancel);
     return () => {
       d?.removeEventListener('close', onClose);
+      d?.removeEventListener('cancel', onCancel);
       if (d?.open) d.close();
       before?.focus?.();
     };
   }, []);
+  // A click on the backdrop lands on the <dialog> itself, outside its box.
+  const onBackdrop = (e: MouseEvent<HTMLDialogElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    const outside = e.clientX < r.left || e.clientX > r.right || e.clientY < r.top || e.clientY > r.bottom;
+    if (e.target === e.currentTarget && outside) requestClose();
+  };
   return (
-    <dialog ref={ref} className={`dialog ${props.className ?? ''}`} aria-labelledby={titleId}>
+    <dialog
+      ref={ref}
+      className={`dialog ${props.className ?? ''}`}
+      aria-labelledby={titleId}
+      onClick={props.canClose ? onBackdrop : undefined}
+    >
       <div className="dialog-head">
         <h2 id={titleId}>{props.title}</h2>
-        <button type="button" className="icon-button" aria-label={props.closeLabel ?? 'Close'} onClick={() => ref.current?.close()}>
+        <button type="button" className="icon-button" aria-label={props.closeLabel ?? 'Close'} onClick={requestClose}>
           ✕
         </button>
       </div>
       {props.children}
     </dialog>
-  );
-}
-
-/**
- * The webhook secret, once: the API never answers it again. A copy button, a warning that says so, and the
- * secret leaves the page's memory when the dialog closes.
- */
-export function SecretDialog({ secret, rotated, onClose }: { secret: string; rotated: boolean; onClose: () => void }) {
-  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
-  const inputRef = useRef<HTMLInputElement>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('yes');
-    } catch {
-      inputRef.current?.select();
-      setCopied('failed');
-    }
-  };
-  return (
-    <Dialog
-      title={rotated ? 'New webhook secret' : 'Webhook secret'}
-      onClose={onClose}
-      className="secret-dialog"
-      closeLabel="Close: the secret will not be shown again"
-    >
-      <p className="warning" role="note">
-        <strong>Copy this secret now. It is shown only once</strong> and cannot be retrieved later: VantaStatus stores it encrypted and
-        never displays it again. If you lose it, rotate the secret.
-        {rotated &&
-          ' The previous secret keeps signing the webhook-signature header for 24 hours, so your receiver can switch without a gap.'}
-      </p>
-      <label htmlFor="secret-value">Signing secret</label>
-      <div className="secret-row">
-        <input id="secret-value" ref={inputRef} className="mono" readOnly value={secret} onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" className="primary" onClick={() => void copy()}>
-          Copy
-        </button>
-      </div>
-      <p className="hint" aria-live="polite">
-        {copied === 'yes'
-          ? 'Copied to the clipboard.'
-          : copied === 'failed'
-            ? 'The clipboard is not available here: the secret is selected, press Ctrl+C (⌘C).'
-            : ''}
-      </p>
-      <div className="actions">
-        <button type="button" onClick={onClose} autoFocus={false}>
-          I have stored it — close
-        </button>
-      </div>
-    </Dialog>
   );
 }
 

@@ -41,6 +41,7 @@ import {
   usePoll,
   type FormErrors,
 } from '../lib.tsx';
+import { WithUnit } from '../components/Unit.tsx';
 
 const BOARD_REFRESH_MS = 3000;
 /** uptime moves slowly: the board asks for it once a minute */
@@ -374,20 +375,24 @@ function AddEndpointDialog({ groups, onClose, onCreated }: { groups: Group[]; on
         </Field>
         <div className="row">
           <Field id="ep-interval" label="Check every (seconds)" error={errors.fields.check_interval_sec}>
-            <input
-              {...describedBy('ep-interval', errors.fields.check_interval_sec)}
-              inputMode="numeric"
-              value={form.check_interval_sec}
-              onChange={(e) => set({ check_interval_sec: e.target.value })}
-            />
+            <WithUnit unit="seconds">
+              <input
+                {...describedBy('ep-interval', errors.fields.check_interval_sec)}
+                inputMode="numeric"
+                value={form.check_interval_sec}
+                onChange={(e) => set({ check_interval_sec: e.target.value })}
+              />
+            </WithUnit>
           </Field>
           <Field id="ep-threshold" label="Down after (failures)" error={errors.fields.failure_threshold}>
-            <input
-              {...describedBy('ep-threshold', errors.fields.failure_threshold)}
-              inputMode="numeric"
-              value={form.failure_threshold}
-              onChange={(e) => set({ failure_threshold: e.target.value })}
-            />
+            <WithUnit unit="failed checks">
+              <input
+                {...describedBy('ep-threshold', errors.fields.failure_threshold)}
+                inputMode="numeric"
+                value={form.failure_threshold}
+                onChange={(e) => set({ failure_threshold: e.target.value })}
+              />
+            </WithUnit>
           </Field>
         </div>
         <p className="hint">Everything else (method, expected status, thresholds, headers) can be edited on the endpoint's page.</p>
