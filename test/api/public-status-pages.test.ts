@@ -12,10 +12,10 @@ import type { FastifyInstance, HTTPMethods, LightMyRequestResponse } from 'fasti
 import { statusPageAnnouncements } from '../../src/db/schema/index.ts';
 import type { EndpointStatus } from '../../src/domain/types.ts';
 import { createCheckWriter } from '../../src/read-model/check-writer.ts';
-import { apiApps, type TestAccount } from '../helpers/api-apps.ts';
+import { apiApps } from '../helpers/api-apps.ts';
+import { checkRecord } from '../helpers/check-records.ts';
 
-const ADMIN = 'admin-token-for-public-status-tests-1';
-const api = apiApps(ADMIN);
+const api = apiApps('admin-token-for-public-status-tests-1');
 const STATUS_HTML = '<!doctype html><title>status</title><div id="status-root"></div>';
 const consoleDir = mkdtempSync(join(tmpdir(), 'vanta-status-console-'));
 writeFileSync(join(consoleDir, 'status.html'), STATUS_HTML);
@@ -29,54 +29,18 @@ async function ok(res: LightMyRequestResponse, status: number) {
 const slug = (what: string) => `${what}-${Math.random().toString(36).slice(2, 8)}`;
 
 async function accountOf(app: FastifyInstance) {
-  const r = await app.inject({
-    method: 'POST',
-    url: '/v1/accounts',
-    headers: { authorization: `Bearer ${ADMIN}` },
-    payload: { name: 'Acct Secret Name' },
-  });
-  assert.equal(r.statusCode, 201, r.body);
-  const acc: TestAccount & { id: string } = {
-    id: r.json().account.id,
-    key: r.json().api_key.key,
-    auth: { authorization: `Bearer ${r.json().api_key.key}` },
-    incoming: '',
-    token: '',
-  };
+  const acc = await api.account(app, { name: 'Acct Secret Name' });
   const call = (method: HTTPMethods, url: string, payload?: object) =>
     app.inject({ method, url, headers: acc.auth, ...(payload !== undefined && { payload }) });
-  return { acc, call };
+  const { id } = await ok(await call('GET', '/v1/account'), 200);
+  return { acc: { ...acc, id: id as string }, call };
 }
 
 /** Checks of one endpoint through the check writer, its status ending as `status`. */
 async function writeChecks(accountId: string, endpointId: string, status: EndpointStatus, oks: boolean[], ms = 120) {
   const w = createCheckWriter(api.db.db, { flushEveryMs: 60_000 });
   const start = Date.now() - oks.length * 1000;
-  oks.forEach((ok, i) =>
-    w.record({
-      endpointId,
-      accountId,
-      result: {
-        checkedAt: new Date(start + i * 1000),
-        ok,
-        responseCode: ok ? 200 : 502,
-        responseTimeMs: ms,
-        errorClass: ok ? null : 'http_status',
-      },
-      status: {
-        status,
-        failure_count: 0,
-        first_failure: null,
-        last_success: null,
-        last_check_at: new Date(start + i * 1000).toISOString(),
-        last_response_code: 200,
-        last_response_time_ms: ms,
-        last_error_class: null,
-        next_check_at: null,
-      },
-      resume: null,
-    }),
-  );
+  oks.forEach((ok, i) => w.record(checkRecord({ endpointId, accountId, at: start + i * 1000, ok, ms, status })));
   await w.stop();
 }
 
