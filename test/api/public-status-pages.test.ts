@@ -293,3 +293,19 @@ test('badge routes are rate-limited per client address: past the limit a 429 in 
     'the page JSON has its own limit',
   );
 });
+
+test('the page JSON is kept a few seconds per page, and an edit of the page itself shows at once', async () => {
+  const app = await api.app({ consoleDir });
+  const { call, page } = await seededPage(app);
+  const read = async () => ok(await app.inject({ method: 'GET', url: `/public/status-pages/${page.slug}` }), 200);
+  const first = await read();
+  await ok(await call('POST', `/v1/status-pages/${page.id}/announcements`, { title: 'Burst', status: 'investigating', message: 'm' }), 201);
+  assert.deepEqual(await read(), first, 'a burst of reads within 5 s is answered from the cache');
+  await ok(await call('PATCH', `/v1/status-pages/${page.id}`, { title: 'Edited title' }), 200);
+  const edited = await read();
+  assert.equal(edited.title, 'Edited title');
+  assert.deepEqual(
+    edited.announcements.map((a: { title: string }) => a.title),
+    ['Burst'],
+  );
+});

@@ -22,6 +22,8 @@ const BADGE_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
   'x-content-type-options': 'nosniff',
 };
+/** How long a page's computed JSON is reused: a burst of visitors costs one read of the read model. */
+const VIEW_CACHE_MS = 5_000;
 /** How long a computed badge is reused (its Cache-Control allows clients 60 s; this only spares the database). */
 const BADGE_CACHE_MS = 10_000;
 
@@ -39,8 +41,10 @@ export const publicStatusPageRoutes =
     const { db } = deps.database;
     const consoleDir = deps.consoleDir ?? DEFAULT_CONSOLE_DIR;
     const bySlug = async (slug: string) => found(await pageForPublic(db, { slug }), 'status page');
+    // keyed by the page's updated_at, so an edit of the page shows at once; announcements and statuses within 5 s
+    const views = ttlCache<Awaited<ReturnType<typeof publicStatusPage>>>(VIEW_CACHE_MS);
     const json = async (p: FullStatusPage, reply: FastifyReply) =>
-      reply.headers(pageHeaders(p)).send(await publicStatusPage(db, p, Date.now()));
+      reply.headers(pageHeaders(p)).send(await views(`${p.id}|${p.page.updatedAt.getTime()}`, () => publicStatusPage(db, p, Date.now())));
     const page = { onRequest: limits.page };
     const badge = { onRequest: limits.badge };
     // errors too: nothing public is sniffed
