@@ -54,6 +54,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -423,6 +424,13 @@ interface Seed {
   maintenanceWindows: string[];
   maintenanceWindowsToDelete: string[];
   apiKeysToDelete: string[];
+  /** a status page (and one to delete), each with an announcement to update and one to delete */
+  statusPages: string[];
+  statusPagesToDelete: string[];
+  announcements: string[];
+  announcementsToDelete: string[];
+  /** the public routes of the kept page: its JSON, HTML and badges */
+  publicPaths: string[];
   /** ids of another account: every route must answer 404 for them */
   foreign: string[];
   incomingTokens: string[];
@@ -445,6 +453,11 @@ async function seed(p: Product, isolated: boolean, operationCount: number): Prom
     maintenanceWindows: [],
     maintenanceWindowsToDelete: [],
     apiKeysToDelete: [],
+    statusPages: [],
+    statusPagesToDelete: [],
+    announcements: [],
+    announcementsToDelete: [],
+    publicPaths: [],
     foreign: [],
     incomingTokens: [],
     incomingEndpoints: [],
@@ -489,6 +502,7 @@ async function seed(p: Product, isolated: boolean, operationCount: number): Prom
   s.maintenanceWindows.push(await window('fuzz window'));
   s.maintenanceWindowsToDelete.push(await window('fuzz window (to delete)'));
   s.apiKeysToDelete.push(id(await api(p, 'POST', '/v1/account/api-keys', { name: 'fuzz spare' })));
+  await seedStatusPages(p, s);
   for (let i = 0; i < operationCount; i++)
     s.operationKeys.push(String((await api(p, 'POST', '/v1/account/api-keys', { name: `fuzz operation ${i}` })).key));
   await api(p, 'POST', `/v1/incoming/${p.incomingToken}`, { endpoint_id: s.endpoints[0], status: 'up', response_time_ms: 12 });
@@ -520,6 +534,76 @@ async function seed(p: Product, isolated: boolean, operationCount: number): Prom
   return s;
 }
 
+/** Status pages over the seeded endpoint and group, each with announcements (the public routes read them too). */
+async function seedStatusPages(p: Product, s: Seed): Promise<void> {
+  const id = (r: Record<string, unknown>) => String(r.id);
+  const page = (slug: string) =>
+    api(p, 'POST', '/v1/status-pages', {
+      slug,
+      title: `fuzz ${slug}`,
+      custom_domains: [`${slug}.status.invalid`],
+      items: [
+        { endpoint_id: s.endpoints[0], label: 'fuzz endpoint', show_response_time: true },
+        { group_id: s.groups[0], label: 'fuzz group' },
+      ],
+    });
+  const announce = (pageId: string, title: string) =>
+    api(p, 'POST', `/v1/status-pages/${pageId}/announcements`, { title, status: 'investigating', message: 'fuzz' }).then(id);
+  const kept = await page('fuzz-page');
+  s.statusPages.push(id(kept));
+  s.statusPagesToDelete.push(id(await page('fuzz-page-to-delete')));
+  s.announcements.push(await announce(s.statusPages[0]!, 'fuzz announcement'));
+  s.announcementsToDelete.push(await announce(s.statusPages[0]!, 'fuzz announcement (to delete)'));
+  const keys = (kept.items as Array<{ key: string }>).map((i) => i.key);
+  s.publicPaths.push(
+    '/public/status-pages/fuzz-page',
+    '/status/fuzz-page',
+    '/status/fuzz-page/badge.svg',
+    ...keys.flatMap((k) => [
+      `/status/fuzz-page/items/${k}/status.svg`,
+      `/status/fuzz-page/items/${k}/uptime.svg?window=7d`,
+      `/status/fuzz-page/items/${k}/response-time.svg`,
+    ]),
+  );
+}
+
+/**
+ * The public status page routes are not in the OpenAPI document (it describes /v1), so schemathesis never sends
+ * them: a fixed set of awkward requests does, and their answers are counted with the rest from /metrics. The HTML
+ * routes (/status/:slug, / on a custom domain) answer 503 until the console build has web/dist/status.html, so they
+ * are probed only once it has.
+ */
+async function probePublicRoutes(p: Product, s: Seed): Promise<void> {
+  const odd = ['', 'x'.repeat(300), '%00', '%E2%80%AE', '..%2F..', 'fuzz-page%20', 'UPPER', '-', '0'];
+  const paths = [
+    ...s.publicPaths,
+    ...s.publicPaths.map((u) => `${u}${u.includes('?') ? '&' : '?'}window=1y&x=1`),
+    ...odd.flatMap((v) => [
+      `/public/status-pages/${v}`,
+      `/status/${v}`,
+      `/status/${v}/badge.svg`,
+      `/status/fuzz-page/items/${v}/status.svg`,
+      `/status/fuzz-page/items/${v}/uptime.svg?window=${v}`,
+      `/status/fuzz-page/items/${v}/response-time.svg`,
+    ]),
+  ];
+  const hosts = [undefined, 'fuzz-page.status.invalid', 'FUZZ-PAGE.STATUS.INVALID.', 'unknown.invalid', '[::1]', 'x'.repeat(300)];
+  const get = (path: string, host?: string) =>
+    new Promise<void>((done) => {
+      const url = new URL(p.apiUrl);
+      const req = httpRequest({ host: url.hostname, port: url.port, path, headers: host ? { host } : {} }, (res) => {
+        res.resume();
+        res.on('end', done);
+      });
+      req.on('error', () => done());
+      req.end();
+    });
+  const html = existsSync(join(ROOT, 'web', 'dist', 'status.html'));
+  const isHtml = (path: string) => /^\/status\/[^/?]*(\?|$)/.test(path);
+  for (const path of paths) if (html || !isHtml(path)) await get(path);
+  for (const host of hosts) for (const path of html ? ['/', '/public/status-page'] : ['/public/status-page']) await get(path, host);
+}
+
 const tomlString = (v: string) => JSON.stringify(v); // our ids and labels need only JSON-compatible escapes
 const tomlList = (vs: string[]) => `[${vs.map(tomlString).join(', ')}]`;
 
@@ -547,6 +631,10 @@ function schemathesisConfig(spec: OpenApi, s: Seed, isolated: boolean): { toml: 
     maintenance_windows: [...s.maintenanceWindows, ...s.foreign.slice(3, 4)],
     maintenance_windows_to_delete: [...s.maintenanceWindowsToDelete, ...s.foreign.slice(3, 4)],
     api_keys: s.apiKeysToDelete,
+    status_pages: s.statusPages,
+    status_pages_to_delete: s.statusPagesToDelete,
+    announcements: s.announcements,
+    announcements_to_delete: s.announcementsToDelete,
     incoming_endpoints: s.incomingEndpoints,
     // body.group_id of endpoints and webhooks: own groups (and a foreign one, which must be refused)
     body_groups: [...s.groups, ...s.foreign.slice(0, 1)],
@@ -574,6 +662,10 @@ function schemathesisConfig(spec: OpenApi, s: Seed, isolated: boolean): { toml: 
       if (path.startsWith('/v1/maintenance-windows/{id}'))
         bindings['path.id'] = del ? 'maintenance_windows_to_delete' : 'maintenance_windows';
       if (path === '/v1/account/api-keys/{id}') bindings['path.id'] = 'api_keys';
+      // only DELETE of the page itself draws from the page to delete; the routes under it act on the kept one
+      if (path.startsWith('/v1/status-pages/{id}'))
+        bindings['path.id'] = del && path === '/v1/status-pages/{id}' ? 'status_pages_to_delete' : 'status_pages';
+      if (path.includes('{announcement_id}')) bindings['path.announcement_id'] = del ? 'announcements_to_delete' : 'announcements';
       // The token is fixed, not drawn: every generated token is a wrong guess, and after 20 of those in a minute
       // the address is refused (429) for the rest of it, which would leave the handler itself untested. The
       // coverage phase does not use dictionaries, so only a fixed value keeps its cases on a real token.
@@ -816,14 +908,17 @@ async function inner(o: { isolated: boolean; deadline: number; dataDir: string }
     seedInfo = await seed(product, o.isolated, operationCount);
     log(
       `seeded: ${seedInfo.groups.length + seedInfo.groupsToDelete.length} groups, ${seedInfo.endpoints.length + seedInfo.endpointsToDelete.length} endpoints, ` +
-        `${seedInfo.webhooks.length + seedInfo.webhooksToDelete.length} webhooks, ${seedInfo.deliveries.length} delivery, ${seedInfo.operationKeys.length + 1} API keys, 1 foreign account`,
+        `${seedInfo.webhooks.length + seedInfo.webhooksToDelete.length} webhooks, ${seedInfo.deliveries.length} delivery, ${seedInfo.statusPages.length + seedInfo.statusPagesToDelete.length} status pages, ${seedInfo.operationKeys.length + 1} API keys, 1 foreign account`,
     );
     const before = await httpCounters(product);
+    // before schemathesis too: it may PATCH the seeded page's slug or items away
+    await probePublicRoutes(product, seedInfo);
     const config = schemathesisConfig(spec, seedInfo, o.isolated);
     if (config.disabled.length) log(`unisolated: not fuzzed: ${config.disabled.join(', ')}`);
     const configPath = join(OUT, 'schemathesis.toml');
     await writeFile(configPath, config.toml);
     st = await runSchemathesis(product, seedInfo.operationKeys, configPath, o.deadline);
+    await probePublicRoutes(product, seedInfo);
     const after = await httpCounters(product);
     const base = new Map(before.map((r) => [`${r.method} ${r.route} ${r.status}`, r.n]));
     counters = after
