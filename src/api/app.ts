@@ -23,6 +23,7 @@ import { historyRoutes } from './routes/history.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incomingRoutes } from './routes/incoming.ts';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows.ts';
+import { statusPageRoutes } from './routes/status-pages.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -132,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(maintenanceWindowRoutes(deps));
     await v1.register(metaRoutes(deps));
     await v1.register(eventRoutes(deps));
+    await v1.register(statusPageRoutes(deps));
   });
   await app.register(incomingRoutes(deps, incomingRateLimits(app, limits)));
   // The Temporal codec server (admin only): the Web UI and CLI decrypt workflow payloads through it.

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { endpointRepo, endpointToJson, eventToJson } from '../../db/repos/endpoints.ts';
+import { removeEndpointFromPages } from '../../db/repos/status-pages.ts';
 import { readEndpointStatuses } from '../../read-model/status-repository.ts';
 import { endEndpointLogged, resyncEndpoints, setEndpointPaused } from '../../services/endpoint-sync.ts';
 import { idempotencyKeyHeaders, idempotent } from '../idempotency.ts';
@@ -77,6 +78,7 @@ export const endpointRoutes =
     app.delete('/v1/endpoints/:id', { schema: { tags, params: idParam, response: { 204: noContent } } }, async (req, reply) => {
       const cur = await ownedEndpoint(db, req.accountId, req.params.id);
       await endpointRepo(db, req.accountId).softDelete(cur.id);
+      await removeEndpointFromPages(db, cur.id);
       await endEndpointLogged(deps.temporal, req.log, cur.id);
       return reply.status(204).send();
     });

@@ -9,6 +9,7 @@ import { effectiveSettings } from '../../domain/settings.ts';
 import type { DeliverySettings } from '../../domain/types.ts';
 import { timestamps, touched } from './fields.ts';
 import { type ListWindow, scopedTable } from './scoped.ts';
+import { isUniqueViolation } from './unique-violation.ts';
 
 export type GroupRow = typeof groups.$inferSelect;
 const SETTINGS_KEYS = ['retry_schedule_sec', 'expiry_sec', 'timeout_sec'] as const satisfies readonly (keyof DeliverySettings)[];
@@ -46,16 +47,6 @@ function settingsPatchExpr(patch: { [K in keyof DeliverySettings]?: DeliverySett
   let expr = sql`(coalesce(${groups.settings}, '{}'::jsonb) || ${JSON.stringify(set)}::jsonb)`;
   for (const k of removed) expr = sql`(${expr} - ${k}::text)`;
   return expr;
-}
-
-/** PostgreSQL unique_violation on the named constraint, through drizzle's error wrapper (pg and PGlite alike). */
-function isUniqueViolation(err: unknown, constraint: string): boolean {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const x = e as { code?: unknown; constraint?: unknown; message?: unknown };
-    if (x.code === '23505' && (x.constraint === constraint || (typeof x.message === 'string' && x.message.includes(constraint))))
-      return true;
-  }
-  return false;
 }
 
 /** Runs a write; another group of the account with the same name answers 'name_taken'. */

@@ -15,3 +15,8 @@ export * from './rollup-progress.ts';
 export * from './endpoint-pauses.ts';
 export * from './maintenance-windows.ts';
 export * from './idempotency-keys.ts';
+export * from './status-pages.ts';
+export * from './status-page-domains.ts';
+export * from './status-page-items.ts';
+export * from './status-page-announcements.ts';
+export * from './status-page-announcement-updates.ts';
