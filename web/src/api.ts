@@ -209,41 +209,10 @@ export type EndpointEvent = Omit<Answer<'/v1/endpoints/{id}/events', 'get', 200>
 };
 
 // ---- status pages (docs/BEHAVIOUR.md "Status pages") --------------------------------------------------------
-// TEMPORARY hand-written to the contract until the backend routes are merged; then generated via Answer<>.
-export interface StatusPageItem {
-  key: string;
-  endpoint_id: string | null;
-  group_id: string | null;
-  label: string;
-  show_response_time: boolean;
-}
-export interface StatusPage {
-  id: string;
-  slug: string;
-  title: string;
-  description: string | null;
-  visibility: 'public' | 'unlisted';
-  custom_domains: string[];
-  items: StatusPageItem[];
-  created_at: string;
-  updated_at: string;
-}
+export type StatusPage = Answer<'/v1/status-pages/{id}', 'get', 200>;
 /** What the status page form sends, on a create and (whole) on an edit. */
-export interface StatusPageInput {
-  slug: string;
-  title: string;
-  description: string | null;
-  visibility: 'public' | 'unlisted';
-  custom_domains: string[];
-  items: Array<{ endpoint_id?: string; group_id?: string; label: string; show_response_time: boolean }>;
-}
-export type AnnouncementStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
-export interface Announcement {
-  id: string;
-  title: string;
-  status: AnnouncementStatus;
-  created_at: string;
-  updated_at: string;
-  resolved_at: string | null;
-  updates: Array<{ id: string; status: AnnouncementStatus; message: string; created_at: string }>;
-}
+export type StatusPageInput = Required<Omit<Body<'/v1/status-pages', 'post'>, 'items'>> & {
+  items: Array<Omit<Body<'/v1/status-pages', 'post'>['items'][number], 'show_response_time'> & { show_response_time: boolean }>;
+};
+export type Announcement = Answer<'/v1/status-pages/{id}/announcements', 'post', 201>;
+export type AnnouncementStatus = Announcement['status'];
