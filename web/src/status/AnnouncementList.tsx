@@ -6,7 +6,7 @@ import './announcement.css';
 
 const GLYPH: Record<AnnouncementStatus, string> = { investigating: '⌕', identified: '!', monitoring: '◔', resolved: '✔' };
 
-export function AnnouncementStatusBadge({ status }: { status: AnnouncementStatus }) {
+function AnnouncementStatusBadge({ status }: { status: AnnouncementStatus }) {
   return (
     <span className={`badge ann-${status}`} data-announcement-status={status}>
       <span aria-hidden="true" className="glyph">
