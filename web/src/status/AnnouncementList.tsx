@@ -1,7 +1,7 @@
 // Announcements with their updates, newest update first, each with its status word. The public page shows them
 // and so does the console's status page screen (what visitors will read).
 import type { ReactNode } from 'react';
-import type { AnnouncementStatus } from './types.ts';
+import type { AnnouncementStatus, PublicAnnouncement } from './types.ts';
 import './announcement.css';
 
 const GLYPH: Record<AnnouncementStatus, string> = { investigating: '⌕', identified: '!', monitoring: '◔', resolved: '✔' };
@@ -19,15 +19,7 @@ function AnnouncementStatusBadge({ status }: { status: AnnouncementStatus }) {
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-export interface AnnouncementLike {
-  title: string;
-  status: AnnouncementStatus;
-  created_at: string;
-  resolved_at: string | null;
-  updates: Array<{ status: AnnouncementStatus; message: string; created_at: string }>;
-}
-
-export function Announcement({ a, actions, headingLevel = 3 }: { a: AnnouncementLike; actions?: ReactNode; headingLevel?: 2 | 3 }) {
+export function Announcement({ a, actions, headingLevel = 3 }: { a: PublicAnnouncement; actions?: ReactNode; headingLevel?: 2 | 3 }) {
   const H = headingLevel === 2 ? 'h2' : 'h3';
   const updates = [...a.updates].sort((x, y) => Date.parse(y.created_at) - Date.parse(x.created_at));
   return (

@@ -14,7 +14,7 @@ export interface PublicItem {
   response_time_ms?: number | null;
 }
 
-interface PublicAnnouncement {
+export interface PublicAnnouncement {
   title: string;
   status: AnnouncementStatus;
   created_at: string;
