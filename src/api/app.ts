@@ -7,7 +7,14 @@ import rateLimit from '@fastify/rate-limit';
 import { createMetrics } from '../observability/metrics.ts';
 import { requireApiKey } from './auth.ts';
 import type { AppDeps } from './deps.ts';
-import { apiKeyRateLimit, authFailureLockout, DEFAULT_RATE_LIMITS, incomingRateLimits, type RateLimits } from './rate-limits.ts';
+import {
+  apiKeyRateLimit,
+  authFailureLockout,
+  DEFAULT_RATE_LIMITS,
+  incomingRateLimits,
+  publicStatusRateLimits,
+  type RateLimits,
+} from './rate-limits.ts';
 import { metricsRoutes, recordHttpMetrics } from './routes/metrics.ts';
 import { API_SECURITY_HEADERS, clientErrorHandler, errorHandler, frameworkErrorHandler } from './errors.ts';
 import { accountRoutes, adminRoutes } from './routes/accounts.ts';
@@ -24,6 +31,7 @@ import { healthRoutes } from './routes/health.ts';
 import { incomingRoutes } from './routes/incoming.ts';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows.ts';
 import { statusPageRoutes } from './routes/status-pages.ts';
+import { customDomainRoot, publicStatusPageRoutes } from './routes/public-status-pages.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -138,6 +146,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(incomingRoutes(deps, incomingRateLimits(app, limits)));
   // The Temporal codec server (admin only): the Web UI and CLI decrypt workflow payloads through it.
   await app.register(codecRoutes(deps, authFailures));
+  // Public status pages and badges (no API key), and `/` on a page's custom domain.
+  const statusLimits = publicStatusRateLimits(app, limits);
+  await app.register(publicStatusPageRoutes(deps, statusLimits));
+  app.addHook('onRequest', customDomainRoot(deps, statusLimits));
   // The web console at / (static files only; every API route above keeps precedence).
   await registerConsole(app, deps.consoleDir);
   return app;

@@ -2,12 +2,13 @@
 // bundle under /assets/. Registered after the API, whose routes are all more specific, so they keep precedence;
 // nothing here catches other paths, so an unknown path is still the API's JSON 404.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { PROJECT_ROOT } from '../project-root.ts';
 
-const DEFAULT_CONSOLE_DIR = join(PROJECT_ROOT, 'web', 'dist');
+export const DEFAULT_CONSOLE_DIR = join(PROJECT_ROOT, 'web', 'dist');
 
 /** The console talks only to this origin's /v1 API: nothing inline, nothing third-party, never framed. */
 const CONSOLE_HEADERS = {
@@ -49,4 +50,19 @@ export async function registerConsole(app: FastifyInstance, dir: string = DEFAUL
       return reply.headers({ ...CONSOLE_HEADERS, 'cache-control': 'no-cache' }).sendFile('index.html', dir, { cacheControl: false });
     });
   });
+}
+
+/**
+ * The public status page's HTML (web/status.html, built beside index.html; static, it fetches the page's JSON), with
+ * the console's headers and the caller's (caching, robots).
+ */
+export async function sendStatusPageHtml(reply: FastifyReply, dir: string, headers: Record<string, string>): Promise<FastifyReply> {
+  const file = join(dir, 'status.html');
+  if (!existsSync(file)) {
+    return reply.status(503).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(NOT_BUILT_MESSAGE);
+  }
+  return reply
+    .headers({ ...CONSOLE_HEADERS, ...headers })
+    .type('text/html; charset=utf-8')
+    .send(await readFile(file));
 }

@@ -7,7 +7,7 @@ import { endpoints, groups } from '../db/schema/index.ts';
 import { validation } from './errors.ts';
 
 /** Which of ids are the account's: its groups, or its endpoints that are not deleted. */
-export async function ownIdsAmong(db: Db, accountId: string, kind: 'group' | 'endpoint', ids: string[]): Promise<Set<string>> {
+async function ownIdsAmong(db: Db, accountId: string, kind: 'group' | 'endpoint', ids: string[]): Promise<Set<string>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Set();
   const rows =

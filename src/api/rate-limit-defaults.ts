@@ -10,6 +10,10 @@ export interface RateLimits {
   incomingPerIpPerMinute: number;
   /** wrong-token 404s per minute per client IP, before that IP is refused outright */
   wrongTokenPerIpPerMinute: number;
+  /** public status page reads (its JSON and HTML) per minute per client IP */
+  statusPagePerIpPerMinute: number;
+  /** status page badges (SVG) per minute per client IP */
+  badgePerIpPerMinute: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
@@ -18,4 +22,6 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   incomingPerTokenPerMinute: 600,
   incomingPerIpPerMinute: 1200,
   wrongTokenPerIpPerMinute: 20,
+  statusPagePerIpPerMinute: 600,
+  badgePerIpPerMinute: 600,
 };

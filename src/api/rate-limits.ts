@@ -79,3 +79,15 @@ export function incomingRateLimits(app: FastifyInstance, limits: RateLimits) {
     countWrongToken: (req: FastifyRequest) => wrong.fail(req),
   };
 }
+
+/** onRequest hooks of the public status page routes: one bucket per client IP for the page, one for its badges. */
+export function publicStatusRateLimits(app: FastifyInstance, limits: RateLimits) {
+  const perIp = (max: number, prefix: string, what: string) => {
+    const limiter = app.createRateLimit({ max, timeWindow: MINUTE, keyGenerator: (req) => `${prefix}:${req.ip}` });
+    return (req: FastifyRequest, reply: FastifyReply) => consume(limiter, req, reply, what);
+  };
+  return {
+    page: perIp(limits.statusPagePerIpPerMinute, 'sp-ip', 'too many status page requests from this address'),
+    badge: perIp(limits.badgePerIpPerMinute, 'badge-ip', 'too many badge requests from this address'),
+  };
+}

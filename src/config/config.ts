@@ -36,6 +36,8 @@ const RATE_LIMIT_ENV = {
   VANTA_RATE_LIMIT_INCOMING_PER_TOKEN_PER_MINUTE: 'incomingPerTokenPerMinute',
   VANTA_RATE_LIMIT_INCOMING_PER_IP_PER_MINUTE: 'incomingPerIpPerMinute',
   VANTA_RATE_LIMIT_WRONG_TOKEN_PER_IP_PER_MINUTE: 'wrongTokenPerIpPerMinute',
+  VANTA_RATE_LIMIT_STATUS_PAGE_PER_IP_PER_MINUTE: 'statusPagePerIpPerMinute',
+  VANTA_RATE_LIMIT_BADGES_PER_IP_PER_MINUTE: 'badgePerIpPerMinute',
 } as const satisfies Record<string, keyof RateLimits>;
 
 /** 127.0.0.0/8, ::1 (also as ::ffff:127.x) and localhost: an address only this machine reaches. */
@@ -86,6 +88,8 @@ const envSchema = z.object({
   VANTA_RATE_LIMIT_INCOMING_PER_TOKEN_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.incomingPerTokenPerMinute),
   VANTA_RATE_LIMIT_INCOMING_PER_IP_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.incomingPerIpPerMinute),
   VANTA_RATE_LIMIT_WRONG_TOKEN_PER_IP_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.wrongTokenPerIpPerMinute),
+  VANTA_RATE_LIMIT_STATUS_PAGE_PER_IP_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.statusPagePerIpPerMinute),
+  VANTA_RATE_LIMIT_BADGES_PER_IP_PER_MINUTE: perMinute(DEFAULT_RATE_LIMITS.badgePerIpPerMinute),
   VANTA_INCOMING_MAX_AGE_SEC: z.coerce
     .number()
     .int()

@@ -61,7 +61,7 @@ export interface CheckCounts {
 }
 
 /** Several endpoints' counts added up, so a group's uptime weighs each member by its checks. */
-export function sumCounts(counts: readonly CheckCounts[]): CheckCounts {
+function sumCounts(counts: readonly CheckCounts[]): CheckCounts {
   return counts.reduce(
     (s, c) => ({
       checks: s.checks + c.checks,

@@ -50,13 +50,15 @@ test('a retention that is not a whole number of days from 1 to 3650 is refused, 
   }
 });
 
-test('rate limits default to 1200/min per key, 20 failed authentications/min per address, and the incoming limits', () => {
+test('rate limits default to 1200/min per key, 20 failed authentications/min per address, the incoming and the status page limits', () => {
   assert.deepEqual(loadConfig({}).rateLimits, {
     apiPerKeyPerMinute: 1200,
     authFailuresPerIpPerMinute: 20,
     incomingPerTokenPerMinute: 600,
     incomingPerIpPerMinute: 1200,
     wrongTokenPerIpPerMinute: 20,
+    statusPagePerIpPerMinute: 600,
+    badgePerIpPerMinute: 600,
   });
 });
 
@@ -67,6 +69,8 @@ test('each rate limit is set by its own variable, and a value that is not a whol
     VANTA_RATE_LIMIT_INCOMING_PER_TOKEN_PER_MINUTE: '60',
     VANTA_RATE_LIMIT_INCOMING_PER_IP_PER_MINUTE: '70',
     VANTA_RATE_LIMIT_WRONG_TOKEN_PER_IP_PER_MINUTE: '8',
+    VANTA_RATE_LIMIT_STATUS_PAGE_PER_IP_PER_MINUTE: '90',
+    VANTA_RATE_LIMIT_BADGES_PER_IP_PER_MINUTE: '9',
   });
   assert.deepEqual(c.rateLimits, {
     apiPerKeyPerMinute: 50,
@@ -74,11 +78,14 @@ test('each rate limit is set by its own variable, and a value that is not a whol
     incomingPerTokenPerMinute: 60,
     incomingPerIpPerMinute: 70,
     wrongTokenPerIpPerMinute: 8,
+    statusPagePerIpPerMinute: 90,
+    badgePerIpPerMinute: 9,
   });
   for (const name of [
     'VANTA_RATE_LIMIT_PER_KEY_PER_MINUTE',
     'VANTA_RATE_LIMIT_AUTH_FAILURES_PER_IP_PER_MINUTE',
     'VANTA_RATE_LIMIT_WRONG_TOKEN_PER_IP_PER_MINUTE',
+    'VANTA_RATE_LIMIT_BADGES_PER_IP_PER_MINUTE',
   ]) {
     for (const v of ['0', '-1', '2.5', 'many']) {
       assert.throws(

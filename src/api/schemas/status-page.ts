@@ -71,7 +71,6 @@ export const statusPageCreate = z.strictObject({
   custom_domains: customDomains.default([]),
   items,
 });
-export type StatusPageItemInput = z.output<typeof items>[number];
 
 export const statusPagePatch = z.strictObject({
   slug: slug.optional(),

@@ -11,7 +11,7 @@ import { isUniqueViolation } from './unique-violation.ts';
 export type StatusPageRow = typeof statusPages.$inferSelect;
 type ItemRow = typeof statusPageItems.$inferSelect;
 
-export interface ItemInput {
+interface ItemInput {
   endpoint_id?: string | null;
   group_id?: string | null;
   label: string;
@@ -58,7 +58,7 @@ export function statusPageToJson({ page, domains, items }: FullStatusPage) {
 }
 
 /** The domains and items of several pages, each in its order. */
-export async function loadParts(db: Db, pages: StatusPageRow[]): Promise<FullStatusPage[]> {
+async function loadParts(db: Db, pages: StatusPageRow[]): Promise<FullStatusPage[]> {
   const ids = pages.map((p) => p.id);
   if (ids.length === 0) return [];
   const [domains, items] = await Promise.all([
