@@ -104,6 +104,7 @@ test('status pages in the console and in public', { timeout: 300_000 }, async (t
     assert.equal(await page.locator('#sp-new-slug').getAttribute('aria-invalid'), 'true');
     assert.equal(await dialog.locator('.field-error').count(), 1, 'only the field the API named shows an error');
     assert.deepEqual((await api('GET', '/v1/status-pages')).data, [], 'nothing was stored');
+    await browser.screenshot('status-page-form', { selector: 'dialog[open]' });
 
     await page.locator('#sp-new-slug').fill(SLUG);
     await dialog.getByRole('button', { name: 'Add status page' }).click();
@@ -153,6 +154,7 @@ test('status pages in the console and in public', { timeout: 300_000 }, async (t
     const [stored] = (await api('GET', `/v1/status-pages/${state.pageId}/announcements`)).data;
     assert.equal(stored.status, 'identified');
     assert.equal(stored.updates.length, 2);
+    await browser.screenshot('status-page-console', { fullPage: true });
   });
 
   await step('the badges: shown in the console with copyable URL and Markdown, each an SVG the server serves', async () => {
