@@ -1,8 +1,9 @@
 // Posting an announcement on a status page (a title, a status and the first message) or an update to one (a status
 // and a message). The API's 400s show beside the field they name.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { AnnouncementStatus } from '../api.ts';
-import { describedBy, Field, FieldSet, GeneralError, noErrors, toFormErrors, type FormErrors } from '../lib.tsx';
+import { describedBy, Field, FieldSet, GeneralError } from '../lib.tsx';
+import { useApiForm } from '../useApiForm.ts';
 
 const STATUSES: AnnouncementStatus[] = ['investigating', 'identified', 'monitoring', 'resolved'];
 
@@ -25,27 +26,18 @@ export function AnnouncementForm(props: {
   const [title, setTitle] = useState('');
   const [status, setStatus] = useState<AnnouncementStatus>(props.initialStatus ?? 'investigating');
   const [message, setMessage] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
+  const { errors: f, formErrors, busy, submit } = useApiForm();
+  const onSubmit = submit(
+    async () => {
       await props.onSubmit({ ...(props.withTitle && { title }), status, message });
-      setErrors(noErrors);
       setTitle('');
       setMessage('');
-    } catch (err) {
-      setErrors(toFormErrors(err, props.withTitle ? ['title', 'status', 'message'] : ['status', 'message']));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const f = errors.fields;
+    },
+    () => (props.withTitle ? ['title', 'status', 'message'] : ['status', 'message']),
+  );
   return (
-    <form className="stack announcement-form" onSubmit={submit} noValidate>
-      <GeneralError errors={errors} />
+    <form className="stack announcement-form" onSubmit={onSubmit} noValidate>
+      <GeneralError errors={formErrors} />
       {props.withTitle && (
         <Field id={`${p}-title`} label="Title" error={f.title}>
           <input {...describedBy(`${p}-title`, f.title)} value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} />

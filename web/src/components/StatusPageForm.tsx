@@ -1,9 +1,10 @@
 // A status page, for adding one and for editing it: its address (slug, custom domains), title, description,
 // visibility, and the items it shows, each an endpoint or a group under a public label. The API validates; its 400s
 // and 409s show beside the field they name (an item's issue beside that item's row).
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { Endpoint, Group, StatusPage, StatusPageInput } from '../api.ts';
-import { describedBy, Field, FieldSet, GeneralError, noErrors, toFormErrors, type FormErrors } from '../lib.tsx';
+import { describedBy, Field, FieldSet, GeneralError } from '../lib.tsx';
+import { useApiForm } from '../useApiForm.ts';
 import './status-pages.css';
 
 interface ItemRow {
@@ -148,37 +149,17 @@ export function StatusPageForm(props: {
 }) {
   const p = props.idPrefix;
   const [form, setForm] = useState<FormState>(() => initialForm(props.initial));
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [busy, setBusy] = useState(false);
-  const set = (patch: Partial<FormState>) => setForm((f) => ({ ...f, ...patch }));
+  const { errors: f, formErrors, busy, submit } = useApiForm();
+  const set = (patch: Partial<FormState>) => setForm((x) => ({ ...x, ...patch }));
+  const onSubmit = submit(
+    () => props.onSubmit(toInput(form)),
+    () => ['slug', 'title', 'description', 'visibility', 'custom_domains', 'items', ...form.items.flatMap((_, i) => rowFields(i))],
+  );
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      await props.onSubmit(toInput(form));
-      setErrors(noErrors);
-    } catch (err) {
-      const fields = [
-        'slug',
-        'title',
-        'description',
-        'visibility',
-        'custom_domains',
-        'items',
-        ...form.items.flatMap((_, i) => rowFields(i)),
-      ];
-      setErrors(toFormErrors(err, fields));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const f = errors.fields;
   const slug = form.slug.trim();
   return (
-    <form className="stack" onSubmit={submit} noValidate>
-      <GeneralError errors={errors} />
+    <form className="stack" onSubmit={onSubmit} noValidate>
+      <GeneralError errors={formErrors} />
       <Field id={`${p}-title`} label="Title" error={f.title}>
         <input
           {...describedBy(`${p}-title`, f.title)}

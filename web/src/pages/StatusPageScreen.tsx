@@ -5,7 +5,8 @@ import { api, listAll, type Announcement, type Endpoint, type Group, type Status
 import { AnnouncementForm } from '../components/AnnouncementForm.tsx';
 import { BadgeLinks } from '../components/BadgeLinks.tsx';
 import { DeleteStatusPageDialog, StatusPageDialog } from '../components/StatusPageDialogs.tsx';
-import { ConfirmDialog, href, navigate, usePageHeading, usePoll } from '../lib.tsx';
+import { ConfirmDialog, href, navigate, usePageHeading } from '../lib.tsx';
+import { usePolled } from '../usePolled.ts';
 import { Announcement as AnnouncementView } from '../status/AnnouncementList.tsx';
 
 function AnnouncementItem(props: { base: string; a: Announcement; onChanged: (a: Announcement | null) => void }) {
@@ -63,44 +64,36 @@ function AnnouncementItem(props: { base: string; a: Announcement; onChanged: (a:
 }
 
 export function StatusPageScreen({ id }: { id: string }) {
-  const [page, setPage] = useState<StatusPage | null>(null);
-  const [announcements, setAnnouncements] = useState<Announcement[] | null>(null);
-  const [endpoints, setEndpoints] = useState<Endpoint[]>([]);
-  const [groups, setGroups] = useState<Group[]>([]);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const heading = usePageHeading(page?.title ?? 'Status page');
   const base = `/v1/status-pages/${encodeURIComponent(id)}`;
-
-  const refresh = usePoll(
-    async (live) => {
-      try {
-        const [p, a, e, g] = await Promise.all([
-          api.get<StatusPage>(base),
-          listAll<Announcement>(`${base}/announcements`),
-          listAll<Endpoint>('/v1/endpoints'),
-          listAll<Group>('/v1/groups'),
-        ]);
-        if (!live()) return;
-        setPage(p);
-        setAnnouncements(a);
-        setEndpoints(e);
-        setGroups(g);
-        setLoadError(null);
-      } catch (err) {
-        if (live()) setLoadError(err instanceof Error ? err.message : String(err));
-      }
+  const {
+    data,
+    setData,
+    error: loadError,
+    refresh,
+  } = usePolled(
+    async () => {
+      const [page, announcements, endpoints, groups] = await Promise.all([
+        api.get<StatusPage>(base),
+        listAll<Announcement>(`${base}/announcements`),
+        listAll<Endpoint>('/v1/endpoints'),
+        listAll<Group>('/v1/groups'),
+      ]);
+      return { page, announcements, endpoints, groups };
     },
     15_000,
     [base],
   );
+  const page = data?.page ?? null;
+  const heading = usePageHeading(page?.title ?? 'Status page');
+  const setAnnouncements = (f: (l: Announcement[]) => Announcement[]) => setData((d) => d && { ...d, announcements: f(d.announcements) });
   const nameOf = (i: StatusPage['items'][number]) =>
     i.endpoint_id
-      ? `endpoint ${endpoints.find((e) => e.id === i.endpoint_id)?.name ?? i.endpoint_id}`
-      : `group ${groups.find((g) => g.id === i.group_id)?.name ?? i.group_id}`;
+      ? `endpoint ${data?.endpoints.find((e) => e.id === i.endpoint_id)?.name ?? i.endpoint_id}`
+      : `group ${data?.groups.find((g) => g.id === i.group_id)?.name ?? i.group_id}`;
   const replace = (changed: Announcement | null, id: string) =>
-    setAnnouncements((l) => (changed ? (l ?? []).map((x) => (x.id === id ? changed : x)) : (l ?? []).filter((x) => x.id !== id)));
+    setAnnouncements((l) => (changed ? l.map((x) => (x.id === id ? changed : x)) : l.filter((x) => x.id !== id)));
 
   return (
     <section>
@@ -181,14 +174,14 @@ export function StatusPageScreen({ id }: { id: string }) {
               submitLabel="Post announcement"
               onSubmit={async (input) => {
                 const a = await api.post<Announcement>(`${base}/announcements`, input);
-                setAnnouncements((l) => [a, ...(l ?? [])]);
+                setAnnouncements((l) => [a, ...l]);
               }}
             />
           </div>
           <h2>Announcements</h2>
-          {announcements?.length === 0 && <p className="muted">None yet.</p>}
+          {data?.announcements.length === 0 && <p className="muted">None yet.</p>}
           <ul className="plain-list" data-testid="announcements">
-            {announcements?.map((a) => (
+            {data?.announcements.map((a) => (
               <AnnouncementItem key={a.id} base={base} a={a} onChanged={(c) => replace(c, a.id)} />
             ))}
           </ul>
@@ -204,11 +197,11 @@ export function StatusPageScreen({ id }: { id: string }) {
       {editing && page && (
         <StatusPageDialog
           editing={page}
-          endpoints={endpoints}
-          groups={groups}
+          endpoints={data?.endpoints ?? []}
+          groups={data?.groups ?? []}
           onClose={() => setEditing(false)}
           onSaved={(saved) => {
-            setPage(saved);
+            setData((d) => d && { ...d, page: saved });
             setEditing(false);
             refresh();
           }}

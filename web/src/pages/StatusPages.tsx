@@ -3,37 +3,31 @@
 import { useState } from 'react';
 import { listAll, type Endpoint, type Group, type StatusPage } from '../api.ts';
 import { DeleteStatusPageDialog, StatusPageDialog } from '../components/StatusPageDialogs.tsx';
-import { Empty, href, navigate, usePageHeading, usePoll } from '../lib.tsx';
+import { Empty, href, navigate, usePageHeading } from '../lib.tsx';
+import { usePolled } from '../usePolled.ts';
 
 export function StatusPages() {
   const heading = usePageHeading('Status pages');
-  const [pages, setPages] = useState<StatusPage[] | null>(null);
-  const [endpoints, setEndpoints] = useState<Endpoint[]>([]);
-  const [groups, setGroups] = useState<Group[]>([]);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [editing, setEditing] = useState<StatusPage | 'new' | null>(null);
   const [deleting, setDeleting] = useState<StatusPage | null>(null);
-
-  const refresh = usePoll(
-    async (live) => {
-      try {
-        const [p, e, g] = await Promise.all([
-          listAll<StatusPage>('/v1/status-pages'),
-          listAll<Endpoint>('/v1/endpoints'),
-          listAll<Group>('/v1/groups'),
-        ]);
-        if (!live()) return;
-        setPages(p);
-        setEndpoints(e);
-        setGroups(g);
-        setLoadError(null);
-      } catch (err) {
-        if (live()) setLoadError(err instanceof Error ? err.message : String(err));
-      }
+  const {
+    data,
+    setData,
+    error: loadError,
+    refresh,
+  } = usePolled(
+    async () => {
+      const [pages, endpoints, groups] = await Promise.all([
+        listAll<StatusPage>('/v1/status-pages'),
+        listAll<Endpoint>('/v1/endpoints'),
+        listAll<Group>('/v1/groups'),
+      ]);
+      return { pages, endpoints, groups };
     },
     15_000,
     [],
   );
+  const pages = data?.pages ?? null;
 
   return (
     <section>
@@ -111,8 +105,8 @@ export function StatusPages() {
         <StatusPageDialog
           key={editing === 'new' ? 'new' : editing.id}
           editing={editing}
-          endpoints={endpoints}
-          groups={groups}
+          endpoints={data?.endpoints ?? []}
+          groups={data?.groups ?? []}
           onClose={() => setEditing(null)}
           onSaved={(saved) => {
             setEditing(null);
@@ -126,7 +120,7 @@ export function StatusPages() {
           page={deleting}
           onClose={() => setDeleting(null)}
           onDeleted={() => {
-            setPages((l) => l?.filter((x) => x.id !== deleting.id) ?? null);
+            setData((d) => d && { ...d, pages: d.pages.filter((x) => x.id !== deleting.id) });
             setDeleting(null);
             refresh();
           }}
