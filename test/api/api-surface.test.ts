@@ -30,7 +30,7 @@ test('every /v1 answer carries X-Content-Type-Options: nosniff and Cache-Control
   const acc = await account(a);
   // every route of the router, unauthenticated: 401s (the admin route too)
   for (const r of v1Routes(a)) {
-    const url = fillParams(r.url, { id: 'x_1', token: 'vit_nope' });
+    const url = fillParams(r.url, { id: 'x_1', token: 'vit_nope', announcement_id: 'x_2' });
     assertHardened(await a.inject({ method: r.method, url }), `${r.method} ${r.url}`);
   }
   const created = await a.inject({

@@ -304,3 +304,23 @@ test('announcements: created with their first update, updated, resolved, reopene
     [second.id],
   );
 });
+
+test('creating a page, an announcement or an update with the same Idempotency-Key and body replays the first answer and creates once', async () => {
+  const { app, acc, e1 } = await setup();
+  const call = (url: string, payload: object, key: string) =>
+    app.inject({ method: 'POST', url, headers: { ...acc.auth, 'idempotency-key': key }, payload });
+  const body = { slug: slug('idem'), title: 'Idem', items: [{ endpoint_id: e1.id, label: 'A' }] };
+  const first = await ok(await call('/v1/status-pages', body, 'page-1'), 201);
+  const again = await call('/v1/status-pages', body, 'page-1');
+  assert.equal(again.headers['idempotent-replayed'], 'true');
+  assert.deepEqual(again.json(), first);
+  const annUrl = `/v1/status-pages/${first.id}/announcements`;
+  const ann = await ok(await call(annUrl, { title: 'T', status: 'investigating', message: 'm' }, 'ann-1'), 201);
+  assert.deepEqual((await call(annUrl, { title: 'T', status: 'investigating', message: 'm' }, 'ann-1')).json(), ann);
+  const upd = await ok(await call(`${annUrl}/${ann.id}/updates`, { status: 'resolved', message: 'done' }, 'upd-1'), 201);
+  assert.deepEqual((await call(`${annUrl}/${ann.id}/updates`, { status: 'resolved', message: 'done' }, 'upd-1')).json(), upd);
+  const list = await ok(await app.inject({ method: 'GET', url: annUrl, headers: acc.auth }), 200);
+  assert.equal(list.data.length, 1);
+  assert.equal(list.data[0].updates.length, 2);
+  assert.equal((await ok(await app.inject({ method: 'GET', url: '/v1/status-pages', headers: acc.auth }), 200)).data.length, 1);
+});

@@ -14,6 +14,11 @@ import {
   events,
   groups,
   maintenanceWindows,
+  statusPageAnnouncements,
+  statusPageAnnouncementUpdates,
+  statusPageDomains,
+  statusPageItems,
+  statusPages,
   webhooks,
 } from '../../src/db/schema/index.ts';
 import { endpointWorkflowId } from '../../src/domain/ids.ts';
@@ -41,6 +46,9 @@ interface Tenant {
   spareKey: string;
   /** a maintenance window scoped to the endpoint */
   maintenanceWindow: string;
+  /** a status page showing the endpoint and the group, and an announcement on it */
+  statusPage: string;
+  announcement: string;
 }
 
 let A: Tenant;
@@ -114,6 +122,22 @@ async function newTenant(label: string): Promise<Tenant> {
     }),
     201,
   );
+  const page = await ok(
+    await call('POST', '/v1/status-pages', {
+      slug: `${label}-status`,
+      title: `${label} status`,
+      custom_domains: [`status.${label}.test`],
+      items: [
+        { endpoint_id: endpoint.id, label: 'api' },
+        { group_id: group.id, label: 'group' },
+      ],
+    }),
+    201,
+  );
+  const announcement = await ok(
+    await call('POST', `/v1/status-pages/${page.id}/announcements`, { title: 'incident', status: 'investigating', message: 'looking' }),
+    201,
+  );
   const sent = await ok(await call('POST', `/v1/webhooks/${webhook.id}/test`), 202);
   // A finished delivery: nothing about it may move while the other account pokes at it.
   await eventually(async () => {
@@ -130,6 +154,8 @@ async function newTenant(label: string): Promise<Tenant> {
     delivery: sent.delivery_id,
     spareKey: spare.id,
     maintenanceWindow: window.id,
+    statusPage: page.id,
+    announcement: announcement.id,
   };
 }
 
@@ -142,6 +168,7 @@ function idFor(t: Tenant, route: ServedRoute): string {
     deliveries: t.delivery,
     'api-keys': t.spareKey,
     'maintenance-windows': t.maintenanceWindow,
+    'status-pages': t.statusPage,
   };
   const resource = idResource(route.url);
   const id = resource === null ? undefined : byResource[resource];
@@ -157,7 +184,9 @@ const NEVER_ISSUED: Record<string, string> = {
   deliveries: 'dlv_0000000000000000',
   'api-keys': 'key_0000000000000000',
   'maintenance-windows': 'mw_0000000000000000',
+  'status-pages': 'sp_0000000000000000',
 };
+const NEVER_ISSUED_ANNOUNCEMENT = 'ann_0000000000000000';
 
 /** A valid body for each :id route that takes one, so the answer to a foreign id is about the id, not a 400. */
 function validBody(route: ServedRoute): object | undefined {
@@ -168,6 +197,9 @@ function validBody(route: ServedRoute): object | undefined {
     'POST /v1/webhooks/:id/test': { event: 'endpoint.up' },
     'POST /v1/webhooks/:id/recover': { since: '2020-01-01T00:00:00Z', states: ['failed', 'succeeded', 'cancelled'] },
     'PATCH /v1/maintenance-windows/:id': { name: 'renamed-by-other', scope: 'account' },
+    'PATCH /v1/status-pages/:id': { title: 'renamed-by-other', visibility: 'unlisted' },
+    'POST /v1/status-pages/:id/announcements': { title: 'by other', status: 'resolved', message: 'x' },
+    'POST /v1/status-pages/:id/announcements/:announcement_id/updates': { status: 'resolved', message: 'x' },
   };
   return bodies[routeKey(route)];
 }
@@ -202,6 +234,47 @@ async function rowsOf(accountId: string) {
             )
             .orderBy(asc(deliveryAttempts.id)),
     events: await d.select().from(events).where(eq(events.accountId, accountId)).orderBy(asc(events.id)),
+    ...(await statusPageRowsOf(accountId)),
+  };
+}
+
+/** The account's status pages with their domains, items, announcements and updates. */
+async function statusPageRowsOf(accountId: string) {
+  const d = db.db;
+  const pages = await d.select().from(statusPages).where(eq(statusPages.accountId, accountId)).orderBy(asc(statusPages.id));
+  const pageIds = pages.map((p) => p.id);
+  if (pageIds.length === 0) return { status_pages: pages };
+  const anns = await d
+    .select()
+    .from(statusPageAnnouncements)
+    .where(inArray(statusPageAnnouncements.pageId, pageIds))
+    .orderBy(asc(statusPageAnnouncements.id));
+  return {
+    status_pages: pages,
+    status_page_domains: await d
+      .select()
+      .from(statusPageDomains)
+      .where(inArray(statusPageDomains.pageId, pageIds))
+      .orderBy(asc(statusPageDomains.domain)),
+    status_page_items: await d
+      .select()
+      .from(statusPageItems)
+      .where(inArray(statusPageItems.pageId, pageIds))
+      .orderBy(asc(statusPageItems.pageId), asc(statusPageItems.key)),
+    status_page_announcements: anns,
+    status_page_announcement_updates:
+      anns.length === 0
+        ? []
+        : await d
+            .select()
+            .from(statusPageAnnouncementUpdates)
+            .where(
+              inArray(
+                statusPageAnnouncementUpdates.announcementId,
+                anns.map((a) => a.id),
+              ),
+            )
+            .orderBy(asc(statusPageAnnouncementUpdates.id)),
   };
 }
 
@@ -259,7 +332,17 @@ test(
   async () => {
     const routes = v1Routes(app);
     const doc = app.swagger() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
-    const aIds = new Set([A.id, A.group.id, A.endpoint, A.webhook, A.delivery, A.spareKey, A.maintenanceWindow]);
+    const aIds = new Set([
+      A.id,
+      A.group.id,
+      A.endpoint,
+      A.webhook,
+      A.delivery,
+      A.spareKey,
+      A.maintenanceWindow,
+      A.statusPage,
+      A.announcement,
+    ]);
     const rowsBefore = await rowsOf(A.id);
     const temporalBefore = await temporalStateOf(A);
     const b = (method: HTTPMethods, url: string, payload?: object) =>
@@ -290,6 +373,22 @@ test(
     const listGroups = ownCollection('/v1/groups', () => B.group.id);
     const listWebhooks = ownCollection('/v1/webhooks', () => B.webhook);
     const listWindows = ownCollection('/v1/maintenance-windows', () => B.maintenanceWindow);
+    const listStatusPages = ownCollection('/v1/status-pages', () => B.statusPage);
+    const statusPageOfForeignIds = async () => {
+      // A page showing A's endpoint or group is refused exactly like one showing ids that never existed.
+      for (const [field, foreignId, never] of [
+        ['endpoint_id', A.endpoint, NEVER_ISSUED.endpoints],
+        ['group_id', A.group.id, NEVER_ISSUED.groups],
+      ] as const) {
+        const body = (id: string) => ({ slug: 'sneaky-page', title: 'sneaky', items: [{ [field]: id, label: 'x' }] });
+        const foreign = await b('POST', '/v1/status-pages', body(foreignId));
+        const unknown = await b('POST', '/v1/status-pages', body(never!));
+        assert.equal(foreign.statusCode, 400, foreign.body);
+        assertErrorShape(foreign, 'validation_error', `POST /v1/status-pages with A's ${field}`);
+        assert.equal(foreign.json().error.details[0].field, `items.0.${field}`);
+        assert.deepEqual(foreign.json(), unknown.json());
+      }
+    };
     const windowOfForeignIds = async () => {
       // A window naming A's endpoint or group is refused exactly like one naming ids that never existed.
       const base = { name: 'sneaky', starts_at: '2030-01-01T00:00:00Z', ends_at: '2030-01-01T01:00:00Z' };
@@ -372,6 +471,9 @@ test(
       'GET /v1/webhooks': () => listWebhooks('GET'),
       'GET /v1/maintenance-windows': () => listWindows('GET'),
       'HEAD /v1/maintenance-windows': () => listWindows('HEAD'),
+      'GET /v1/status-pages': () => listStatusPages('GET'),
+      'HEAD /v1/status-pages': () => listStatusPages('HEAD'),
+      'POST /v1/status-pages': statusPageOfForeignIds,
       'POST /v1/maintenance-windows': windowOfForeignIds,
       'HEAD /v1/webhooks': () => listWebhooks('HEAD'),
       'POST /v1/endpoints': referencesAGroup('/v1/endpoints', { name: 'sneaky', type: 'push' }),
@@ -415,9 +517,18 @@ test(
         const body = validBody(route);
         assert.ok(!hasBody || body, `${key} takes a body: add a valid one to validBody() so its 404 is not a 400`);
         const resource = idResource(route.url)!;
-        const foreign = await b(route.method, fillParams(route.url, { id: idFor(A, route) }), body);
+        const foreign = await b(route.method, fillParams(route.url, { id: idFor(A, route), announcement_id: A.announcement }), body);
         assert.equal(foreign.statusCode, 404, `${key} with A's id: ${foreign.statusCode} ${foreign.body}`);
-        const unknown = await b(route.method, fillParams(route.url, { id: NEVER_ISSUED[resource]! }), body);
+        const unknown = await b(
+          route.method,
+          fillParams(route.url, { id: NEVER_ISSUED[resource]!, announcement_id: NEVER_ISSUED_ANNOUNCEMENT }),
+          body,
+        );
+        if (route.url.includes(':announcement_id')) {
+          // B's own page with A's announcement: the announcement is looked up within the page, so it is not found
+          const mixed = await b(route.method, fillParams(route.url, { id: B.statusPage, announcement_id: A.announcement }), body);
+          assert.equal(mixed.statusCode, 404, `${key} with B's page and A's announcement: ${mixed.body}`);
+        }
         assert.equal(unknown.statusCode, 404, `${key} with a never-issued id`);
         if (route.method !== 'HEAD') {
           assertErrorShape(foreign, 'not_found', key);
@@ -469,10 +580,11 @@ test(
     assert.equal(stillOk.statusCode, 200, "A's own key still reaches A's endpoint");
 
     // Control: the same routes with the same bodies and B's own ids succeed, so every 404 above was the owner check
-    // (deletions last, since they remove what the others use).
-    const ordered = [...byIdRoutes.filter((r) => r.method !== 'DELETE'), ...byIdRoutes.filter((r) => r.method === 'DELETE')];
+    // (deletions last, since they remove what the others use, the deeper ones first: an announcement before its page).
+    const deletions = byIdRoutes.filter((r) => r.method === 'DELETE').sort((x, y) => y.url.length - x.url.length);
+    const ordered = [...byIdRoutes.filter((r) => r.method !== 'DELETE'), ...deletions];
     for (const route of ordered) {
-      const res = await b(route.method, fillParams(route.url, { id: idFor(B, route) }), validBody(route));
+      const res = await b(route.method, fillParams(route.url, { id: idFor(B, route), announcement_id: B.announcement }), validBody(route));
       assert.ok(res.statusCode >= 200 && res.statusCode < 300, `${routeKey(route)} with B's own id: ${res.statusCode} ${res.body}`);
     }
   },

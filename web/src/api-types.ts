@@ -3051,7 +3051,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes the request safe to retry: the same key with the same body within 24 h answers the first answer again (status and body) without doing anything; the same key with another body is a 422; while the first request with the key is still running, a 409. 1 to 255 printable ASCII characters, one per account. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                     announcement_id: string;

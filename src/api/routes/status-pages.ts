@@ -84,8 +84,14 @@ export const statusPageRoutes =
       return cursorList(req.query, (w) => announcementRepo(db, page.id).list(w), announcementToJson);
     });
 
-    const updateSchema = { tags, params: announcementParams, body: announcementUpdateCreate, response: { 201: announcementResponse } };
-    app.post('/v1/status-pages/:id/announcements/:announcement_id/updates', { schema: updateSchema }, async (req, reply) => {
+    const updateSchema = {
+      tags,
+      params: announcementParams,
+      headers: idempotencyKeyHeaders,
+      body: announcementUpdateCreate,
+      response: { 201: announcementResponse },
+    };
+    app.post('/v1/status-pages/:id/announcements/:announcement_id/updates', { schema: updateSchema, ...idem }, async (req, reply) => {
       const page = await ownedStatusPage(db, req.accountId, req.params.id);
       const a = found(await announcementRepo(db, page.id).addUpdate(req.params.announcement_id, req.body), 'announcement');
       return reply.status(201).send(announcementToJson(a));
