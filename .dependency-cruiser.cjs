@@ -118,6 +118,18 @@ module.exports = {
       to: { path: '^src/' },
     },
     {
+      name: 'public-status-page-loads-no-console-code',
+      comment:
+        'web/src/status/ (the public page, its own bundle) and the two pieces it shares with the console load nothing else of the console at run time',
+      severity: 'error',
+      from: { path: '^web/src/(status/|StatusBadge\\.tsx$|components/UptimeBars\\.tsx$)' },
+      to: {
+        path: '^web/src/',
+        pathNot: ['^web/src/status/', '^web/src/StatusBadge\\.tsx$', '^web/src/components/UptimeBars\\.tsx$', '^web/src/styles\\.css$'],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'src-does-not-import-tests-scripts-bench',
       severity: 'error',
       from: { path: '^src/' },

@@ -1,5 +1,6 @@
 // `npm run build:web` (and, through prestart/pretest, `npm start` and `npm test`): builds the operator console in
-// web/ with Vite into web/dist (git-ignored), which the API serves at /.
+// web/ with Vite into web/dist (git-ignored), which the API serves at /, and the public status page (web/status.html,
+// its own entry) that the API serves at /status/:slug.
 //
 // - First generates web/src/api-types.ts, the console's API types, from the OpenAPI document the server serves at
 //   /openapi.json (openapi-typescript), when the server's sources changed since the last generation. The file is
@@ -139,6 +140,8 @@ export async function buildWeb(
         modulePreload: { polyfill: false },
         assetsInlineLimit: 4096,
         reportCompressedSize: false,
+        // two pages: the console, and the public status page (served at /status/:slug), which loads none of its code
+        rolldownOptions: { input: { index: join(WEB, 'index.html'), status: join(WEB, 'status.html') } },
       },
     });
     const size = await compressAssets(tmp);

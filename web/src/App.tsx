@@ -9,6 +9,8 @@ import { Webhooks } from './pages/Webhooks.tsx';
 import { WebhookPage } from './pages/WebhookPage.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { Maintenance } from './pages/Maintenance.tsx';
+import { StatusPages } from './pages/StatusPages.tsx';
+import { StatusPageScreen } from './pages/StatusPageScreen.tsx';
 
 export function App() {
   const [key, setKey] = useState(storedKey);
@@ -50,11 +52,14 @@ export function App() {
 
   const [first, second, third] = route.parts;
   let page;
-  let section: 'board' | 'maintenance' | 'webhooks' | 'account' = 'board';
+  let section: 'board' | 'maintenance' | 'status-pages' | 'webhooks' | 'account' = 'board';
   if (first === 'endpoints' && second) page = <EndpointPage key={second} id={second} />;
   else if (first === 'maintenance') {
     section = 'maintenance';
     page = <Maintenance />;
+  } else if (first === 'status-pages') {
+    section = 'status-pages';
+    page = second ? <StatusPageScreen key={second} id={second} /> : <StatusPages />;
   } else if (first === 'settings' && second === 'webhooks' && third) {
     section = 'webhooks';
     page = <WebhookPage key={third} id={third} meta={meta} />;
@@ -82,6 +87,9 @@ export function App() {
           </a>
           <a href={href('maintenance')} aria-current={section === 'maintenance' ? 'page' : undefined}>
             Maintenance
+          </a>
+          <a href={href('status-pages')} aria-current={section === 'status-pages' ? 'page' : undefined}>
+            Status pages
           </a>
           <a href={href('settings', 'webhooks')} aria-current={section === 'webhooks' ? 'page' : undefined}>
             Webhooks

@@ -207,3 +207,12 @@ export type EndpointEvent = Omit<Answer<'/v1/endpoints/{id}/events', 'get', 200>
     message?: string | null;
   };
 };
+
+// ---- status pages (docs/BEHAVIOUR.md "Status pages") --------------------------------------------------------
+export type StatusPage = Answer<'/v1/status-pages/{id}', 'get', 200>;
+/** What the status page form sends, on a create and (whole) on an edit. */
+export type StatusPageInput = Required<Omit<Body<'/v1/status-pages', 'post'>, 'items'>> & {
+  items: Array<Omit<Body<'/v1/status-pages', 'post'>['items'][number], 'show_response_time'> & { show_response_time: boolean }>;
+};
+export type Announcement = Answer<'/v1/status-pages/{id}/announcements', 'post', 201>;
+export type AnnouncementStatus = Announcement['status'];

@@ -1,7 +1,6 @@
 // Small shared pieces: hash routing, polling, formatting, form errors, and the few components every page uses.
 import { useCallback, useEffect, useId, useRef, useState, type MouseEvent, type ReactNode } from 'react';
-import { ApiError, type DeliveryState, type Status } from './api.ts';
-import { shownStatus, STATUS_GLYPH } from './status-display.ts';
+import { ApiError, type DeliveryState } from './api.ts';
 
 // ---- routing: the hash, so the server only ever serves / and a reload keeps the page -------------------------
 
@@ -218,51 +217,10 @@ export function GeneralError({ errors }: { errors: FormErrors }) {
   );
 }
 
-// ---- status badges: a colour, a shape and a word ------------------------------------------------------------
+// ---- status and delivery badges: a colour, a shape and a word ------------------------------------------------
 
-export function StatusBadge({
-  status,
-  paused,
-  maintenanceUntil,
-  failureCount,
-  failureThreshold,
-}: {
-  status: Status | null;
-  paused?: boolean;
-  /** set while a maintenance window is in force: status events are held back until then */
-  maintenanceUntil?: string | null;
-  /** with failureThreshold: failed checks below the threshold show as "failing (n of N)", never a plain "up" */
-  failureCount?: number;
-  failureThreshold?: number;
-}) {
-  const { shown, word, explanation } = shownStatus({ status, failureCount, failureThreshold });
-  return (
-    <span className="badges">
-      <span className={`badge status-${shown}`} data-status={status ?? 'unknown'} data-shown={shown} title={explanation}>
-        <span aria-hidden="true" className="glyph">
-          {STATUS_GLYPH[shown]}
-        </span>
-        {word}
-      </span>
-      {paused && (
-        <span className="badge paused">
-          <span aria-hidden="true" className="glyph">
-            ❚❚
-          </span>
-          paused
-        </span>
-      )}
-      {maintenanceUntil && (
-        <span className="badge maintenance" data-maintenance-until={maintenanceUntil} title={`maintenance until ${maintenanceUntil}`}>
-          <span aria-hidden="true" className="glyph">
-            ⚒
-          </span>
-          maintenance
-        </span>
-      )}
-    </span>
-  );
-}
+// StatusBadge has its own file, so the public status page can use it without loading the console's code.
+export { StatusBadge } from './StatusBadge.tsx';
 
 const STATE_GLYPH: Record<DeliveryState, string> = { pending: '…', retrying: '↻', succeeded: '✔', failed: '✖', cancelled: '⊘' };
 

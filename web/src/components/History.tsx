@@ -1,27 +1,17 @@
 // An endpoint's history: the response-time chart (24 h, 7 d, 30 d; uPlot, docs/ARCHITECTURE.md "Web console") and
-// the 90-day uptime bars, one per UTC day, coloured by uptime, each with a tooltip on hover and keyboard focus.
+// the 90-day uptime bars (UptimeBars.tsx, shared with the public status page).
 import { useEffect, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { api, storedKey, type Uptime, type UptimeBucket } from '../api.ts';
 import { fullTime, usePoll } from '../lib.tsx';
+import { formatPercent, UptimeBars, type UptimeDay } from './UptimeBars.tsx';
 
 const CHART_WINDOWS = ['24h', '7d', '30d'] as const;
 type ChartWindow = (typeof CHART_WINDOWS)[number];
 const REFRESH_MS = 60_000;
 
-export const formatPercent = (p: number | null | undefined) => (p == null ? '—' : `${p.toFixed(p === 100 ? 0 : 2)} %`);
-
 const duration = (sec: number) => (sec < 120 ? `${sec} s` : sec < 7200 ? `${Math.round(sec / 60)} min` : `${(sec / 3600).toFixed(1)} h`);
-
-/** The bar's class: no data, or how close to 100 % the day was. */
-function uptimeClass(p: number | null): string {
-  if (p === null) return 'none';
-  if (p >= 99.9) return 'good';
-  if (p >= 99) return 'fair';
-  if (p >= 95) return 'poor';
-  return 'bad';
-}
 
 /** Draws the chart into el; answers its teardown. */
 function draw(UPlot: typeof uPlot, el: HTMLDivElement, buckets: UptimeBucket[]): () => void {
@@ -85,61 +75,16 @@ function ResponseTimeChart({ buckets }: { buckets: UptimeBucket[] }) {
   return <div ref={box} className="rt-chart" data-testid="response-time-chart" />;
 }
 
-/** Centred on its bar, but kept inside the card near either edge. */
-function tipPosition(at: number): { left: string; transform: string } {
-  const shift = at < 0.15 ? '0' : at > 0.85 ? '-100%' : '-50%';
-  return { left: `${at * 100}%`, transform: `translateX(${shift})` };
-}
-
-function UptimeBars({ uptime }: { uptime: Uptime }) {
-  const [shown, setShown] = useState<number | null>(null);
-  const b = shown === null ? null : uptime.buckets[shown];
-  return (
-    <div className="uptime-bars-wrap">
-      <div className="uptime-bars" role="list" aria-label="Uptime per day, last 90 days" data-testid="uptime-bars">
-        {uptime.buckets.map((d, i) => (
-          <span
-            key={d.start}
-            role="listitem"
-            tabIndex={0}
-            className={`bar ${uptimeClass(d.uptime_percent)}`}
-            data-date={d.start.slice(0, 10)}
-            aria-label={`${d.start.slice(0, 10)}: ${d.uptime_percent == null ? 'no checks' : `${formatPercent(d.uptime_percent)} uptime`}`}
-            aria-describedby={shown === i ? 'uptime-tip' : undefined}
-            onMouseEnter={() => setShown(i)}
-            onMouseLeave={() => setShown(null)}
-            onFocus={() => setShown(i)}
-            onBlur={() => setShown(null)}
-          />
-        ))}
-      </div>
-      {b && shown !== null && (
-        <div
-          id="uptime-tip"
-          role="tooltip"
-          className="uptime-tip"
-          data-testid="uptime-tooltip"
-          style={tipPosition((shown + 0.5) / uptime.buckets.length)}
-        >
-          <strong>{b.start.slice(0, 10)}</strong>
-          <span>{b.uptime_percent == null ? 'no checks' : `${formatPercent(b.uptime_percent)} uptime`}</span>
-          <span>
-            {b.checks} checks · {b.failures} failed
-            {b.maintenance_checks > 0 && ` · ${b.maintenance_checks} in maintenance`}
-          </span>
-          {b.p50_ms != null && (
-            <span>
-              p50 {b.p50_ms} ms · p95 {b.p95_ms} ms
-            </span>
-          )}
-        </div>
-      )}
-      <p className="bars-legend muted">
-        <span className="bar good" /> ≥ 99.9 % <span className="bar fair" /> ≥ 99 % <span className="bar poor" /> ≥ 95 %{' '}
-        <span className="bar bad" /> below <span className="bar none" /> no checks
-      </p>
-    </div>
-  );
+/** The endpoint's 90 days, as the shared bars take them: the day's checks and response times in the tooltip. */
+function toDays(uptime: Uptime): UptimeDay[] {
+  return uptime.buckets.map((b) => ({
+    date: b.start.slice(0, 10),
+    uptime: b.uptime_percent,
+    details: [
+      `${b.checks} checks · ${b.failures} failed${b.maintenance_checks > 0 ? ` · ${b.maintenance_checks} in maintenance` : ''}`,
+      ...(b.p50_ms != null ? [`p50 ${b.p50_ms} ms · p95 ${b.p95_ms} ms`] : []),
+    ],
+  }));
 }
 
 export function History({ endpointId }: { endpointId: string }) {
@@ -198,7 +143,7 @@ export function History({ endpointId }: { endpointId: string }) {
       </h3>
       {chart && chart.window === window ? <ResponseTimeChart buckets={chart.buckets} /> : <p className="muted">Loading…</p>}
       <h3>Uptime, last 90 days</h3>
-      {days ? <UptimeBars uptime={days} /> : <p className="muted">Loading…</p>}
+      {days ? <UptimeBars days={toDays(days)} /> : <p className="muted">Loading…</p>}
       <p>
         <a href={`${base}/uptime.csv?window=90d`} onClick={(e) => (e.preventDefault(), void downloadCsv(base))}>
           Download the SLA report (CSV, 90 days)

@@ -21,7 +21,7 @@ import {
   type StatusEntry,
   type UptimeSummary,
 } from '../api.ts';
-import { formatPercent } from '../components/History.tsx';
+import { formatPercent } from '../components/UptimeBars.tsx';
 import { shownStatus } from '../status-display.ts';
 import {
   describedBy,
