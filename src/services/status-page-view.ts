@@ -95,6 +95,8 @@ export async function publicStatusPage(db: Db, page: FullStatusPage, now: number
   return {
     title: page.page.title,
     description: page.page.description,
+    // the page's HTML is one static file for every page, so it learns here whether to ask robots not to index it
+    visibility: page.page.visibility,
     generated_at: new Date(now).toISOString(),
     overall: overallStatus(items),
     items,

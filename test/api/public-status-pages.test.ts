@@ -113,7 +113,7 @@ test('the public JSON shows only the chosen labels, title and description; a gro
   assert.equal(res.headers['cache-control'], 'public, max-age=30');
   assert.equal(res.headers['x-content-type-options'], 'nosniff');
   assert.equal(res.headers['x-robots-tag'], undefined, 'a public page may be indexed');
-  assert.deepEqual(Object.keys(body).sort(), ['announcements', 'description', 'generated_at', 'items', 'overall', 'title']);
+  assert.deepEqual(Object.keys(body).sort(), ['announcements', 'description', 'generated_at', 'items', 'overall', 'title', 'visibility']);
   assert.equal(body.title, 'Acme Public Title');
   assert.equal(body.description, 'Acme public description');
   assert.equal(body.overall, 'down');
@@ -171,6 +171,8 @@ test('an unlisted page is served with X-Robots-Tag: noindex, its JSON and its HT
     assert.equal(res.headers['x-robots-tag'], 'noindex', url);
     assert.equal(res.headers['cache-control'], 'public, max-age=30', url);
   }
+  // the HTML is one static file for every page: the JSON tells it to add <meta name="robots" content="noindex">
+  assert.equal((await app.inject({ method: 'GET', url: `/public/status-pages/${page.slug}` })).json().visibility, 'unlisted');
   const html = await app.inject({ method: 'GET', url: `/status/${page.slug}` });
   assert.equal(html.body, STATUS_HTML);
   assert.match(String(html.headers['content-type']), /^text\/html/);

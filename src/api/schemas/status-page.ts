@@ -128,6 +128,7 @@ export const uptimeBadgeQuery = z.strictObject({ window: z.enum(UPTIME_WINDOWS).
 export const publicStatusPageResponse = z.object({
   title: z.string(),
   description: z.string().nullable(),
+  visibility: z.enum(['public', 'unlisted']),
   generated_at: z.string(),
   overall: status,
   items: z.array(

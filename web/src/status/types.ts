@@ -29,6 +29,6 @@ export interface PublicStatusPage {
   overall: ItemStatus;
   items: PublicItem[];
   announcements: PublicAnnouncement[];
-  /** not in the contract yet: when the server sends it, an unlisted page also gets <meta name="robots" content="noindex"> */
-  visibility?: 'public' | 'unlisted';
+  /** an unlisted page also gets <meta name="robots" content="noindex"> */
+  visibility: 'public' | 'unlisted';
 }
