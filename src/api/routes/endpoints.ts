@@ -9,7 +9,7 @@ import { assertOwnGroup, found, ownedEndpoint } from '../ownership.ts';
 import { cursorList } from '../pagination.ts';
 import { cursorPage, idParam, listQuery, noContent } from '../schemas/common.ts';
 import { assertionsConflict } from '../schemas/assertions.ts';
-import { endpointCreateSchema, endpointPatchSchema, endpointResponse, eventResponse } from '../schemas/endpoint.ts';
+import { endpointCreateSchema, endpointListQuery, endpointPatchSchema, endpointResponse, eventResponse } from '../schemas/endpoint.ts';
 import { liveStatusResponse } from '../schemas/status.ts';
 import { registerResourceReads } from '../resource-routes.ts';
 import { checkResolvedUrlTarget } from '../../net/target-check.ts';
@@ -50,6 +50,7 @@ export const endpointRoutes =
       tags,
       what: 'endpoint',
       response: endpointResponse,
+      query: endpointListQuery,
       repo: (accountId) => endpointRepo(db, accountId),
       present: async () => endpointToJson,
     });
