@@ -90,7 +90,11 @@ test('a bad tag is a 400 naming tags.<i>, and nothing is written', async () => {
       );
     }
   }
-  const tooMany = await call(a, 'POST', '/v1/endpoints', { name: 'many', type: 'push', tags: Array.from({ length: 21 }, (_, i) => `t${i}`) });
+  const tooMany = await call(a, 'POST', '/v1/endpoints', {
+    name: 'many',
+    type: 'push',
+    tags: Array.from({ length: 21 }, (_, i) => `t${i}`),
+  });
   assert.equal(tooMany.statusCode, 400, tooMany.body);
   assert.equal(tooMany.json().error.details[0].field, 'tags');
   assert.deepEqual(await names(a, ''), ['keeps its tags'], 'no endpoint was created');

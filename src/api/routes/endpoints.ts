@@ -14,6 +14,8 @@ import { liveStatusResponse } from '../schemas/status.ts';
 import { registerResourceReads } from '../resource-routes.ts';
 import { checkResolvedUrlTarget } from '../../net/target-check.ts';
 import { endpointTargets } from '../endpoint-target.ts';
+import { bulkActionBody, bulkActionResponse } from '../schemas/endpoint-bulk.ts';
+import { bulkEndpointAction } from '../../services/endpoint-bulk.ts';
 
 const tags = ['endpoints'];
 
@@ -90,6 +92,12 @@ export const endpointRoutes =
         return endpointToJson(row);
       });
     }
+
+    app.post(
+      '/v1/endpoints/bulk',
+      { schema: { tags, summary: 'Pause, resume or delete many endpoints', body: bulkActionBody, response: { 200: bulkActionResponse } } },
+      async (req) => ({ data: await bulkEndpointAction(db, deps.temporal, req.log, req.accountId, req.body.action, req.body.ids) }),
+    );
 
     app.get('/v1/endpoints/:id/status', { schema: { tags, params: idParam, response: { 200: liveStatusResponse } } }, async (req) => {
       const status = (await readEndpointStatuses(db, req.accountId, [req.params.id])).get(req.params.id);

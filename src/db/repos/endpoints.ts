@@ -40,7 +40,9 @@ function filtersWhere(f: EndpointFilters): SQL | undefined {
   const pattern = f.q ? containing(f.q) : null;
   return and(
     f.tag?.length ? arrayContains(endpoints.tags, f.tag) : undefined,
-    pattern ? or(ilike(endpoints.name, pattern), ilike(endpoints.url, pattern), sql`${endpoints.target}->>'host' ilike ${pattern}`) : undefined,
+    pattern
+      ? or(ilike(endpoints.name, pattern), ilike(endpoints.url, pattern), sql`${endpoints.target}->>'host' ilike ${pattern}`)
+      : undefined,
   );
 }
 

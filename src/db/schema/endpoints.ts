@@ -33,7 +33,10 @@ export const endpoints = pgTable(
     // content assertions on http checks (docs/BEHAVIOUR.md, "Content assertions"); empty for push endpoints
     assertions: jsonb('assertions').$type<Assertion[]>().notNull().default([]),
     // lower-case labels (docs/BEHAVIOUR.md, "Tags"); the list filters on them with @>, which the GIN index serves
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     // soft delete: the event log and deliveries keep pointing at the endpoint
