@@ -2,7 +2,7 @@
 // console's board changes a thousand endpoints in one request instead of a thousand.
 import { z } from 'zod';
 
-export const BULK_MAX_IDS = 1000;
+const BULK_MAX_IDS = 1000;
 
 export const bulkActionBody = z.strictObject({
   action: z.enum(['pause', 'resume', 'delete']),

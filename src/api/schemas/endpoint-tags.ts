@@ -1,7 +1,7 @@
 // Endpoint tags (docs/BEHAVIOUR.md, "Tags"): short lower-case labels an operator filters the board and the list by.
 import { z } from 'zod';
 
-export const MAX_TAGS = 20;
+const MAX_TAGS = 20;
 const TAG = /^[a-z0-9._:-]{1,40}$/;
 const TAG_MESSAGE = 'must be 1–40 characters of a–z, 0–9, ".", "_", ":" or "-"';
 

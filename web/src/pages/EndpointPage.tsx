@@ -55,6 +55,7 @@ import {
   targetToForm,
   type TargetForm,
 } from '../components/TargetFields.tsx';
+import { tagsToText, TagsField, textToTags } from '../components/Tags.tsx';
 
 const REFRESH_MS = 3000;
 
@@ -314,6 +315,7 @@ const SETTINGS_FIELDS = [
   'track_dns',
   'track_body',
   'assertions',
+  'tags',
   ...TARGET_FIELDS,
 ];
 
@@ -334,6 +336,7 @@ interface SettingsForm {
   headers: HeaderRow[];
   assertions: AssertionRow[];
   target: TargetForm;
+  tags: string;
 }
 
 const toForm = (e: Endpoint): SettingsForm => ({
@@ -353,6 +356,7 @@ const toForm = (e: Endpoint): SettingsForm => ({
   headers: headersToRows(e.headers),
   assertions: assertionsToRows(e.assertions),
   target: targetToForm(e.target),
+  tags: tagsToText(e.tags),
 });
 
 function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; groups: Group[]; onSaved: (e: Endpoint) => void }) {
@@ -386,6 +390,7 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       track_body: form.track_body,
       headers: rowsToHeaders(form.headers),
       ...(isHttp && { assertions: rowsToAssertions(form.assertions) }),
+      tags: textToTags(form.tags),
     };
     // Only what changed, so a save never re-validates (or re-sends) a field the operator did not touch.
     const current = endpoint as unknown as Record<string, unknown>;
@@ -464,6 +469,7 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
             ))}
           </select>
         </Field>
+        <TagsField id="set-tags" value={form.tags} error={f.tags} onChange={(tags) => set({ tags })} />
       </div>
       <div className="row">
         <Field id="set-interval" label="Check interval (s)" error={f.check_interval_sec} hint="10 – 86400">
