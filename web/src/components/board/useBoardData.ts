@@ -1,7 +1,17 @@
 // The board's data, refreshed in place: every endpoint and group (cursor pages of 200), the live status of each
-// (GET /v1/endpoints/status, 100 ids a request, a few requests at once), and the 24 h / 30 d uptime once a minute.
+// (GET /v1/endpoints/status, 100 ids a request, asked for page by page alongside the list), and the 24 h / 30 d uptime once a minute.
 import { useState } from 'react';
-import { api, ApiError, listAll, type BulkStatus, type Endpoint, type Group, type StatusEntry, type UptimeSummary } from '../../api.ts';
+import {
+  api,
+  ApiError,
+  listAll,
+  type BulkStatus,
+  type Endpoint,
+  type Group,
+  type Page,
+  type StatusEntry,
+  type UptimeSummary,
+} from '../../api.ts';
 import { usePoll } from '../../lib.tsx';
 
 export const BOARD_REFRESH_MS = 3000;
@@ -9,22 +19,37 @@ export const BOARD_REFRESH_MS = 3000;
 const UPTIME_REFRESH_MS = 60_000;
 /** the most ids GET /v1/endpoints/status takes */
 const STATUS_IDS_PER_REQUEST = 100;
-/** status requests in flight at once: 1,000 endpoints in 3 rounds rather than 10 one after the other */
-const STATUS_REQUESTS_AT_ONCE = 4;
+/** as listAll: a runaway list cannot hang the board (4,000 endpoints) */
+const MAX_LIST_PAGES = 20;
 
-async function loadStatuses(ids: string[]): Promise<Map<string, StatusEntry>> {
+async function loadStatuses(ids: string[]): Promise<StatusEntry[]> {
   const chunks: string[][] = [];
   for (let i = 0; i < ids.length; i += STATUS_IDS_PER_REQUEST) chunks.push(ids.slice(i, i + STATUS_IDS_PER_REQUEST));
-  const out = new Map<string, StatusEntry>();
-  for (let i = 0; i < chunks.length; i += STATUS_REQUESTS_AT_ONCE) {
-    const answers = await Promise.all(
-      chunks
-        .slice(i, i + STATUS_REQUESTS_AT_ONCE)
-        .map((chunk) => api.get<BulkStatus>(`/v1/endpoints/status?ids=${chunk.map(encodeURIComponent).join(',')}`)),
+  const answers = await Promise.all(
+    chunks.map((chunk) => api.get<BulkStatus>(`/v1/endpoints/status?ids=${chunk.map(encodeURIComponent).join(',')}`)),
+  );
+  return answers.flatMap((a) => a.data);
+}
+
+/**
+ * Every endpoint and its status: the statuses of a page of the list are asked for while the next page is read, so
+ * 1,000 endpoints take five list requests in a row with the ten status requests alongside, not after them.
+ */
+async function loadEndpointsWithStatus(): Promise<{ endpoints: Endpoint[]; statuses: Map<string, StatusEntry> }> {
+  const endpoints: Endpoint[] = [];
+  const statusLoads: Promise<StatusEntry[]>[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < MAX_LIST_PAGES; i++) {
+    const page: Page<Endpoint> = await api.get<Page<Endpoint>>(
+      `/v1/endpoints?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     );
-    for (const res of answers) for (const e of res.data) out.set(e.endpoint_id, e);
+    endpoints.push(...page.data);
+    if (page.data.length) statusLoads.push(loadStatuses(page.data.map((e) => e.id)));
+    cursor = page.next_cursor;
+    if (!cursor) break;
   }
-  return out;
+  const statuses = new Map((await Promise.all(statusLoads)).flat().map((e) => [e.endpoint_id, e]));
+  return { endpoints, statuses };
 }
 
 export interface BoardData {
@@ -48,8 +73,7 @@ export function useBoardData(): BoardData {
   const refresh = usePoll(
     async (live) => {
       try {
-        const [eps, grps] = await Promise.all([listAll<Endpoint>('/v1/endpoints'), listAll<Group>('/v1/groups')]);
-        const st = eps.length ? await loadStatuses(eps.map((e) => e.id)) : new Map<string, StatusEntry>();
+        const [{ endpoints: eps, statuses: st }, grps] = await Promise.all([loadEndpointsWithStatus(), listAll<Group>('/v1/groups')]);
         if (!live()) return;
         setEndpoints(eps);
         setGroups(grps);
