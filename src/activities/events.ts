@@ -1,7 +1,8 @@
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
-import { events, webhooks } from '../db/schema/index.ts';
+import { events } from '../db/schema/index.ts';
+import { webhooksInScope } from '../db/repos/webhook-scope.ts';
 import type { Db } from '../db/client.ts';
-import type { EventType, VantaEvent } from '../domain/types.ts';
+import type { VantaEvent } from '../domain/types.ts';
+import { subscribesTo } from '../domain/webhook-match.ts';
 import type { ActivityDeps } from './deps.ts';
 
 export interface EventTargets {
@@ -9,24 +10,9 @@ export interface EventTargets {
   webhookIds: string[];
 }
 
-/**
- * The webhooks that get events of the account and group: enabled, not deleted, account-wide or of that group (a null
- * group: account-wide only), in id order, each with the types it subscribes to.
- */
-export function eventWebhooks(db: Db, accountId: string, groupId: string | null): Promise<Array<{ id: string; events: EventType[] }>> {
-  return db
-    .select({ id: webhooks.id, events: webhooks.events })
-    .from(webhooks)
-    .where(
-      and(
-        eq(webhooks.accountId, accountId),
-        eq(webhooks.enabled, true),
-        isNull(webhooks.deletedAt),
-        groupId ? or(isNull(webhooks.groupId), eq(webhooks.groupId, groupId)) : isNull(webhooks.groupId),
-      ),
-    )
-    .orderBy(sql`${webhooks.id}`);
-}
+/** The webhooks that get events of the account and group: enabled ones in scope (src/db/repos/webhook-scope.ts). */
+export const eventWebhooks = (db: Db, accountId: string, groupId: string | null) =>
+  webhooksInScope(db, accountId, groupId, { enabledOnly: true });
 
 export function createEventActivities(deps: ActivityDeps) {
   return {
@@ -62,7 +48,7 @@ export function createEventActivities(deps: ActivityDeps) {
       const candidates = await eventWebhooks(deps.db, accountId, input.groupId);
       return input.events.map((e) => ({
         eventId: e.id,
-        webhookIds: candidates.filter((w) => w.events.includes(e.type)).map((w) => w.id),
+        webhookIds: candidates.filter((w) => subscribesTo(w, e.type)).map((w) => w.id),
       }));
     },
   };

@@ -2,8 +2,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ApiError } from '../services/errors.ts';
+import { unknownFieldMessage } from './plain-messages.ts';
 
 export { ApiError };
 
@@ -12,7 +12,7 @@ export const notFound = (what: string) => new ApiError(404, 'not_found', `${what
 export const validation = (field: string, message: string) =>
   new ApiError(400, 'validation_error', `${field}: ${message}`, [{ path: field.split('.'), field, message }]);
 
-/** The shape fastify-type-provider-zod gives each zod issue: path in instancePath, the rest in params. */
+/** The shape src/api/validator.ts gives each zod issue: path in instancePath, the rest in params. */
 interface ZodIssueLike {
   keyword?: string;
   instancePath?: string;
@@ -27,7 +27,10 @@ function describeIssues(issues: ZodIssueLike[], where: string) {
     // path is a real one), which is what the client must fix.
     const keys = i.keyword === 'unrecognized_keys' && i.params?.keys?.length ? i.params.keys : null;
     if (keys)
-      return keys.map((k) => ({ path: [...path, k], field: [...path, k].join('.'), message: `Unrecognized key: ${JSON.stringify(k)}` }));
+      return keys.map((k) => {
+        const field = [...path, k].join('.');
+        return { path: [...path, k], field, message: unknownFieldMessage(field) };
+      });
     return [{ path, field: path.join('.') || where, message: i.message ?? 'invalid' }];
   });
 }
@@ -97,10 +100,11 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
 }
 
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
-  if (hasZodFastifySchemaValidationErrors(err)) {
-    const details = describeIssues(err.validation as unknown as ZodIssueLike[], err.validationContext ?? 'body');
+  if (err.validation) {
+    const details = describeIssues(err.validation as ZodIssueLike[], err.validationContext ?? 'body');
     const first = details[0];
-    const message = first ? `${first.field}: ${first.message}` : 'invalid request';
+    // The plain messages name their field already; a hand-written one ("must not be empty") is prefixed with it.
+    const message = !first ? 'invalid request' : first.message.startsWith(first.field) ? first.message : `${first.field}: ${first.message}`;
     return reply.status(400).send({ error: { code: 'validation_error', message, details } });
   }
   if (err instanceof ApiError) {

@@ -22,7 +22,14 @@ const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 export async function readEndpointStatuses(db: Db, accountId: string, ids: string[]): Promise<Map<string, ReadModelStatus>> {
   if (ids.length === 0) return new Map();
   const rows = await db
-    .select({ id: endpoints.id, paused: endpoints.paused, groupId: endpoints.groupId, s: endpointStatus })
+    .select({
+      id: endpoints.id,
+      type: endpoints.type,
+      paused: endpoints.paused,
+      groupId: endpoints.groupId,
+      createdAt: endpoints.createdAt,
+      s: endpointStatus,
+    })
     .from(endpoints)
     .leftJoin(endpointStatus, eq(endpointStatus.endpointId, endpoints.id))
     .where(and(eq(endpoints.accountId, accountId), isNull(endpoints.deletedAt), inArray(endpoints.id, ids)));
@@ -34,7 +41,7 @@ export async function readEndpointStatuses(db: Db, accountId: string, ids: strin
     now + 1,
   );
   return new Map(
-    rows.map(({ id, paused, s }) => [
+    rows.map(({ id, type, paused, createdAt, s }) => [
       id,
       {
         endpoint_id: id,
@@ -47,8 +54,9 @@ export async function readEndpointStatuses(db: Db, accountId: string, ids: strin
         last_response_code: s?.lastResponseCode ?? null,
         last_response_time_ms: s?.lastResponseTimeMs ?? null,
         last_error_class: s?.lastErrorClass ?? null,
-        // a paused endpoint is not checked, whatever the last loop planned
-        next_check_at: paused ? null : isoOrNull(s?.nextCheckAt ?? null),
+        // A paused endpoint is not checked, whatever the last loop planned. A new one has no row until its first check
+        // is written, but its monitor starts with that check due at creation, so that is its real next check.
+        next_check_at: paused ? null : isoOrNull(s ? s.nextCheckAt : type === 'push' ? null : createdAt),
         maintenance_until: ((i) => (i ? new Date(i.end_ms).toISOString() : null))(inForce.get(id)?.[0]),
       },
     ]),

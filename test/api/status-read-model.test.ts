@@ -27,12 +27,13 @@ async function newAccount(): Promise<{ id: string; auth: { authorization: string
   return { id: res.json().account.id, auth: { authorization: `Bearer ${res.json().api_key.key}` } };
 }
 
-async function newEndpoint(auth: { authorization: string }, name: string): Promise<string> {
+async function newEndpoint(auth: { authorization: string }, name: string, type: 'push' | 'http' = 'push'): Promise<string> {
+  const target = type === 'http' ? { url: 'http://127.0.0.1:9/never-checked-here' } : {};
   const res = await stack.app.inject({
     method: 'POST',
     url: '/v1/endpoints',
     headers: auth,
-    payload: { name, type: 'push', check_interval_sec: 60 },
+    payload: { name, type, check_interval_sec: 60, ...target },
   });
   assert.equal(res.statusCode, 201, res.body);
   return res.json().id;
@@ -67,12 +68,17 @@ const bulk = async (auth: { authorization: string }, ids: string[]) => {
   );
 };
 
-test("the bulk status answers the account's endpoints from the read model, and unknown with nulls for one with no status row yet", async () => {
+test("the bulk status answers the account's endpoints from the read model; one with no status row yet is unknown, its first check due at creation", async () => {
   const a = await newAccount();
-  const [checked, fresh] = [await newEndpoint(a.auth, 'checked'), await newEndpoint(a.auth, 'fresh')];
+  const [checked, fresh, freshPush] = [
+    await newEndpoint(a.auth, 'checked'),
+    await newEndpoint(a.auth, 'fresh', 'http'),
+    await newEndpoint(a.auth, 'fresh-push'),
+  ];
   await writeStatus(a.id, checked, down);
 
   const by = await bulk(a.auth, [checked, fresh]);
+  const created = (await stack.app.inject({ method: 'GET', url: `/v1/endpoints/${fresh}`, headers: a.auth })).json().created_at;
   assert.deepEqual(by.get(checked), {
     endpoint_id: checked,
     live: { endpoint_id: checked, paused: false, ...down, maintenance_until: null },
@@ -91,11 +97,15 @@ test("the bulk status answers the account's endpoints from the read model, and u
       last_response_code: null,
       last_response_time_ms: null,
       last_error_class: null,
-      next_check_at: null,
+      // a new monitor's first check is due when it is created (EndpointMonitor), not "never"
+      next_check_at: created,
       maintenance_until: null,
     },
     error: null,
   });
+
+  // a push endpoint is not checked on a schedule: no next check
+  assert.equal((await bulk(a.auth, [freshPush])).get(freshPush)!.live!.next_check_at, null);
 
   // the single route reads the same row
   const one = await stack.app.inject({ method: 'GET', url: `/v1/endpoints/${checked}/status`, headers: a.auth });

@@ -110,7 +110,7 @@ test('the operator console, end to end in Chromium', { timeout: 420_000 }, async
     assert.match((await row.locator('td[data-label="Last check"]').textContent())!, /ago|just now/);
     const pushRow = page.locator(`tr[data-endpoint-id="${state.pushId}"]`);
     assert.equal((await pushRow.locator('td[data-label="Group"]').textContent())!.trim(), 'payments');
-    assert.match((await pushRow.locator('.badge').first().textContent())!, /unknown/);
+    assert.match((await pushRow.locator('.badge').first().textContent())!, /pending/, 'no result yet: the same word as everywhere');
 
     await page.locator('#filter-group').selectOption({ label: 'payments' });
     await pushRow.waitFor();
@@ -417,7 +417,9 @@ test('the operator console, end to end in Chromium', { timeout: 420_000 }, async
     assert.match(rotated, /^whsec_/);
     assert.notEqual(rotated, state.secret);
     assert.match((await secretDialog.textContent())!, /shown only once/);
+    // not copied: Escape asks first (every way of closing: test/web/console-humane.test.ts)
     await page.keyboard.press('Escape');
+    await secretDialog.getByRole('button', { name: 'Close without copying' }).click();
     // A closed <dialog> leaves the accessibility tree before React unmounts it, so wait for the input itself.
     await page.locator('#secret-value').waitFor({ state: 'detached' });
     assert.ok(!(await page.content()).includes(rotated));
@@ -432,6 +434,41 @@ test('the operator console, end to end in Chromium', { timeout: 420_000 }, async
     );
     assert.ok(verifyVantaSignature(up.rawBody, up.headers as Record<string, string>, rotated).ok, 'signed with the rotated secret');
     await page.locator('tbody.delivery').filter({ hasText: 'endpoint.up' }).first().waitFor({ timeout: 15_000 });
+  });
+
+  await step('a new endpoint reads "pending" with a real next check, then "failing (1 of 3)", never a green "up"', async () => {
+    // the first check is held for 6 s, so the page is seen before any result; then it fails once, below the threshold
+    const slow = await startTarget({ status: 502, body: 'bad gateway', delayMs: 6000 });
+    try {
+      const ep = await api('POST', '/v1/endpoints', {
+        name: 'flaky-upstream',
+        url: slow.url,
+        failure_threshold: 3,
+        check_interval_sec: 600,
+      });
+      await page.evaluate(`location.hash = ${JSON.stringify(`#/endpoints/${ep.id}`)}`);
+      const badge = page.locator('[data-testid="live-status"] .badge[data-shown]');
+      await badge.waitFor();
+      assert.equal(await badge.getAttribute('data-shown'), 'pending');
+      assert.equal((await badge.textContent())!.replace(/^\W+/, ''), 'pending');
+      const next = page.locator('[data-testid="live-status"] dt:text-is("Next check") + dd');
+      assert.match((await next.textContent())!, /^(due now|in \d+ s)$/, 'a real next-check time, not "never"');
+      await browser.screenshot('endpoint-pending');
+
+      const failing = page.locator('[data-testid="live-status"] .badge[data-shown="failing"]');
+      await failing.waitFor({ timeout: 30_000 });
+      assert.equal((await failing.textContent())!.replace(/^\W+/, ''), 'failing (1 of 3)');
+      assert.equal(await page.locator('.badge[data-shown="up"]').count(), 0, 'no green "up" beside a failure');
+      await browser.screenshot('endpoint-failing');
+
+      await nav('Status board').click();
+      const row = page.locator(`tr[data-endpoint-id="${ep.id}"]`);
+      await row.locator('.badge[data-shown="failing"]').waitFor();
+      assert.match((await row.locator('.badge[data-shown="failing"]').textContent())!, /failing \(1 of 3\)/, 'the board says the same');
+      await api('DELETE', `/v1/endpoints/${ep.id}`);
+    } finally {
+      await slow.close();
+    }
   });
 
   await step('a 390-px phone screen: no sideways scrolling, every control reachable', async () => {

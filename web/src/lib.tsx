@@ -1,6 +1,7 @@
 // Small shared pieces: hash routing, polling, formatting, form errors, and the few components every page uses.
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { ApiError, type DeliveryState, type Status } from './api.ts';
+import { shownStatus, STATUS_GLYPH } from './status-display.ts';
 
 // ---- routing: the hash, so the server only ever serves / and a reload keeps the page -------------------------
 
@@ -102,6 +103,16 @@ export function Time({ iso, now }: { iso: string | null | undefined; now: number
   return (
     <time dateTime={iso} title={fullTime(iso)}>
       {ago(iso, now)}
+    </time>
+  );
+}
+
+/** When the next check runs. A time already past means the check is due now (the loop is about to run it), not "ago". */
+export function NextCheck({ iso, now }: { iso: string | null | undefined; now: number }) {
+  if (!iso) return <span className="muted">not scheduled</span>;
+  return (
+    <time dateTime={iso} title={fullTime(iso)}>
+      {Date.parse(iso) - now < 1000 ? 'due now' : ago(iso, now)}
     </time>
   );
 }
@@ -209,26 +220,29 @@ export function GeneralError({ errors }: { errors: FormErrors }) {
 
 // ---- status badges: a colour, a shape and a word ------------------------------------------------------------
 
-const STATUS_GLYPH: Record<Status, string> = { up: '✔', degraded: '▲', down: '✖', unknown: '?' };
-
 export function StatusBadge({
   status,
   paused,
   maintenanceUntil,
+  failureCount,
+  failureThreshold,
 }: {
   status: Status | null;
   paused?: boolean;
   /** set while a maintenance window is in force: status events are held back until then */
   maintenanceUntil?: string | null;
+  /** with failureThreshold: failed checks below the threshold show as "failing (n of N)", never a plain "up" */
+  failureCount?: number;
+  failureThreshold?: number;
 }) {
-  const s = status ?? 'unknown';
+  const { shown, word, explanation } = shownStatus({ status, failureCount, failureThreshold });
   return (
     <span className="badges">
-      <span className={`badge status-${s}`} data-status={s}>
+      <span className={`badge status-${shown}`} data-status={status ?? 'unknown'} data-shown={shown} title={explanation}>
         <span aria-hidden="true" className="glyph">
-          {STATUS_GLYPH[s]}
+          {STATUS_GLYPH[shown]}
         </span>
-        {status ?? 'no answer'}
+        {word}
       </span>
       {paused && (
         <span className="badge paused">
@@ -265,86 +279,65 @@ export function StateBadge({ state }: { state: DeliveryState }) {
 
 // ---- dialogs ------------------------------------------------------------------------------------------------
 
-/** A modal <dialog>: the browser traps focus in it, Escape closes it, and focus returns where it was. */
-export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; className?: string; closeLabel?: string }) {
+/**
+ * A modal <dialog>: the browser traps focus in it, Escape closes it, and focus returns where it was. With `canClose`,
+ * every way of closing it but its own buttons (Escape, the ✕, a click on the backdrop) asks first; false keeps it open.
+ */
+export function Dialog(props: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  className?: string;
+  closeLabel?: string;
+  canClose?: () => boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const onCloseRef = useRef(props.onClose);
   onCloseRef.current = props.onClose;
+  const canCloseRef = useRef(props.canClose);
+  canCloseRef.current = props.canClose;
+  const requestClose = () => {
+    if (canCloseRef.current?.() !== false) ref.current?.close();
+  };
   useEffect(() => {
     const d = ref.current;
     const before = document.activeElement as HTMLElement | null;
     if (d && !d.open) d.showModal();
     const onClose = () => onCloseRef.current();
+    const onCancel = (e: Event) => {
+      if (canCloseRef.current?.() === false) e.preventDefault();
+    };
     d?.addEventListener('close', onClose);
+    d?.addEventListener('cancel', onCancel);
     return () => {
       d?.removeEventListener('close', onClose);
+      d?.removeEventListener('cancel', onCancel);
       if (d?.open) d.close();
       before?.focus?.();
     };
   }, []);
+  // A click on the backdrop lands on the <dialog> itself, outside its box.
+  const onBackdrop = (e: MouseEvent<HTMLDialogElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    const outside = e.clientX < r.left || e.clientX > r.right || e.clientY < r.top || e.clientY > r.bottom;
+    if (e.target === e.currentTarget && outside) requestClose();
+  };
   return (
-    <dialog ref={ref} className={`dialog ${props.className ?? ''}`} aria-labelledby={titleId}>
+    <dialog
+      ref={ref}
+      className={`dialog ${props.className ?? ''}`}
+      aria-labelledby={titleId}
+      onClick={props.canClose ? onBackdrop : undefined}
+    >
       <div className="dialog-head">
         <h2 id={titleId}>{props.title}</h2>
-        <button type="button" className="icon-button" aria-label={props.closeLabel ?? 'Close'} onClick={() => ref.current?.close()}>
+        <button type="button" className="icon-button" aria-label={props.closeLabel ?? 'Close'} onClick={requestClose}>
           ✕
         </button>
       </div>
       {props.children}
     </dialog>
-  );
-}
-
-/**
- * The webhook secret, once: the API never answers it again. A copy button, a warning that says so, and the
- * secret leaves the page's memory when the dialog closes.
- */
-export function SecretDialog({ secret, rotated, onClose }: { secret: string; rotated: boolean; onClose: () => void }) {
-  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
-  const inputRef = useRef<HTMLInputElement>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('yes');
-    } catch {
-      inputRef.current?.select();
-      setCopied('failed');
-    }
-  };
-  return (
-    <Dialog
-      title={rotated ? 'New webhook secret' : 'Webhook secret'}
-      onClose={onClose}
-      className="secret-dialog"
-      closeLabel="Close: the secret will not be shown again"
-    >
-      <p className="warning" role="note">
-        <strong>Copy this secret now. It is shown only once</strong> and cannot be retrieved later: VantaStatus stores it encrypted and
-        never displays it again. If you lose it, rotate the secret.
-        {rotated &&
-          ' The previous secret keeps signing the webhook-signature header for 24 hours, so your receiver can switch without a gap.'}
-      </p>
-      <label htmlFor="secret-value">Signing secret</label>
-      <div className="secret-row">
-        <input id="secret-value" ref={inputRef} className="mono" readOnly value={secret} onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" className="primary" onClick={() => void copy()}>
-          Copy
-        </button>
-      </div>
-      <p className="hint" aria-live="polite">
-        {copied === 'yes'
-          ? 'Copied to the clipboard.'
-          : copied === 'failed'
-            ? 'The clipboard is not available here: the secret is selected, press Ctrl+C (⌘C).'
-            : ''}
-      </p>
-      <div className="actions">
-        <button type="button" onClick={onClose} autoFocus={false}>
-          I have stored it — close
-        </button>
-      </div>
-    </Dialog>
   );
 }
 

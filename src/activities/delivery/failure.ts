@@ -14,6 +14,7 @@ import { deliveryFailedEventId, webhookDisabledEventId } from '../../domain/ids.
 import { isWebhookEventType, type DeliveryState, type EventType, type VantaEvent, type WebhookEventType } from '../../domain/types.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { eventWebhooks } from '../events.ts';
+import { subscribesTo } from '../../domain/webhook-match.ts';
 
 const TERMINAL_STATES: readonly DeliveryState[] = ['succeeded', 'failed', 'cancelled'];
 
@@ -113,7 +114,7 @@ export function createFailureActivity(deps: ActivityDeps) {
         events: outcome.stored.filter(isWebhookEvent).map((e) => ({
           id: e.id,
           type: e.type,
-          webhookIds: candidates.filter((w) => w.events.includes(e.type)).map((w) => w.id),
+          webhookIds: candidates.filter((w) => subscribesTo(w, e.type)).map((w) => w.id),
         })),
       };
     },

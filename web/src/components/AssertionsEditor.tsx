@@ -3,6 +3,7 @@
 // The API judges every row; its errors come back naming `assertions.<n>.<field>` and show under that row.
 import { ApiError, type Endpoint } from '../api.ts';
 import { FieldSet } from '../lib.tsx';
+import { WithUnit } from './Unit.tsx';
 
 type Assertion = Endpoint['assertions'][number];
 type Kind = Assertion['type'];
@@ -151,15 +152,17 @@ export function AssertionsEditor(props: {
               </select>
               {!hasValue && <span aria-hidden="true" />}
               {hasValue && (
-                <input
-                  aria-label={`Assertion ${n} value`}
-                  placeholder={r.type === 'response_time' ? '500' : 'Value'}
-                  inputMode={r.type === 'response_time' ? 'numeric' : undefined}
-                  value={r.value}
-                  aria-invalid={err ? true : undefined}
-                  aria-describedby={err ? `${id}-row-${i}-error` : undefined}
-                  onChange={(e) => set(i, { value: e.target.value })}
-                />
+                <WithUnit unit={r.type === 'response_time' ? 'milliseconds' : null}>
+                  <input
+                    aria-label={`Assertion ${n} value`}
+                    placeholder={r.type === 'response_time' ? '500' : 'Value'}
+                    inputMode={r.type === 'response_time' ? 'numeric' : undefined}
+                    value={r.value}
+                    aria-invalid={err ? true : undefined}
+                    aria-describedby={err ? `${id}-row-${i}-error` : undefined}
+                    onChange={(e) => set(i, { value: e.target.value })}
+                  />
+                </WithUnit>
               )}
               <button
                 type="button"

@@ -4,6 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Endpoint, Group, MaintenanceWindow, MaintenanceWindowInput } from '../api.ts';
 import { describedBy, Field, FieldSet, GeneralError, humanSeconds, noErrors, toFormErrors, toNum, type FormErrors } from '../lib.tsx';
+import { WithUnit } from './Unit.tsx';
 
 type Kind = MaintenanceWindow['kind'];
 type Scope = MaintenanceWindow['scope'];
@@ -256,12 +257,14 @@ export function MaintenanceWindowForm(props: {
             error={f.duration_sec}
             hint={`Each occurrence: 60 s – 7 days (604800).${typeof duration === 'number' && duration > 0 ? ` Now: ${humanSeconds(duration)}.` : ''}`}
           >
-            <input
-              {...describedBy(`${p}-duration_sec`, f.duration_sec, true)}
-              inputMode="numeric"
-              value={form.duration_sec}
-              onChange={(e) => set({ duration_sec: e.target.value })}
-            />
+            <WithUnit unit="seconds">
+              <input
+                {...describedBy(`${p}-duration_sec`, f.duration_sec, true)}
+                inputMode="numeric"
+                value={form.duration_sec}
+                onChange={(e) => set({ duration_sec: e.target.value })}
+              />
+            </WithUnit>
           </Field>
         </>
       )}

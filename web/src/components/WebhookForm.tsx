@@ -15,6 +15,7 @@ import {
   type FormErrors,
   type HeaderRow,
 } from '../lib.tsx';
+import { WithUnit } from './Unit.tsx';
 
 const WEBHOOK_FIELDS = [
   'url',
@@ -174,15 +175,17 @@ export function WebhookForm(props: {
         error={f.disable_after_failed_deliveries}
         hint="Switch this webhook off after this many failed deliveries in a row (1–1000); empty: never. The account's other webhooks hear about it."
       >
-        <input
-          {...describedBy(`${p}-disable-after`, f.disable_after_failed_deliveries, true)}
-          type="number"
-          min={1}
-          max={1000}
-          placeholder="never"
-          value={form.disableAfter}
-          onChange={(e) => set({ disableAfter: e.target.value })}
-        />
+        <WithUnit unit="failed deliveries">
+          <input
+            {...describedBy(`${p}-disable-after`, f.disable_after_failed_deliveries, true)}
+            type="number"
+            min={1}
+            max={1000}
+            placeholder="never"
+            value={form.disableAfter}
+            onChange={(e) => set({ disableAfter: e.target.value })}
+          />
+        </WithUnit>
       </Field>
       <div className="row">
         <Field id={`${p}-group`} label="Endpoints" error={f.group_id} hint="All of the account's endpoints, or only one group's.">

@@ -18,6 +18,7 @@ import {
   usePoll,
   type FormErrors,
 } from '../lib.tsx';
+import { WithUnit } from '../components/Unit.tsx';
 
 type Key = keyof Settings;
 const KEYS: Key[] = ['retry_schedule_sec', 'expiry_sec', 'timeout_sec'];
@@ -139,14 +140,16 @@ function AccountSettings({ account, onSaved }: { account: Account; onSaved: () =
           error={errors.fields[k]}
           hint={`${HINT[k]} Now: ${describeSetting(k, account.settings[k])}.`}
         >
-          <input
-            {...describedBy(`acct-${k}`, errors.fields[k], true)}
-            value={form[k]}
-            onChange={(e) => {
-              setSaved(false);
-              setForm((f) => ({ ...f, [k]: e.target.value }));
-            }}
-          />
+          <WithUnit unit="seconds">
+            <input
+              {...describedBy(`acct-${k}`, errors.fields[k], true)}
+              value={form[k]}
+              onChange={(e) => {
+                setSaved(false);
+                setForm((f) => ({ ...f, [k]: e.target.value }));
+              }}
+            />
+          </WithUnit>
         </Field>
       ))}
       <div className="actions">
@@ -233,22 +236,24 @@ function GroupCard({ group, account, onChanged }: { group: Group; account: Accou
               <td data-label="Value">
                 {override[k] ? (
                   <>
-                    <input
-                      {...describedBy(`${p}-${k}`, errors.fields[k])}
-                      aria-label={`${LABEL[k]} for group ${group.name}`}
-                      value={form[k]}
-                      onChange={(e) => setForm((f) => ({ ...f, [k]: e.target.value }))}
-                    />
+                    <WithUnit unit="seconds">
+                      <input
+                        {...describedBy(`${p}-${k}`, errors.fields[k])}
+                        aria-label={`${LABEL[k]} for group ${group.name}`}
+                        value={form[k]}
+                        onChange={(e) => setForm((f) => ({ ...f, [k]: e.target.value }))}
+                      />
+                    </WithUnit>
                     {errors.fields[k] && (
                       <p className="field-error" id={`${p}-${k}-error`}>
                         {errors.fields[k]}
                       </p>
                     )}
-                    <span className="sub">account: {settingText(k, account.settings[k])}</span>
+                    <span className="sub">account: {settingText(k, account.settings[k])} s</span>
                   </>
                 ) : (
                   <span className="inherited" data-inherited={k}>
-                    {settingText(k, account.settings[k])}{' '}
+                    {settingText(k, account.settings[k])} s{' '}
                     <span className="muted">(inherited from the account: {describeSetting(k, account.settings[k])})</span>
                   </span>
                 )}

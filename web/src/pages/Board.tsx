@@ -13,6 +13,7 @@ import {
   tagCounts,
   type BoardFacts,
   type BoardQuery,
+  STATUS_WORD,
 } from '../components/board/board-view.ts';
 import { BoardTable } from '../components/board/BoardTable.tsx';
 import { BoardToolbar } from '../components/board/BoardToolbar.tsx';
@@ -103,7 +104,7 @@ export function Board() {
           {data.endpoints
             ? counts
                 .filter(([, n]) => n > 0)
-                .map(([s, n]) => `${n} ${s}`)
+                .map(([s, n]) => `${n} ${STATUS_WORD[s]}`)
                 .join(' · ') || 'no endpoints'
             : 'loading…'}
         </p>

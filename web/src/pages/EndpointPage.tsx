@@ -28,6 +28,7 @@ import {
   rowsToHeaders,
   StatusBadge,
   textToNumbers,
+  NextCheck,
   Time,
   toFormErrors,
   toNum,
@@ -37,6 +38,7 @@ import {
   type FormErrors,
   type HeaderRow,
 } from '../lib.tsx';
+import { EndpointWebhooks } from '../components/EndpointWebhooks.tsx';
 import { History } from '../components/History.tsx';
 import { appliesTo, oneOffState } from '../components/MaintenanceSchedule.tsx';
 import {
@@ -56,6 +58,7 @@ import {
   type TargetForm,
 } from '../components/TargetFields.tsx';
 import { tagsToText, TagsField, textToTags } from '../components/Tags.tsx';
+import { WithUnit } from '../components/Unit.tsx';
 
 const REFRESH_MS = 3000;
 
@@ -140,7 +143,12 @@ export function EndpointPage({ id }: { id: string }) {
         <h1 ref={heading} tabIndex={-1}>
           {endpoint.name}
         </h1>
-        <StatusBadge status={live?.status ?? (status?.error ? null : 'unknown')} paused={endpoint.paused} />
+        <StatusBadge
+          status={live?.status ?? (status?.error ? null : 'unknown')}
+          paused={endpoint.paused}
+          failureCount={live?.failure_count}
+          failureThreshold={endpoint.failure_threshold}
+        />
         <div className="spacer" />
         <button type="button" onClick={() => void togglePause()} aria-pressed={endpoint.paused}>
           {endpoint.paused ? 'Resume checks' : 'Pause checks'}
@@ -163,7 +171,13 @@ export function EndpointPage({ id }: { id: string }) {
             </dd>
             <dt>Status</dt>
             <dd>
-              <StatusBadge status={live?.status ?? null} paused={live?.paused} maintenanceUntil={live?.maintenance_until} />
+              <StatusBadge
+                status={live?.status ?? null}
+                paused={live?.paused}
+                maintenanceUntil={live?.maintenance_until}
+                failureCount={live?.failure_count}
+                failureThreshold={endpoint.failure_threshold}
+              />
             </dd>
             <dt>Last check</dt>
             <dd>
@@ -191,7 +205,7 @@ export function EndpointPage({ id }: { id: string }) {
               ) : endpoint.type === 'push' ? (
                 'push: waiting for results'
               ) : (
-                <Time iso={live?.next_check_at} now={now} />
+                <NextCheck iso={live?.next_check_at} now={now} />
               )}
             </dd>
             {windows && (
@@ -217,6 +231,8 @@ export function EndpointPage({ id }: { id: string }) {
       </div>
 
       <History endpointId={id} />
+
+      <EndpointWebhooks endpointId={id} groupId={endpoint.group_id} />
 
       <div className="card">
         <h2>Event log</h2>
@@ -473,38 +489,46 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       </div>
       <div className="row">
         <Field id="set-interval" label="Check interval (s)" error={f.check_interval_sec} hint="10 – 86400">
-          <input
-            {...describedBy('set-interval', f.check_interval_sec, true)}
-            inputMode="numeric"
-            value={form.check_interval_sec}
-            onChange={(e) => set({ check_interval_sec: e.target.value })}
-          />
+          <WithUnit unit="seconds">
+            <input
+              {...describedBy('set-interval', f.check_interval_sec, true)}
+              inputMode="numeric"
+              value={form.check_interval_sec}
+              onChange={(e) => set({ check_interval_sec: e.target.value })}
+            />
+          </WithUnit>
         </Field>
         <Field id="set-timeout" label="Timeout (ms)" error={f.timeout_ms} hint="at most 30000">
-          <input
-            {...describedBy('set-timeout', f.timeout_ms, true)}
-            inputMode="numeric"
-            value={form.timeout_ms}
-            onChange={(e) => set({ timeout_ms: e.target.value })}
-          />
+          <WithUnit unit="milliseconds">
+            <input
+              {...describedBy('set-timeout', f.timeout_ms, true)}
+              inputMode="numeric"
+              value={form.timeout_ms}
+              onChange={(e) => set({ timeout_ms: e.target.value })}
+            />
+          </WithUnit>
         </Field>
       </div>
       <div className="row">
         <Field id="set-threshold" label="Failure threshold" error={f.failure_threshold} hint="consecutive failures before down">
-          <input
-            {...describedBy('set-threshold', f.failure_threshold, true)}
-            inputMode="numeric"
-            value={form.failure_threshold}
-            onChange={(e) => set({ failure_threshold: e.target.value })}
-          />
+          <WithUnit unit="failed checks">
+            <input
+              {...describedBy('set-threshold', f.failure_threshold, true)}
+              inputMode="numeric"
+              value={form.failure_threshold}
+              onChange={(e) => set({ failure_threshold: e.target.value })}
+            />
+          </WithUnit>
         </Field>
         <Field id="set-degraded" label="Degraded above (ms)" error={f.degraded_threshold_ms}>
-          <input
-            {...describedBy('set-degraded', f.degraded_threshold_ms)}
-            inputMode="numeric"
-            value={form.degraded_threshold_ms}
-            onChange={(e) => set({ degraded_threshold_ms: e.target.value })}
-          />
+          <WithUnit unit="milliseconds">
+            <input
+              {...describedBy('set-degraded', f.degraded_threshold_ms)}
+              inputMode="numeric"
+              value={form.degraded_threshold_ms}
+              onChange={(e) => set({ degraded_threshold_ms: e.target.value })}
+            />
+          </WithUnit>
         </Field>
       </div>
       <div className="row">
@@ -514,20 +538,24 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
           error={f.certificate_expiry_days}
           hint="comma-separated, e.g. 30, 14, 7, 1"
         >
-          <input
-            {...describedBy('set-cert', f.certificate_expiry_days, true)}
-            value={form.certificate_expiry_days}
-            onChange={(e) => set({ certificate_expiry_days: e.target.value })}
-          />
+          <WithUnit unit="days before expiry">
+            <input
+              {...describedBy('set-cert', f.certificate_expiry_days, true)}
+              value={form.certificate_expiry_days}
+              onChange={(e) => set({ certificate_expiry_days: e.target.value })}
+            />
+          </WithUnit>
         </Field>
         {isPush && (
           <Field id="set-heartbeat" label="Heartbeat timeout (s)" error={f.heartbeat_timeout_sec} hint="empty: twice the interval">
-            <input
-              {...describedBy('set-heartbeat', f.heartbeat_timeout_sec, true)}
-              inputMode="numeric"
-              value={form.heartbeat_timeout_sec}
-              onChange={(e) => set({ heartbeat_timeout_sec: e.target.value })}
-            />
+            <WithUnit unit="seconds">
+              <input
+                {...describedBy('set-heartbeat', f.heartbeat_timeout_sec, true)}
+                inputMode="numeric"
+                value={form.heartbeat_timeout_sec}
+                onChange={(e) => set({ heartbeat_timeout_sec: e.target.value })}
+              />
+            </WithUnit>
           </Field>
         )}
       </div>

@@ -20,21 +20,10 @@ import {
   type WebhookWithSecret,
 } from '../api.ts';
 import { RecoverDialog } from '../components/RecoverDialog.tsx';
+import { SecretDialog } from '../components/SecretDialog.tsx';
 import { Toggle } from '../components/Toggle.tsx';
 import { EVENT_LABELS, WebhookForm } from '../components/WebhookForm.tsx';
-import {
-  ConfirmDialog,
-  Empty,
-  fullTime,
-  href,
-  navigate,
-  SecretDialog,
-  StateBadge,
-  Time,
-  useNow,
-  usePageHeading,
-  usePoll,
-} from '../lib.tsx';
+import { ConfirmDialog, Empty, fullTime, href, navigate, StateBadge, Time, useNow, usePageHeading, usePoll } from '../lib.tsx';
 
 const LOG_REFRESH_MS = 2000;
 const IN_FLIGHT: DeliveryState[] = ['pending', 'retrying'];
@@ -346,6 +335,7 @@ function DeliveryLog({ webhook, now }: { webhook: Webhook; now: number }) {
               onToggle={() => toggleOpen(d.id)}
               onRedeliver={() => void redeliver(d)}
               canRedeliver={webhook.enabled && !IN_FLIGHT.includes(d.state)}
+              webhookOn={webhook.enabled}
             />
           ))}
         </table>
@@ -367,6 +357,8 @@ function DeliveryRows(props: {
   onToggle: () => void;
   onRedeliver: () => void;
   canRedeliver: boolean;
+  /** a switched-off webhook's retries end as cancelled: no countdown to an attempt that will not happen */
+  webhookOn: boolean;
 }) {
   const d = props.delivery;
   const [detail, setDetail] = useState<DeliveryDetail | null>(null);
@@ -402,11 +394,12 @@ function DeliveryRows(props: {
         </td>
         <td data-label="State">
           <StateBadge state={d.state} />
-          {d.next_attempt_at && IN_FLIGHT.includes(d.state) && (
+          {d.next_attempt_at && IN_FLIGHT.includes(d.state) && props.webhookOn && (
             <span className="sub">
               next attempt <Time iso={d.next_attempt_at} now={props.now} />
             </span>
           )}
+          {IN_FLIGHT.includes(d.state) && !props.webhookOn && <span className="sub">webhook off: no further attempts</span>}
         </td>
         <td data-label="Attempts">{d.attempt_count}</td>
         <td data-label="Last code">

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { api, listAll, type Group, type Webhook, type WebhookEvent, type WebhookWithSecret } from '../api.ts';
 import { Toggle } from '../components/Toggle.tsx';
 import { EVENT_LABELS, WebhookForm } from '../components/WebhookForm.tsx';
-import { Dialog, Empty, href, navigate, SecretDialog, usePageHeading, usePoll } from '../lib.tsx';
+import { Dialog, Empty, href, navigate, usePageHeading, usePoll } from '../lib.tsx';
+import { SecretDialog } from '../components/SecretDialog.tsx';
 
 export function Webhooks() {
   const heading = usePageHeading('Webhooks');

@@ -12,6 +12,7 @@ import {
 import { api, type Endpoint, type Group } from '../../api.ts';
 import { describedBy, Dialog, Field, GeneralError, noErrors, toFormErrors, toNum, type FormErrors } from '../../lib.tsx';
 import { TagsField, textToTags } from '../Tags.tsx';
+import { WithUnit } from '../Unit.tsx';
 
 const ADD_FIELDS = ['name', 'type', 'url', 'group_id', 'check_interval_sec', 'failure_threshold', 'tags', ...TARGET_FIELDS];
 
@@ -123,20 +124,24 @@ export function AddEndpointDialog({
         </Field>
         <div className="row">
           <Field id="ep-interval" label="Check every (seconds)" error={errors.fields.check_interval_sec}>
-            <input
-              {...describedBy('ep-interval', errors.fields.check_interval_sec)}
-              inputMode="numeric"
-              value={form.check_interval_sec}
-              onChange={(e) => set({ check_interval_sec: e.target.value })}
-            />
+            <WithUnit unit="seconds">
+              <input
+                {...describedBy('ep-interval', errors.fields.check_interval_sec)}
+                inputMode="numeric"
+                value={form.check_interval_sec}
+                onChange={(e) => set({ check_interval_sec: e.target.value })}
+              />
+            </WithUnit>
           </Field>
           <Field id="ep-threshold" label="Down after (failures)" error={errors.fields.failure_threshold}>
-            <input
-              {...describedBy('ep-threshold', errors.fields.failure_threshold)}
-              inputMode="numeric"
-              value={form.failure_threshold}
-              onChange={(e) => set({ failure_threshold: e.target.value })}
-            />
+            <WithUnit unit="failed checks">
+              <input
+                {...describedBy('ep-threshold', errors.fields.failure_threshold)}
+                inputMode="numeric"
+                value={form.failure_threshold}
+                onChange={(e) => set({ failure_threshold: e.target.value })}
+              />
+            </WithUnit>
           </Field>
         </div>
         <TagsField id="ep-tags" value={form.tags} error={errors.fields.tags} onChange={(tags) => set({ tags })} />

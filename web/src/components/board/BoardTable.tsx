@@ -82,6 +82,8 @@ export function BoardTable(props: {
                   status={live?.status ?? (entry?.error ? null : 'unknown')}
                   paused={e.paused}
                   maintenanceUntil={live?.maintenance_until}
+                  failureCount={live?.failure_count}
+                  failureThreshold={e.failure_threshold}
                 />
                 {entry?.error && <span className="sub">{entry.error.message}</span>}
                 {live && live.failure_count > 0 && <span className="sub">{live.failure_count} consecutive failure(s)</span>}

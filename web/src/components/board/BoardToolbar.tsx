@@ -1,8 +1,8 @@
 // The board's search, sort and filters (group, status, tags); every change goes into the URL through onChange.
 import type { Group } from '../../api.ts';
-import { type BoardQuery, SORTS, type SortKey } from './board-view.ts';
+import { type BoardQuery, SORTS, STATUS_WORD, type SortKey } from './board-view.ts';
 
-const STATUS_OPTIONS = ['down', 'degraded', 'up', 'unknown', 'paused'];
+const STATUS_OPTIONS = (['down', 'degraded', 'up', 'unknown'] as const).map((s) => [s, STATUS_WORD[s]]).concat([['paused', 'paused']]);
 
 export function BoardToolbar(props: {
   view: BoardQuery;
@@ -47,9 +47,9 @@ export function BoardToolbar(props: {
           Status{' '}
           <select value={view.status} onChange={(e) => filter({ status: e.target.value })} id="filter-status">
             <option value="all">All statuses</option>
-            {STATUS_OPTIONS.map((s) => (
-              <option key={s} value={s}>
-                {s}
+            {STATUS_OPTIONS.map(([value, word]) => (
+              <option key={value} value={value}>
+                {word}
               </option>
             ))}
           </select>

@@ -1,6 +1,7 @@
 // What the board shows of the account's endpoints: the filters, the sort and the page, all held in the URL's query
 // (#/?q=api&sort=name&tag=prod,eu&page=2) so a reload or a shared link shows the same rows.
 import type { Endpoint, Status, StatusEntry } from '../../api.ts';
+import { shownStatus, type ShownStatus } from '../../status-display.ts';
 
 export const PAGE_SIZE = 50;
 
@@ -64,8 +65,18 @@ export interface BoardFacts {
 
 export const statusOf = (facts: BoardFacts, e: Endpoint): Status => facts.statuses.get(e.id)?.live?.status ?? 'unknown';
 
-/** What needs attention first: down, degraded, no answer yet, up. */
-const ATTENTION: Status[] = ['down', 'degraded', 'unknown', 'up'];
+/** The filter's and the summary's word for each status: the badges' own (status-display.ts). */
+export const STATUS_WORD = Object.fromEntries(
+  (['down', 'degraded', 'up', 'unknown'] as const).map((s) => [s, shownStatus({ status: s }).word]),
+) as Record<Status, string>;
+
+/** What needs attention first: down, failing (below the threshold), degraded, no answer yet, up. */
+const ATTENTION: ShownStatus[] = ['down', 'failing', 'degraded', 'pending', 'up'];
+
+const shownOf = (facts: BoardFacts, e: Endpoint): ShownStatus => {
+  const live = facts.statuses.get(e.id)?.live;
+  return shownStatus({ status: live?.status ?? 'unknown', failureCount: live?.failure_count, failureThreshold: e.failure_threshold }).shown;
+};
 
 /** The text the search looks in: the name, the URL and a tcp/tls/dns target's host (as the API's ?q=). */
 const searchable = (e: Endpoint) => [e.name, e.url ?? '', e.target?.host ?? ''].join('\n').toLowerCase();
@@ -90,7 +101,7 @@ function byNumber(a: number | null | undefined, b: number | null | undefined, de
 export function sortEndpoints(rows: Endpoint[], sort: SortKey, facts: BoardFacts): Endpoint[] {
   const responseTime = (e: Endpoint) => facts.statuses.get(e.id)?.live?.last_response_time_ms;
   const compare: Record<SortKey, (a: Endpoint, b: Endpoint) => number> = {
-    status: (a, b) => ATTENTION.indexOf(statusOf(facts, a)) - ATTENTION.indexOf(statusOf(facts, b)),
+    status: (a, b) => ATTENTION.indexOf(shownOf(facts, a)) - ATTENTION.indexOf(shownOf(facts, b)),
     name: () => 0,
     '-name': (a, b) => b.name.localeCompare(a.name),
     '-response': (a, b) => byNumber(responseTime(a), responseTime(b), true),
