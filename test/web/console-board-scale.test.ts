@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from '../../src/project-root.ts';
 import { assertBrowserInstalled, openBrowser, type BrowserSession } from '../helpers/browser.ts';
 import { eventually, startTarget, type TestTarget } from '../helpers/http-servers.ts';
 import { startProduct, type RunningProduct } from '../helpers/product.ts';
+import { productApi } from '../helpers/product-api.ts';
 import { createTestDatabase } from '../helpers/services.ts';
 import { chainedSteps } from '../helpers/steps.ts';
 
@@ -46,17 +47,7 @@ after(async () => {
 });
 
 /** The API directly, for set-up and for checking what the console claims. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read responses as loose JSON
-async function api<T = any>(method: string, path: string, body?: unknown, key = product.apiKey): Promise<T> {
-  const res = await fetch(`${product.api}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const api = productApi(() => product);
 
 interface Ep {
   id: string;
