@@ -277,6 +277,25 @@ test('the board at 1,000 endpoints in Chromium: render time, search, sort, tags,
     await browser.screenshot('board-1000-bulk-paused', { fullPage: true });
   });
 
+  await step(
+    'tags are edited on the endpoint page: a bad one is refused beside the field, good ones saved and shown on the board',
+    async () => {
+      const [ep] = (await allEndpoints()).filter((e) => e.name === 'web-up-00');
+      browser.expectHttpError(400, `/v1/endpoints/${ep!.id}`);
+      await page.evaluate(`location.hash = ${JSON.stringify(`#/endpoints/${ep!.id}`)}`);
+      await page.locator('#set-tags').fill('prod, tag!');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.locator('#set-tags-error').waitFor();
+      assert.match((await page.locator('#set-tags-error').textContent())!, /entry 2/);
+      await page.locator('#set-tags').fill('Prod, EU-West team:web');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Saved. The monitor uses the new settings').waitFor();
+      assert.deepEqual((await api('GET', `/v1/endpoints/${ep!.id}`)).tags, ['prod', 'eu-west', 'team:web']);
+      await page.evaluate(`location.hash = '#/?q=web-up-00'`);
+      await page.locator(`tr[data-endpoint-id="${ep!.id}"] .tag[data-tag="team:web"]`).waitFor();
+    },
+  );
+
   await step('no console error, and the console never hit the rate limit', async () => {
     assert.deepEqual(browser.unexpectedProblems(), []);
   });
