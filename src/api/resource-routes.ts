@@ -9,25 +9,33 @@ import { cursorPage, idParam, listQuery } from './schemas/common.ts';
 
 type ZodApp = Parameters<FastifyPluginAsyncZod>[0];
 
-export interface ResourceReads<Row extends { id: string }, S extends z.ZodType> {
+export interface ResourceReads<Row extends { id: string }, S extends z.ZodType, Q extends z.ZodType = typeof listQuery> {
   /** the list's path; one is at `${path}/:id` */
   path: string;
   tags: string[];
   /** the name a 404 uses */
   what: string;
   response: S;
-  repo: (accountId: string) => { find(id: string): Promise<Row | undefined>; list(w: ListWindow): Promise<Row[]> };
+  /** the list's query string when it filters: listQuery's fields and the filters, handed to list() */
+  query?: Q;
+  repo: (accountId: string) => { find(id: string): Promise<Row | undefined>; list(w: ListWindow, query: z.output<Q>): Promise<Row[]> };
   /** the row→JSON map for the caller's account (a group's answer needs the account's settings) */
   present: (accountId: string) => Promise<(row: Row) => z.input<S>>;
 }
 
-export function registerResourceReads<Row extends { id: string }, S extends z.ZodType>(app: ZodApp, r: ResourceReads<Row, S>): void {
+export function registerResourceReads<Row extends { id: string }, S extends z.ZodType, Q extends z.ZodType = typeof listQuery>(
+  app: ZodApp,
+  r: ResourceReads<Row, S, Q>,
+): void {
   const { tags } = r;
   // the handlers' answers are typed by present(); fastify's inference cannot follow a generic schema
   const response: z.ZodType = r.response;
-  app.get(r.path, { schema: { tags, querystring: listQuery, response: { 200: cursorPage(response) } } }, async (req) => {
+  const querystring: z.ZodType = r.query ?? listQuery;
+  app.get(r.path, { schema: { tags, querystring, response: { 200: cursorPage(response) } } }, async (req) => {
     const toJson = await r.present(req.accountId);
-    return cursorList(req.query, r.repo(req.accountId).list, toJson);
+    const query = req.query as z.output<Q> & z.output<typeof listQuery>;
+    const repo = r.repo(req.accountId);
+    return cursorList(query, (w) => repo.list(w, query), toJson);
   });
   app.get(`${r.path}/:id`, { schema: { tags, params: idParam, response: { 200: response } } }, async (req) => {
     const toJson = await r.present(req.accountId);

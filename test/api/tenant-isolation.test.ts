@@ -457,6 +457,19 @@ test(
       'HEAD /v1/event-types': () => catalog('HEAD'),
       'GET /v1/webhook-events': () => webhookEvents('GET'),
       'HEAD /v1/webhook-events': () => webhookEvents('HEAD'),
+      'POST /v1/endpoints/bulk': async () => {
+        // A's endpoint is not_found for every action, exactly like one that never existed (A's rows and workflow are
+        // compared unchanged at the end)
+        const never = NEVER_ISSUED.endpoints!;
+        for (const action of ['pause', 'resume', 'delete']) {
+          const res = await b('POST', '/v1/endpoints/bulk', { action, ids: [A.endpoint, never] });
+          assert.equal(res.statusCode, 200, res.body);
+          assert.deepEqual(res.json().data, [
+            { id: A.endpoint, outcome: 'not_found' },
+            { id: never, outcome: 'not_found' },
+          ]);
+        }
+      },
       'GET /v1/endpoints/status': () => bulkStatus('GET'),
       'HEAD /v1/endpoints/status': () => bulkStatus('HEAD'),
       // deployment facts, the same for every account

@@ -515,6 +515,8 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    tag?: string;
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -587,6 +589,7 @@ export interface paths {
                                     op: "lt";
                                     value: number;
                                 })[];
+                                tags: string[];
                                 created_at: string;
                                 updated_at: string;
                             }[];
@@ -706,6 +709,7 @@ export interface paths {
                             /** @description milliseconds; the check fails at or above it */
                             value: number;
                         })[];
+                        tags?: string[];
                     };
                 };
             };
@@ -774,6 +778,7 @@ export interface paths {
                                 op: "lt";
                                 value: number;
                             })[];
+                            tags: string[];
                             created_at: string;
                             updated_at: string;
                         };
@@ -869,6 +874,7 @@ export interface paths {
                                 op: "lt";
                                 value: number;
                             })[];
+                            tags: string[];
                             created_at: string;
                             updated_at: string;
                         };
@@ -977,6 +983,7 @@ export interface paths {
                             /** @description milliseconds; the check fails at or above it */
                             value: number;
                         })[];
+                        tags?: string[];
                     };
                 };
             };
@@ -1045,6 +1052,7 @@ export interface paths {
                                 op: "lt";
                                 value: number;
                             })[];
+                            tags: string[];
                             created_at: string;
                             updated_at: string;
                         };
@@ -1138,6 +1146,7 @@ export interface paths {
                                 op: "lt";
                                 value: number;
                             })[];
+                            tags: string[];
                             created_at: string;
                             updated_at: string;
                         };
@@ -1235,8 +1244,59 @@ export interface paths {
                                 op: "lt";
                                 value: number;
                             })[];
+                            tags: string[];
                             created_at: string;
                             updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause, resume or delete many endpoints */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "pause" | "resume" | "delete";
+                        ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                /** @enum {string} */
+                                outcome: "changed" | "unchanged" | "not_found";
+                            }[];
                         };
                     };
                 };

@@ -10,11 +10,13 @@ import { assertOwnGroup, found, ownedEndpoint } from '../ownership.ts';
 import { cursorList } from '../pagination.ts';
 import { cursorPage, idParam, listQuery, noContent } from '../schemas/common.ts';
 import { assertionsConflict } from '../schemas/assertions.ts';
-import { endpointCreateSchema, endpointPatchSchema, endpointResponse, eventResponse } from '../schemas/endpoint.ts';
+import { endpointCreateSchema, endpointListQuery, endpointPatchSchema, endpointResponse, eventResponse } from '../schemas/endpoint.ts';
 import { liveStatusResponse } from '../schemas/status.ts';
 import { registerResourceReads } from '../resource-routes.ts';
 import { checkResolvedUrlTarget } from '../../net/target-check.ts';
 import { endpointTargets } from '../endpoint-target.ts';
+import { bulkActionBody, bulkActionResponse } from '../schemas/endpoint-bulk.ts';
+import { bulkEndpointAction } from '../../services/endpoint-bulk.ts';
 
 const tags = ['endpoints'];
 
@@ -51,6 +53,7 @@ export const endpointRoutes =
       tags,
       what: 'endpoint',
       response: endpointResponse,
+      query: endpointListQuery,
       repo: (accountId) => endpointRepo(db, accountId),
       present: async () => endpointToJson,
     });
@@ -91,6 +94,12 @@ export const endpointRoutes =
         return endpointToJson(row);
       });
     }
+
+    app.post(
+      '/v1/endpoints/bulk',
+      { schema: { tags, summary: 'Pause, resume or delete many endpoints', body: bulkActionBody, response: { 200: bulkActionResponse } } },
+      async (req) => ({ data: await bulkEndpointAction(db, deps.temporal, req.log, req.accountId, req.body.action, req.body.ids) }),
+    );
 
     app.get('/v1/endpoints/:id/status', { schema: { tags, params: idParam, response: { 200: liveStatusResponse } } }, async (req) => {
       const status = (await readEndpointStatuses(db, req.accountId, [req.params.id])).get(req.params.id);

@@ -3,8 +3,9 @@ import { parseExpectedStatus } from '../../domain/expected-status.ts';
 import { ENDPOINT_TYPES, EVENT_TYPES } from '../../domain/types.ts';
 import { checkUrlTarget } from '../../net/address-policy.ts';
 import { assertionsConflict, assertionsField, assertionsResponse } from './assertions.ts';
-import { customHeaders, isStorableText, name, UNSTORABLE_MESSAGE } from './common.ts';
+import { customHeaders, isStorableText, listQuery, name, UNSTORABLE_MESSAGE } from './common.ts';
 import { addTargetIssues, checkTarget, checkTargetResponse } from './check-target.ts';
+import { tagFilter, tagsField } from './endpoint-tags.ts';
 
 export interface TargetPolicy {
   allowPrivate: boolean;
@@ -46,6 +47,7 @@ const endpointFields = (p: TargetPolicy) => ({
   paused: z.boolean(),
   group_id: z.string().min(1, 'must be a group id or null').max(100).nullable(),
   assertions: assertionsField,
+  tags: tagsField,
 });
 
 const ENDPOINT_DEFAULTS = {
@@ -86,6 +88,7 @@ export function endpointCreateSchema(p: TargetPolicy) {
       paused: f.paused.default(ENDPOINT_DEFAULTS.paused),
       group_id: f.group_id.default(ENDPOINT_DEFAULTS.group_id),
       assertions: f.assertions.default([]),
+      tags: f.tags.default([]),
     })
     .superRefine((e, ctx) => {
       if (e.type === 'http' && !e.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'is required for http endpoints' });
@@ -127,6 +130,7 @@ export const endpointResponse = z.object({
   paused: z.boolean(),
   group_id: z.string().nullable(),
   assertions: assertionsResponse,
+  tags: z.array(z.string()),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -136,4 +140,10 @@ export const eventResponse = z.object({
   event: z.enum(EVENT_TYPES),
   timestamp: z.string(),
   data: z.record(z.string(), z.unknown()),
+});
+
+/** GET /v1/endpoints: the cursor list, narrowed by tags (all of them) and by a search of name, URL and host. */
+export const endpointListQuery = listQuery.extend({
+  tag: tagFilter.optional(),
+  q: z.string().trim().min(1, 'must not be empty').max(200).refine(isStorableText, UNSTORABLE_MESSAGE).optional(),
 });

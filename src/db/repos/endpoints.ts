@@ -1,5 +1,5 @@
 // Endpoints of one account: lookups, the cursor list, writes, and the event log of an endpoint.
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { newId } from '../new-id.ts';
 import { endpoints, events } from '../schema/index.ts';
@@ -10,7 +10,7 @@ import { recordPauseChange } from './pause-periods.ts';
 
 export type EndpointRow = typeof endpoints.$inferSelect;
 
-const ENDPOINT_FIELDS = fieldMap<EndpointRow>()(['name', 'type', 'url', 'target', 'method', 'headers', 'paused', 'assertions'], {
+const ENDPOINT_FIELDS = fieldMap<EndpointRow>()(['name', 'type', 'url', 'target', 'method', 'headers', 'paused', 'assertions', 'tags'], {
   expected_status: 'expectedStatus',
   check_interval_sec: 'checkIntervalSec',
   timeout_ms: 'timeoutMs',
@@ -27,6 +27,25 @@ export type EndpointFields = ApiFields<EndpointRow, typeof ENDPOINT_FIELDS>;
 /** What a create stores: every field, the URL optional (push endpoints have none). */
 export type EndpointCreate = Omit<EndpointFields, 'url' | 'target'> & { url?: string | null; target?: EndpointFields['target'] };
 
+/** What the list can be narrowed to: endpoints with every one of tags, and those whose name, URL or host holds q. */
+export interface EndpointFilters {
+  tag?: string[];
+  q?: string;
+}
+
+/** q as an ILIKE pattern that matches it literally anywhere (its %, _ and \ escaped). */
+const containing = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function filtersWhere(f: EndpointFilters): SQL | undefined {
+  const pattern = f.q ? containing(f.q) : null;
+  return and(
+    f.tag?.length ? arrayContains(endpoints.tags, f.tag) : undefined,
+    pattern
+      ? or(ilike(endpoints.name, pattern), ilike(endpoints.url, pattern), sql`${endpoints.target}->>'host' ilike ${pattern}`)
+      : undefined,
+  );
+}
+
 export function endpointToJson(r: EndpointRow) {
   return { id: r.id, ...toApiFields(ENDPOINT_FIELDS, r), ...timestamps(r) };
 }
@@ -39,7 +58,7 @@ export function endpointRepo(db: Db, accountId: string) {
   const base = scopedTable(db, endpoints, accountId, { softDeleted: endpoints.deletedAt });
   return {
     find: (id: string) => base.find(id),
-    list: (w: ListWindow) => base.list(w),
+    list: (w: ListWindow, filters: EndpointFilters = {}) => base.list(w, filtersWhere(filters)),
     /** Creates the endpoint; one created paused gets its paused period in the same transaction. */
     async create(fields: EndpointCreate): Promise<EndpointRow> {
       return db.transaction(async (tx) => {

@@ -27,10 +27,10 @@ export function scopedTable<T extends ScopedTable>(db: Db, table: T, accountId: 
       const [row] = await from().where(and(eq(table.id, id), live, where));
       return row as Row | undefined;
     },
-    /** Live rows in id order after a cursor. */
-    async list(w: ListWindow): Promise<Row[]> {
+    /** Live rows in id order after a cursor (and matching where, when given). */
+    async list(w: ListWindow, where?: SQL): Promise<Row[]> {
       const rows = await from()
-        .where(and(live, w.after ? gt(table.id, w.after) : undefined))
+        .where(and(live, w.after ? gt(table.id, w.after) : undefined, where))
         .orderBy(asc(table.id))
         .limit(w.take);
       return rows as Row[];

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import type { Assertion } from '../../domain/assertions.ts';
 import type { CheckTarget } from '../../domain/check-target.ts';
@@ -31,10 +32,15 @@ export const endpoints = pgTable(
     paused: boolean('paused').notNull().default(false),
     // content assertions on http checks (docs/BEHAVIOUR.md, "Content assertions"); empty for push endpoints
     assertions: jsonb('assertions').$type<Assertion[]>().notNull().default([]),
+    // lower-case labels (docs/BEHAVIOUR.md, "Tags"); the list filters on them with @>, which the GIN index serves
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     // soft delete: the event log and deliveries keep pointing at the endpoint
     deletedAt: tstz('deleted_at'),
   },
-  (t) => [index('endpoints_account_idx').on(t.accountId, t.id)],
+  (t) => [index('endpoints_account_idx').on(t.accountId, t.id), index('endpoints_tags_idx').using('gin', t.tags)],
 );

@@ -57,6 +57,7 @@ import {
   targetToForm,
   type TargetForm,
 } from '../components/TargetFields.tsx';
+import { tagsToText, TagsField, textToTags } from '../components/Tags.tsx';
 import { WithUnit } from '../components/Unit.tsx';
 
 const REFRESH_MS = 3000;
@@ -330,6 +331,7 @@ const SETTINGS_FIELDS = [
   'track_dns',
   'track_body',
   'assertions',
+  'tags',
   ...TARGET_FIELDS,
 ];
 
@@ -350,6 +352,7 @@ interface SettingsForm {
   headers: HeaderRow[];
   assertions: AssertionRow[];
   target: TargetForm;
+  tags: string;
 }
 
 const toForm = (e: Endpoint): SettingsForm => ({
@@ -369,6 +372,7 @@ const toForm = (e: Endpoint): SettingsForm => ({
   headers: headersToRows(e.headers),
   assertions: assertionsToRows(e.assertions),
   target: targetToForm(e.target),
+  tags: tagsToText(e.tags),
 });
 
 function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; groups: Group[]; onSaved: (e: Endpoint) => void }) {
@@ -402,6 +406,7 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
       track_body: form.track_body,
       headers: rowsToHeaders(form.headers),
       ...(isHttp && { assertions: rowsToAssertions(form.assertions) }),
+      tags: textToTags(form.tags),
     };
     // Only what changed, so a save never re-validates (or re-sends) a field the operator did not touch.
     const current = endpoint as unknown as Record<string, unknown>;
@@ -480,6 +485,7 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
             ))}
           </select>
         </Field>
+        <TagsField id="set-tags" value={form.tags} error={f.tags} onChange={(tags) => set({ tags })} />
       </div>
       <div className="row">
         <Field id="set-interval" label="Check interval (s)" error={f.check_interval_sec} hint="10 – 86400">

@@ -47,6 +47,7 @@ CREATE TABLE "status_page_announcement_updates" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "endpoints" ADD COLUMN "tags" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
 ALTER TABLE "status_pages" ADD CONSTRAINT "status_pages_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "status_page_domains" ADD CONSTRAINT "status_page_domains_page_id_status_pages_id_fk" FOREIGN KEY ("page_id") REFERENCES "public"."status_pages"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "status_page_items" ADD CONSTRAINT "status_page_items_page_id_status_pages_id_fk" FOREIGN KEY ("page_id") REFERENCES "public"."status_pages"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -58,4 +59,5 @@ CREATE INDEX "status_pages_account_idx" ON "status_pages" USING btree ("account_
 CREATE INDEX "status_page_items_endpoint_idx" ON "status_page_items" USING btree ("endpoint_id");--> statement-breakpoint
 CREATE INDEX "status_page_items_group_idx" ON "status_page_items" USING btree ("group_id");--> statement-breakpoint
 CREATE INDEX "status_page_announcements_page_idx" ON "status_page_announcements" USING btree ("page_id","id");--> statement-breakpoint
-CREATE INDEX "status_page_announcement_updates_announcement_idx" ON "status_page_announcement_updates" USING btree ("announcement_id","id");
+CREATE INDEX "status_page_announcement_updates_announcement_idx" ON "status_page_announcement_updates" USING btree ("announcement_id","id");--> statement-breakpoint
+CREATE INDEX "endpoints_tags_idx" ON "endpoints" USING gin ("tags");
