@@ -120,12 +120,18 @@ module.exports = {
     {
       name: 'public-status-page-loads-no-console-code',
       comment:
-        'web/src/status/ (the public page, its own bundle) and the two pieces it shares with the console load nothing else of the console at run time',
+        'web/src/status/ (the public page, its own bundle) and the pieces it shares with the console (the status badge, its vocabulary, the uptime bars) load nothing else of the console at run time',
       severity: 'error',
-      from: { path: '^web/src/(status/|StatusBadge\\.tsx$|components/UptimeBars\\.tsx$)' },
+      from: { path: '^web/src/(status/|StatusBadge\\.tsx$|status-display\\.ts$|components/UptimeBars\\.tsx$)' },
       to: {
         path: '^web/src/',
-        pathNot: ['^web/src/status/', '^web/src/StatusBadge\\.tsx$', '^web/src/components/UptimeBars\\.tsx$', '^web/src/styles\\.css$'],
+        pathNot: [
+          '^web/src/status/',
+          '^web/src/StatusBadge\\.tsx$',
+          '^web/src/status-display\\.ts$',
+          '^web/src/components/UptimeBars\\.tsx$',
+          '^web/src/styles\\.css$',
+        ],
         dependencyTypesNot: ['type-only'],
       },
     },
