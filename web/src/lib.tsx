@@ -296,55 +296,79 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
   );
 }
 
-/**
- * The webhook secret, once: the API never answers it again. A copy button, a warning that says so, and the
- * secret leaves the page's memory when the dialog closes.
- */
-export function SecretDialog({ secret, rotated, onClose }: { secret: string; rotated: boolean; onClose: () => void }) {
+/** Copies `text` to the clipboard; where the clipboard is refused, `onRefused` can select it for Ctrl+C instead. */
+function useCopy(text: string, onRefused?: () => void) {
   const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
-  const inputRef = useRef<HTMLInputElement>(null);
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(secret);
+      await navigator.clipboard.writeText(text);
       setCopied('yes');
     } catch {
-      inputRef.current?.select();
+      onRefused?.();
       setCopied('failed');
     }
   };
+  const fallback = onRefused ? 'it is selected, press Ctrl+C (⌘C)' : 'select the text and press Ctrl+C (⌘C)';
+  const message =
+    copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? `The clipboard is not available here: ${fallback}.` : '';
+  return { copy, message };
+}
+
+/** A Copy button with its spoken result beside it. */
+export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const { copy, message } = useCopy(text);
   return (
-    <Dialog
-      title={rotated ? 'New webhook secret' : 'Webhook secret'}
-      onClose={onClose}
-      className="secret-dialog"
-      closeLabel="Close: the secret will not be shown again"
-    >
+    <span className="copy">
+      <button type="button" className="small" onClick={() => void copy()}>
+        {label}
+      </button>
+      <span className="hint" aria-live="polite">
+        {message}
+      </span>
+    </span>
+  );
+}
+
+/**
+ * A secret the API answers only once (a webhook secret, an API key, an incoming token): a copy button, a warning
+ * (the children) that says so, and the secret leaves the page's memory when the dialog closes.
+ */
+export function ShownOnceDialog(props: { title: string; label: string; secret: string; onClose: () => void; children: ReactNode }) {
+  const inputRef = useRef<HTMLInputElement>(null);
+  const { copy, message } = useCopy(props.secret, () => inputRef.current?.select());
+  return (
+    <Dialog title={props.title} onClose={props.onClose} className="secret-dialog" closeLabel="Close: the secret will not be shown again">
       <p className="warning" role="note">
-        <strong>Copy this secret now. It is shown only once</strong> and cannot be retrieved later: VantaStatus stores it encrypted and
-        never displays it again. If you lose it, rotate the secret.
-        {rotated &&
-          ' The previous secret keeps signing the webhook-signature header for 24 hours, so your receiver can switch without a gap.'}
+        {props.children}
       </p>
-      <label htmlFor="secret-value">Signing secret</label>
+      <label htmlFor="secret-value">{props.label}</label>
       <div className="secret-row">
-        <input id="secret-value" ref={inputRef} className="mono" readOnly value={secret} onFocus={(e) => e.currentTarget.select()} />
+        <input id="secret-value" ref={inputRef} className="mono" readOnly value={props.secret} onFocus={(e) => e.currentTarget.select()} />
         <button type="button" className="primary" onClick={() => void copy()}>
           Copy
         </button>
       </div>
       <p className="hint" aria-live="polite">
-        {copied === 'yes'
-          ? 'Copied to the clipboard.'
-          : copied === 'failed'
-            ? 'The clipboard is not available here: the secret is selected, press Ctrl+C (⌘C).'
-            : ''}
+        {message}
       </p>
       <div className="actions">
-        <button type="button" onClick={onClose} autoFocus={false}>
+        <button type="button" onClick={props.onClose} autoFocus={false}>
           I have stored it — close
         </button>
       </div>
     </Dialog>
+  );
+}
+
+/** The webhook secret, once: the API never answers it again. */
+export function SecretDialog({ secret, rotated, onClose }: { secret: string; rotated: boolean; onClose: () => void }) {
+  return (
+    <ShownOnceDialog title={rotated ? 'New webhook secret' : 'Webhook secret'} label="Signing secret" secret={secret} onClose={onClose}>
+      <strong>Copy this secret now. It is shown only once</strong> and cannot be retrieved later: VantaStatus stores it encrypted and never
+      displays it again. If you lose it, rotate the secret.
+      {rotated &&
+        ' The previous secret keeps signing the webhook-signature header for 24 hours, so your receiver can switch without a gap.'}
+    </ShownOnceDialog>
   );
 }
 
