@@ -389,6 +389,7 @@ test(
         assert.deepEqual(foreign.json(), unknown.json());
       }
     };
+    const listKeys = ownCollection('/v1/account/api-keys', () => B.spareKey);
     const windowOfForeignIds = async () => {
       // A window naming A's endpoint or group is refused exactly like one naming ids that never existed.
       const base = { name: 'sneaky', starts_at: '2030-01-01T00:00:00Z', ends_at: '2030-01-01T01:00:00Z' };
@@ -506,6 +507,8 @@ test(
         assert.equal(res.statusCode, 200, res.body);
         assert.equal(res.json().id, B.id);
       },
+      'GET /v1/account/api-keys': () => listKeys('GET'),
+      'HEAD /v1/account/api-keys': () => listKeys('HEAD'),
       'POST /v1/account/api-keys': async () => {
         const res = await b('POST', '/v1/account/api-keys', { name: 'another' });
         assert.equal(res.statusCode, 201, res.body);

@@ -56,7 +56,8 @@ test('the operator console, end to end in Chromium', { timeout: 420_000 }, async
   await step('a wrong key is refused next to the field; the right one, pasted once, opens the board', async () => {
     browser.expectHttpError(401, '/v1/account');
     await page.goto(product.api + '/');
-    // keyboard only: the key field has the focus on arrival
+    // keyboard only: the key field has the focus on arrival (once no open tab has answered with the key)
+    await page.locator('#api-key:focus').waitFor();
     await page.keyboard.type('vsk_this-is-not-a-key');
     await page.keyboard.press('Enter');
     await page.locator('#api-key-error').waitFor();

@@ -1,6 +1,7 @@
 // The shell: the key gate, the navigation, and the page for the current hash route.
 import { useEffect, useState } from 'react';
-import { api, forgetKey, setUnauthorizedHandler, storedKey, type Meta } from './api.ts';
+import { api, setUnauthorizedHandler, storedKey, type Meta } from './api.ts';
+import { askOpenTabs, forgetEverywhere, onKeyForgotten, type ForgetReason } from './key-share.ts';
 import { href, useRoute } from './lib.tsx';
 import { Login } from './pages/Login.tsx';
 import { Board } from './pages/Board.tsx';
@@ -11,19 +12,34 @@ import { AccountPage } from './pages/AccountPage.tsx';
 import { Maintenance } from './pages/Maintenance.tsx';
 import { StatusPages } from './pages/StatusPages.tsx';
 import { StatusPageScreen } from './pages/StatusPageScreen.tsx';
+import { ApiKeys } from './pages/ApiKeys.tsx';
+
+const FORGOTTEN: Record<ForgetReason, string | null> = {
+  forgotten: null,
+  refused: 'The API refused the stored key (it may have been revoked). Paste a valid API key to continue.',
+  revoked: "This console's key was revoked. Paste another API key to continue.",
+};
 
 export function App() {
   const [key, setKey] = useState(storedKey);
+  // a tab without a key first asks the console's open tabs for theirs (key-share.ts)
+  const [asking, setAsking] = useState(() => !storedKey());
   const [notice, setNotice] = useState<string | null>(null);
   const [meta, setMeta] = useState<Meta | null>(null);
   const route = useRoute();
 
   useEffect(() => {
-    setUnauthorizedHandler(() => {
-      forgetKey();
+    setUnauthorizedHandler(() => forgetEverywhere('refused'));
+    const stop = onKeyForgotten((reason) => {
       setKey(null);
-      setNotice('The API refused the stored key (it may have been revoked). Paste a valid API key to continue.');
+      setNotice(FORGOTTEN[reason]);
     });
+    if (!storedKey())
+      void askOpenTabs().then((k) => {
+        if (k) setKey(k);
+        setAsking(false);
+      });
+    return stop;
   }, []);
 
   useEffect(() => {
@@ -38,6 +54,7 @@ export function App() {
     };
   }, [key]);
 
+  if (!key && asking) return <p className="muted">Connecting…</p>;
   if (!key) {
     return (
       <Login
@@ -52,7 +69,7 @@ export function App() {
 
   const [first, second, third] = route.parts;
   let page;
-  let section: 'board' | 'maintenance' | 'status-pages' | 'webhooks' | 'account' = 'board';
+  let section: 'board' | 'maintenance' | 'status-pages' | 'webhooks' | 'account' | 'keys' = 'board';
   if (first === 'endpoints' && second) page = <EndpointPage key={second} id={second} />;
   else if (first === 'maintenance') {
     section = 'maintenance';
@@ -66,6 +83,9 @@ export function App() {
   } else if (first === 'settings' && second === 'webhooks') {
     section = 'webhooks';
     page = <Webhooks />;
+  } else if (first === 'settings' && second === 'api-keys') {
+    section = 'keys';
+    page = <ApiKeys />;
   } else if (first === 'settings') {
     section = 'account';
     page = <AccountPage />;
@@ -97,15 +117,11 @@ export function App() {
           <a href={href('settings', 'account')} aria-current={section === 'account' ? 'page' : undefined}>
             Account &amp; groups
           </a>
+          <a href={href('settings', 'api-keys')} aria-current={section === 'keys' ? 'page' : undefined}>
+            API keys
+          </a>
         </nav>
-        <button
-          type="button"
-          className="small ghost"
-          onClick={() => {
-            forgetKey();
-            setKey(null);
-          }}
-        >
+        <button type="button" className="small ghost" onClick={() => forgetEverywhere('forgotten')}>
           Forget key
         </button>
       </header>

@@ -133,6 +133,9 @@ export type BulkResult = Answer<'/v1/endpoints/bulk', 'post', 200>;
 export type Account = Answer<'/v1/account', 'get', 200>;
 export type Settings = Account['settings'];
 export type Group = Answer<'/v1/groups/{id}', 'get', 200>;
+export type ApiKey = Answer<'/v1/account/api-keys', 'get', 200>['data'][number];
+export type ApiKeyWithSecret = Answer<'/v1/account/api-keys', 'post', 201>;
+export type IncomingTokenRotated = Answer<'/v1/account/incoming-token/rotate', 'post', 200>;
 export type Webhook = Answer<'/v1/webhooks/{id}', 'get', 200>;
 /** What the webhook form sends: every field of a create but `enabled`. */
 export type WebhookInput = Required<Omit<Body<'/v1/webhooks', 'post'>, 'enabled'>>;

@@ -299,6 +299,39 @@ export function Dialog(props: {
   );
 }
 
+/** Copies `text` to the clipboard; where the clipboard is refused, `onRefused` can select it for Ctrl+C instead. */
+export function useCopy(text: string, onRefused?: () => void) {
+  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied('yes');
+    } catch {
+      onRefused?.();
+      setCopied('failed');
+    }
+  };
+  const fallback = onRefused ? 'it is selected, press Ctrl+C (⌘C)' : 'select the text and press Ctrl+C (⌘C)';
+  const message =
+    copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? `The clipboard is not available here: ${fallback}.` : '';
+  return { copy, copied, message };
+}
+
+/** A Copy button with its spoken result beside it. */
+export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const { copy, message } = useCopy(text);
+  return (
+    <span className="copy">
+      <button type="button" className="small" onClick={() => void copy()}>
+        {label}
+      </button>
+      <span className="hint" aria-live="polite">
+        {message}
+      </span>
+    </span>
+  );
+}
+
 export function ConfirmDialog(props: {
   title: string;
   children: ReactNode;

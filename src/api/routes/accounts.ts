@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { accountRepo, accountToJson } from '../../db/repos/accounts.ts';
+import { apiKeyToJson, liveApiKeys } from '../../db/repos/api-keys.ts';
 import { createAccount, incomingUrl } from '../../services/accounts.ts';
 import { revokeApiKey } from '../../services/api-keys.ts';
 import { generateApiKey, generateIncomingToken, hashToken } from '../../security/tokens.ts';
@@ -9,13 +10,15 @@ import type { Lockout } from '../rate-limits.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { idempotencyKeyHeaders, idempotent } from '../idempotency.ts';
 import { found } from '../ownership.ts';
-import { idParam, noContent } from '../schemas/common.ts';
+import { cursorList } from '../pagination.ts';
+import { cursorPage, idParam, listQuery, noContent } from '../schemas/common.ts';
 import {
   accountCreate,
   accountCreated,
   accountPatch,
   accountResponse,
   apiKeyCreate,
+  apiKeyResponse,
   apiKeyWithSecret,
   incomingTokenRotated,
 } from '../schemas/account.ts';
@@ -68,6 +71,12 @@ export const accountRoutes =
       });
       return accountToJson(found(a, 'account'));
     });
+
+    app.get(
+      '/v1/account/api-keys',
+      { schema: { tags, querystring: listQuery, response: { 200: cursorPage(apiKeyResponse) } } },
+      async (req) => cursorList(req.query, liveApiKeys(db, req.accountId), apiKeyToJson),
+    );
 
     app.post(
       '/v1/account/api-keys',

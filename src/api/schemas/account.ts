@@ -36,6 +36,14 @@ export const accountResponse = z.object({
 });
 
 export const apiKeyCreate = z.strictObject({ name: name.optional() });
+/** A key as listed: how an operator tells keys apart and sees which are in use; never the key or its hash. */
+export const apiKeyResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable().describe('the last request made with it, to the minute (written at most once a minute)'),
+});
 export const apiKeyWithSecret = z.object({ id: z.string(), name: z.string(), prefix: z.string(), key: z.string(), created_at: z.string() });
 
 export const accountCreated = z.object({

@@ -40,6 +40,7 @@ import {
 } from '../lib.tsx';
 import { EndpointWebhooks } from '../components/EndpointWebhooks.tsx';
 import { History } from '../components/History.tsx';
+import { PushSetup } from '../components/PushSetup.tsx';
 import { appliesTo, oneOffState } from '../components/MaintenanceSchedule.tsx';
 import {
   assertionErrors,
@@ -229,6 +230,8 @@ export function EndpointPage({ id }: { id: string }) {
         </div>
         <EndpointSettings endpoint={endpoint} groups={groups} onSaved={setEndpoint} />
       </div>
+
+      {endpoint.type === 'push' && <PushSetup endpoint={endpoint} />}
 
       <History endpointId={id} />
 
@@ -488,7 +491,12 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
         <TagsField id="set-tags" value={form.tags} error={f.tags} onChange={(tags) => set({ tags })} />
       </div>
       <div className="row">
-        <Field id="set-interval" label="Check interval (s)" error={f.check_interval_sec} hint="10 – 86400">
+        <Field
+          id="set-interval"
+          label="Check interval (s)"
+          error={f.check_interval_sec}
+          hint={isPush ? '10 – 86400; the heartbeat timeout is twice this unless set' : '10 – 86400'}
+        >
           <WithUnit unit="seconds">
             <input
               {...describedBy('set-interval', f.check_interval_sec, true)}
@@ -498,16 +506,18 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
             />
           </WithUnit>
         </Field>
-        <Field id="set-timeout" label="Timeout (ms)" error={f.timeout_ms} hint="at most 30000">
-          <WithUnit unit="milliseconds">
-            <input
-              {...describedBy('set-timeout', f.timeout_ms, true)}
-              inputMode="numeric"
-              value={form.timeout_ms}
-              onChange={(e) => set({ timeout_ms: e.target.value })}
-            />
-          </WithUnit>
-        </Field>
+        {!isPush && (
+          <Field id="set-timeout" label="Timeout (ms)" error={f.timeout_ms} hint="at most 30000">
+            <WithUnit unit="milliseconds">
+              <input
+                {...describedBy('set-timeout', f.timeout_ms, true)}
+                inputMode="numeric"
+                value={form.timeout_ms}
+                onChange={(e) => set({ timeout_ms: e.target.value })}
+              />
+            </WithUnit>
+          </Field>
+        )}
       </div>
       <div className="row">
         <Field id="set-threshold" label="Failure threshold" error={f.failure_threshold} hint="consecutive failures before down">
@@ -532,20 +542,22 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
         </Field>
       </div>
       <div className="row">
-        <Field
-          id="set-cert"
-          label="Certificate warnings (days)"
-          error={f.certificate_expiry_days}
-          hint="comma-separated, e.g. 30, 14, 7, 1"
-        >
-          <WithUnit unit="days before expiry">
-            <input
-              {...describedBy('set-cert', f.certificate_expiry_days, true)}
-              value={form.certificate_expiry_days}
-              onChange={(e) => set({ certificate_expiry_days: e.target.value })}
-            />
-          </WithUnit>
-        </Field>
+        {!isPush && (
+          <Field
+            id="set-cert"
+            label="Certificate warnings (days)"
+            error={f.certificate_expiry_days}
+            hint="comma-separated, e.g. 30, 14, 7, 1"
+          >
+            <WithUnit unit="days before expiry">
+              <input
+                {...describedBy('set-cert', f.certificate_expiry_days, true)}
+                value={form.certificate_expiry_days}
+                onChange={(e) => set({ certificate_expiry_days: e.target.value })}
+              />
+            </WithUnit>
+          </Field>
+        )}
         {isPush && (
           <Field id="set-heartbeat" label="Heartbeat timeout (s)" error={f.heartbeat_timeout_sec} hint="empty: twice the interval">
             <WithUnit unit="seconds">
@@ -559,17 +571,19 @@ function EndpointSettings({ endpoint, groups, onSaved }: { endpoint: Endpoint; g
           </Field>
         )}
       </div>
-      <div className="checks">
-        <label>
-          <input type="checkbox" checked={form.track_dns} onChange={(e) => set({ track_dns: e.target.checked })} />{' '}
-          {endpoint.type === 'dns' ? 'Watch answer changes' : 'Watch DNS changes'}
-        </label>
-        {isHttp && (
+      {!isPush && (
+        <div className="checks">
           <label>
-            <input type="checkbox" checked={form.track_body} onChange={(e) => set({ track_body: e.target.checked })} /> Watch body changes
+            <input type="checkbox" checked={form.track_dns} onChange={(e) => set({ track_dns: e.target.checked })} />{' '}
+            {endpoint.type === 'dns' ? 'Watch answer changes' : 'Watch DNS changes'}
           </label>
-        )}
-      </div>
+          {isHttp && (
+            <label>
+              <input type="checkbox" checked={form.track_body} onChange={(e) => set({ track_body: e.target.checked })} /> Watch body changes
+            </label>
+          )}
+        </div>
+      )}
       {isHttp && (
         <HeadersEditor
           id="set-headers"

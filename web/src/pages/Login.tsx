@@ -1,4 +1,5 @@
-// Paste the API key once: it is checked against the API, then kept in this tab's session storage only.
+// Paste the API key once: it is checked against the API, then kept in this tab's session storage only (other tabs of
+// the console ask for it over key-share.ts).
 import { useState, type FormEvent } from 'react';
 import { ApiError, request, storeKey } from '../api.ts';
 import { describedBy, Field, usePageHeading } from '../lib.tsx';
@@ -52,7 +53,8 @@ export function Login({ onKey, notice }: { onKey: (key: string) => void; notice:
             hint={
               <>
                 Paste the key that <code>npm start</code> printed on first start (or one from <code>POST /v1/account/api-keys</code>). It is
-                kept in this browser tab's session storage only, sent only in the Authorization header, and forgotten when the tab closes.
+                kept in the session storage of this browser's console tabs only (never on disk), sent only in the Authorization header, and
+                forgotten when the last tab closes or any tab forgets it.
               </>
             }
           >
