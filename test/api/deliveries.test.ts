@@ -527,7 +527,7 @@ test('bad input is refused with 400 naming the field', async () => {
   assert.equal(unknownType.statusCode, 400, unknownType.body);
   const err = unknownType.json().error;
   assert.equal(err.code, 'validation_error');
-  assert.match(err.message, /^event: /);
+  assert.match(err.message, /^event must be one of "endpoint\.up", /, 'the field, then what is allowed, in plain words');
   assert.equal(err.details[0].field, 'event');
 
   const unknownKey = await app.inject({
@@ -538,7 +538,7 @@ test('bad input is refused with 400 naming the field', async () => {
   });
   assert.equal(unknownKey.statusCode, 400, unknownKey.body);
   assert.equal(unknownKey.json().error.code, 'validation_error');
-  assert.match(unknownKey.json().error.message, /"evnet"/);
+  assert.match(unknownKey.json().error.message, /^evnet is not a field this request accepts/);
   assert.equal(unknownKey.json().error.details[0].field, 'evnet');
 
   const badState = await app.inject({ method: 'GET', url: `/v1/webhooks/${wh.id}/deliveries?state=lost`, headers: a.auth });

@@ -175,8 +175,8 @@ test('invalid group bodies are refused with 400 naming the field', async () => {
     assert.equal(res.statusCode, 400, `${method} ${JSON.stringify(payload)}: ${res.body}`);
     assert.equal(res.json().error.code, 'validation_error');
     assert.equal(res.json().error.details[0].field, field, `${method} ${JSON.stringify(payload)}`);
-    // An unknown key is named in the message too.
-    if (unknownKey) assert.ok(res.json().error.message.includes(`"${unknownKey}"`), res.body);
+    // An unknown key is named in the message too, in plain words.
+    if (unknownKey) assert.match(res.json().error.message, new RegExp(`\\b${unknownKey} is not a field this request accepts`), res.body);
   }
   const list = await app.inject({ method: 'GET', url: '/v1/groups', headers: a.auth });
   assert.deepEqual(

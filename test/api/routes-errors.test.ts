@@ -127,10 +127,13 @@ const isAuthenticated = (r: ServedRoute) => !['POST /v1/accounts', 'POST /v1/inc
 const hasBodyMethod = (r: ServedRoute) => r.method === 'POST' || r.method === 'PATCH';
 
 /** The credentials a route takes, for tests about what happens after authentication. */
+/** A value for every :param of a route, none of them an id this API issued. */
+const UNISSUED_IDS = { id: 'x_0123456789abcdef', announcement_id: 'x_0123456789abcdef' };
+
 function credentialsFor(r: ServedRoute, a: Account): { url: string; headers: Record<string, string> } {
   if (routeKey(r) === 'POST /v1/accounts') return { url: r.url, headers: { authorization: `Bearer ${ADMIN}` } };
   if (routeKey(r) === 'POST /v1/incoming/:token') return { url: a.incomingPath, headers: {} };
-  return { url: fillParams(r.url, { id: 'x_0123456789abcdef' }), headers: a.auth };
+  return { url: fillParams(r.url, UNISSUED_IDS), headers: a.auth };
 }
 
 test('every authenticated route answers 401 without a key, with a malformed Authorization header and with a revoked key', async () => {
@@ -164,7 +167,7 @@ test('every authenticated route answers 401 without a key, with a malformed Auth
     for (const [label, headers] of variants) {
       const res = await app.inject({
         method: route.method,
-        url: fillParams(route.url, { id: 'x_0123456789abcdef' }),
+        url: fillParams(route.url, UNISSUED_IDS),
         headers,
         // a well-formed body: the refusal is about the credential alone
         ...(hasBodyMethod(route) && { payload: { name: 'would-be-written' } }),

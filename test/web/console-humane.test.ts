@@ -52,14 +52,21 @@ test(
       await page.locator('#api-key').fill(product.apiKey);
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Status board' }).waitFor();
+      const unitOf = (input: string) => page.locator(`.with-unit:has(${input}) > .unit`).textContent();
+      // the push endpoint's form has the heartbeat; an http endpoint's (paused: never failing here) the request timings
       await page.goto(`${product.api}/#/endpoints/${s.endpoint}`);
       await page.locator('#set-interval').waitFor();
-      const unitOf = (input: string) => page.locator(`.with-unit:has(${input}) > .unit`).textContent();
+      assert.equal(await unitOf('#set-interval'), 'seconds');
+      assert.equal(await unitOf('#set-heartbeat'), 'seconds');
+      assert.equal(await unitOf('#set-threshold'), 'failed checks');
+      const http = (await api('POST', '/v1/endpoints', { name: 'cart-api', url: 'http://127.0.0.1:9/health', group_id: blog })).id;
+      await api('POST', `/v1/endpoints/${http}/pause`);
+      await page.goto(`${product.api}/#/endpoints/${http}`);
+      await page.locator('#set-timeout').waitFor();
       assert.equal(await unitOf('#set-interval'), 'seconds');
       assert.equal(await unitOf('#set-timeout'), 'milliseconds');
       assert.equal(await unitOf('#set-degraded'), 'milliseconds');
       assert.equal(await unitOf('#set-cert'), 'days before expiry');
-      assert.equal(await unitOf('#set-heartbeat'), 'seconds');
       assert.equal(await unitOf('#set-threshold'), 'failed checks');
       await browser.screenshot('humane-units-endpoint', { selector: 'form:has(#set-interval)' });
 
