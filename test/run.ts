@@ -83,7 +83,7 @@ try {
   code = await new Promise<number>((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${faultsOnly ? 1 : 2}`, ...files],
+      ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${faultsOnly ? 1 : 3}`, ...files],
       { stdio: 'inherit', env, cwd: PROJECT_ROOT },
     );
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
