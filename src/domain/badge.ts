@@ -9,6 +9,8 @@ export const STATUS_COLOURS: Record<EndpointStatus, string> = {
   down: '#b42318',
   unknown: '#4b5563',
 };
+/** The console's word for each status (web/src/status-display.ts): a status no result has decided is "pending". */
+export const STATUS_WORDS: Record<EndpointStatus, string> = { up: 'up', degraded: 'degraded', down: 'down', unknown: 'pending' };
 const LABEL_COLOUR = '#555';
 /** a value that is a figure rather than a status (response time) */
 export const NEUTRAL_COLOUR = '#0b5cad';

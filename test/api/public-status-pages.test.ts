@@ -233,6 +233,23 @@ test('announcements: unresolved ones and those resolved in the last 7 days are s
   assert.deepEqual(Object.keys(body.announcements[1].updates[0]).sort(), ['created_at', 'message', 'status']);
 });
 
+test('a status no result has decided yet reads "pending" on the badges, as in the console, never "unknown"', async () => {
+  const app = await api.app({ consoleDir });
+  const { call } = await accountOf(app);
+  const fresh = await ok(await call('POST', '/v1/endpoints', { name: 'fresh', type: 'push', check_interval_sec: 86400 }), 201);
+  const page = await ok(
+    await call('POST', '/v1/status-pages', { slug: slug('fresh'), title: 'Fresh', items: [{ endpoint_id: fresh.id, label: 'New API' }] }),
+    201,
+  );
+  const json = await ok(await app.inject({ method: 'GET', url: `/public/status-pages/${page.slug}` }), 200);
+  assert.equal(json.items[0].status, 'unknown', 'the JSON keeps the API status');
+  for (const url of [`/status/${page.slug}/badge.svg`, `/status/${page.slug}/items/${page.items[0].key}/status.svg`]) {
+    const svg = (await app.inject({ method: 'GET', url })).body;
+    assert.match(svg, />pending</, url);
+    assert.doesNotMatch(svg, /unknown/, url);
+  }
+});
+
 test('badges are SVG with the cache and CSP headers, show only labels and statuses, and 404 a response time not chosen', async () => {
   const app = await api.app({ consoleDir });
   const { page, secrets } = await seededPage(app);

@@ -23,6 +23,7 @@ test("an orphaned dev server on this data directory's sqlite file is stopped, an
   const dbFile = join(dir, 'temporal.db');
   const pidFile = join(dir, 'temporal.pid');
   const orphan = await standIn('server', 'start-dev', '--db-filename', dbFile);
+  t.after(() => void orphan.kill('SIGKILL')); // if an assertion fails first, do not leave it running
   await writeDevServerPid(pidFile, orphan.pid!);
 
   assert.equal(await stopOrphanedDevServer(pidFile, dbFile), orphan.pid);

@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type FullStatusPage, pageForPublic } from '../../db/repos/status-pages.ts';
-import { formatUptime, NEUTRAL_COLOUR, renderBadge, STATUS_COLOURS, uptimeColour } from '../../domain/badge.ts';
+import { formatUptime, NEUTRAL_COLOUR, renderBadge, STATUS_COLOURS, STATUS_WORDS, uptimeColour } from '../../domain/badge.ts';
 import { badgeFacts, publicStatusPage } from '../../services/status-page-view.ts';
 import { DEFAULT_CONSOLE_DIR, sendStatusPageHtml } from '../console.ts';
 import type { AppDeps } from '../deps.ts';
@@ -79,7 +79,7 @@ export const publicStatusPageRoutes =
     app.get('/status/:slug/badge.svg', { schema: { hide, params: publicSlugParams }, ...badge }, async (req, reply) =>
       sendBadge(reply, `overall|${req.params.slug}`, async () => {
         const f = await facts(req.params.slug);
-        return f && renderBadge({ label: f.title, value: f.overall, colour: STATUS_COLOURS[f.overall] });
+        return f && renderBadge({ label: f.title, value: STATUS_WORDS[f.overall], colour: STATUS_COLOURS[f.overall] });
       }),
     );
     const itemRoute = '/status/:slug/items/:key';
@@ -89,7 +89,7 @@ export const publicStatusPageRoutes =
         if (!i) return null;
         return renderBadge({
           label: i.label,
-          value: i.paused ? 'paused' : i.status,
+          value: i.paused ? 'paused' : STATUS_WORDS[i.status],
           colour: STATUS_COLOURS[i.paused ? 'unknown' : i.status],
         });
       }),
