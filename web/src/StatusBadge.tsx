@@ -8,6 +8,7 @@ export function StatusBadge({
   status,
   paused,
   maintenanceUntil,
+  inMaintenance = !!maintenanceUntil,
   failureCount,
   failureThreshold,
 }: {
@@ -15,6 +16,8 @@ export function StatusBadge({
   paused?: boolean;
   /** set while a maintenance window is in force: status events are held back until then */
   maintenanceUntil?: string | null;
+  /** in a maintenance window whose end is not known here (the public status page's flag) */
+  inMaintenance?: boolean;
   /** with failureThreshold: failed checks below the threshold show as "failing (n of N)", never a plain "up" */
   failureCount?: number;
   failureThreshold?: number;
@@ -36,8 +39,12 @@ export function StatusBadge({
           paused
         </span>
       )}
-      {maintenanceUntil && (
-        <span className="badge maintenance" data-maintenance-until={maintenanceUntil} title={`maintenance until ${maintenanceUntil}`}>
+      {inMaintenance && (
+        <span
+          className="badge maintenance"
+          data-maintenance-until={maintenanceUntil ?? undefined}
+          title={maintenanceUntil ? `maintenance until ${maintenanceUntil}` : 'planned maintenance in progress'}
+        >
           <span aria-hidden="true" className="glyph">
             ⚒
           </span>

@@ -332,6 +332,23 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
   );
 }
 
+/** A form's closing row: anything the form says there first, then Cancel (when it can be cancelled) and submit. */
+export function FormActions(props: { submitLabel: string; busy: boolean; onCancel?: () => void; children?: ReactNode }) {
+  return (
+    <div className="actions">
+      {props.children}
+      {props.onCancel && (
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      )}
+      <button type="submit" className="primary" disabled={props.busy}>
+        {props.submitLabel}
+      </button>
+    </div>
+  );
+}
+
 export function ConfirmDialog(props: {
   title: string;
   children: ReactNode;

@@ -2,7 +2,7 @@
 // and a message). The API's 400s show beside the field they name.
 import { useState } from 'react';
 import type { AnnouncementStatus } from '../api.ts';
-import { describedBy, Field, FieldSet, GeneralError } from '../lib.tsx';
+import { describedBy, Field, FieldSet, FormActions, GeneralError } from '../lib.tsx';
 import { useApiForm } from '../useApiForm.ts';
 
 const STATUSES: AnnouncementStatus[] = ['investigating', 'identified', 'monitoring', 'resolved'];
@@ -55,16 +55,7 @@ export function AnnouncementForm(props: {
       <Field id={`${p}-message`} label="Message" error={f.message} hint="Shown to visitors as written (plain text, up to 5000 characters).">
         <textarea {...describedBy(`${p}-message`, f.message, true)} rows={3} value={message} onChange={(e) => setMessage(e.target.value)} />
       </Field>
-      <div className="actions">
-        {props.onCancel && (
-          <button type="button" onClick={props.onCancel}>
-            Cancel
-          </button>
-        )}
-        <button type="submit" className="primary" disabled={busy}>
-          {props.submitLabel}
-        </button>
-      </div>
+      <FormActions submitLabel={props.submitLabel} busy={busy} onCancel={props.onCancel} />
     </form>
   );
 }

@@ -3,7 +3,18 @@
 // some endpoints). The API validates; its 400s show beside the field they name.
 import { useState, type FormEvent } from 'react';
 import type { Endpoint, Group, MaintenanceWindow, MaintenanceWindowInput } from '../api.ts';
-import { describedBy, Field, FieldSet, GeneralError, humanSeconds, noErrors, toFormErrors, toNum, type FormErrors } from '../lib.tsx';
+import {
+  describedBy,
+  Field,
+  FieldSet,
+  FormActions,
+  GeneralError,
+  humanSeconds,
+  noErrors,
+  toFormErrors,
+  toNum,
+  type FormErrors,
+} from '../lib.tsx';
 import { WithUnit } from './Unit.tsx';
 
 type Kind = MaintenanceWindow['kind'];
@@ -310,14 +321,7 @@ export function MaintenanceWindowForm(props: {
         During maintenance checks go on and are recorded, but no up, down or degraded event is sent; at the end the real status is announced
         once if it changed. Certificate, DNS and body events are still sent.
       </p>
-      <div className="actions">
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {props.submitLabel}
-        </button>
-      </div>
+      <FormActions submitLabel={props.submitLabel} busy={busy} onCancel={props.onCancel} />
     </form>
   );
 }

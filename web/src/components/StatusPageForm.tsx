@@ -3,7 +3,7 @@
 // and 409s show beside the field they name (an item's issue beside that item's row).
 import { useState } from 'react';
 import type { Endpoint, Group, StatusPage, StatusPageInput } from '../api.ts';
-import { describedBy, Field, FieldSet, GeneralError } from '../lib.tsx';
+import { describedBy, Field, FieldSet, FormActions, GeneralError } from '../lib.tsx';
 import { useApiForm } from '../useApiForm.ts';
 import './status-pages.css';
 
@@ -243,14 +243,7 @@ export function StatusPageForm(props: {
         endpoints={props.endpoints}
         groups={props.groups}
       />
-      <div className="actions">
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {props.submitLabel}
-        </button>
-      </div>
+      <FormActions submitLabel={props.submitLabel} busy={busy} onCancel={props.onCancel} />
     </form>
   );
 }

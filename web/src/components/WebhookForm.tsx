@@ -6,6 +6,7 @@ import {
   describedBy,
   Field,
   FieldSet,
+  FormActions,
   GeneralError,
   headersToRows,
   HeadersEditor,
@@ -258,19 +259,11 @@ export function WebhookForm(props: {
           onChange={(e) => set({ description: e.target.value })}
         />
       </Field>
-      <div className="actions">
+      <FormActions submitLabel={props.submitLabel} busy={busy} onCancel={props.onCancel}>
         <span className="hint" aria-live="polite">
           {saved && props.initial ? 'Saved. The next delivery attempt uses these settings.' : ''}
         </span>
-        {props.onCancel && (
-          <button type="button" onClick={props.onCancel}>
-            Cancel
-          </button>
-        )}
-        <button type="submit" className="primary" disabled={busy}>
-          {props.submitLabel}
-        </button>
-      </div>
+      </FormActions>
     </form>
   );
 }

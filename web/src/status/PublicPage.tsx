@@ -53,7 +53,7 @@ function Item({ item }: { item: PublicItem }) {
     <li className="card sp-item" data-item-key={item.key}>
       <div className="sp-item-head">
         <h3>{item.label}</h3>
-        <StatusBadge status={item.status} paused={item.paused} maintenanceUntil={item.maintenance ? 'the planned work ends' : null} />
+        <StatusBadge status={item.status} paused={item.paused} inMaintenance={item.maintenance} />
       </div>
       <UptimeBars days={item.days} label={`${item.label}: uptime per day, last 90 days`} />
       <dl className="facts inline sp-facts">
